@@ -1,0 +1,183 @@
+"""Fixtures: a real Redis, PostgreSQL (WOP_TEST_DB=postgres) or SQLite, the fake AI provider,
+a real Celery worker and a real gunicorn server — all children of the test run."""
+import itertools
+import os
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+
+from tests.fake_ai import FakeAI
+from tests.services import PostgresServer, RedisServer, WebServer, Worker
+
+DB_KIND = os.environ.get("WOP_TEST_DB", "sqlite")
+_names = itertools.count(1)
+
+
+@pytest.fixture(scope="session")
+def run_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("wop")
+
+
+@pytest.fixture(scope="session")
+def redis_server(run_dir):
+    server = RedisServer(run_dir / "redis").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def database_url(run_dir):
+    if DB_KIND in ("postgres", "postgresql"):
+        server = PostgresServer().start()
+        yield server.url
+        server.stop()
+    else:
+        yield f"sqlite:///{run_dir / 'wop.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def fake_ai():
+    server = FakeAI().start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def service_env(run_dir, redis_server, database_url, fake_ai) -> dict:
+    """The environment every process of the system under test gets."""
+    env = {
+        "DATA_DIR": str(run_dir / "data"),
+        "DATABASE_URL": database_url,
+        "REDIS_URL": redis_server.url,
+        "SECRET_KEY": "test-secret-key",
+        "OPENAI_API_KEY": "test-key",
+        "OPENAI_BASE_URL": fake_ai.openai_base_url,
+        "ANTHROPIC_API_KEY": "test-key",
+        "ANTHROPIC_BASE_URL": fake_ai.anthropic_base_url,
+        "DEFAULT_LLM_MODEL": "",
+        "PROVIDER_MAX_RETRIES": "1",
+        "PROVIDER_TIMEOUT": "20",
+        "JOB_HEARTBEAT_SECONDS": "1",
+        "JOB_STALE_SECONDS": "4",
+        "JOB_RETRY_BASE_SECONDS": "0.2",
+        "JOB_RESEND_SECONDS": "600",
+        "TRANSCRIPTION_PROVIDER": "openai",
+        "TTS_PROVIDER": "openai",
+        "LOGIN_RATE_LIMIT": "5 per minute",
+    }
+    os.environ.update(env)
+    full = dict(os.environ)
+    full.update(env)
+    return full
+
+
+@pytest.fixture(scope="session")
+def app(service_env):
+    from flask_migrate import upgrade
+
+    from wop import create_app
+
+    application = create_app({"TESTING": True})
+    with application.app_context():
+        upgrade()
+    return application
+
+
+@pytest.fixture(scope="session")
+def worker(app, service_env, run_dir):
+    proc = Worker(service_env, run_dir / "worker.log").start()
+    yield proc
+    proc.stop()
+
+
+@pytest.fixture(scope="session")
+def live_server(app, service_env, run_dir):
+    server = WebServer(service_env, run_dir / "web.log").start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def app_ctx(app):
+    with app.app_context():
+        yield app
+
+
+class Api:
+    """A logged-in test client that sends the CSRF header on every request."""
+
+    def __init__(self, client, user: dict, csrf: str, password: str):
+        self.client, self.user, self.csrf, self.password = client, user, csrf, password
+
+    @property
+    def username(self) -> str:
+        return self.user["username"]
+
+    def _call(self, method, path, **kwargs):
+        headers = kwargs.pop("headers", {}) or {}
+        headers.setdefault("X-CSRF-Token", self.csrf)
+        return getattr(self.client, method)(path, headers=headers, **kwargs)
+
+    def get(self, path, **kw):
+        return self._call("get", path, **kw)
+
+    def post(self, path, **kw):
+        return self._call("post", path, **kw)
+
+    def put(self, path, **kw):
+        return self._call("put", path, **kw)
+
+    def delete(self, path, **kw):
+        return self._call("delete", path, **kw)
+
+    def write(self, content: str, parent_id: int | None = None, **fields) -> dict:
+        resp = self.post("/api/nodes/", json={"content": content, "parent_id": parent_id, **fields})
+        assert resp.status_code == 201, resp.get_json()
+        return resp.get_json()
+
+    def wait_job(self, task_id: str, timeout: float = 60.0, until=("completed", "failed", "cancelled")) -> dict:
+        deadline = time.monotonic() + timeout
+        while True:
+            job = self.get(f"/api/jobs/{task_id}").get_json()
+            if job.get("status") in until:
+                return job
+            if time.monotonic() > deadline:
+                raise AssertionError(f"job {task_id} still {job.get('status')} after {timeout} s: {job}")
+            time.sleep(0.05)
+
+
+def unique_name(prefix: str = "user") -> str:
+    return f"{prefix}{next(_names)}_{uuid.uuid4().hex[:6]}"
+
+
+@pytest.fixture
+def make_user(app):
+    def make(admin: bool = False, name: str | None = None) -> Api:
+        client = app.test_client()
+        name = name or unique_name("admin" if admin else "user")
+        password = "correct horse battery"
+        resp = client.post("/auth/signup", json={"username": name, "password": password})
+        assert resp.status_code == 201, resp.get_json()
+        data = resp.get_json()
+        if admin:
+            from wop.extensions import db
+            from wop.models import User
+
+            with app.app_context():
+                db.session.get(User, data["user"]["id"]).is_admin = True
+                db.session.commit()
+        return Api(client, data["user"], data["csrf_token"], password)
+
+    return make
+
+
+@pytest.fixture
+def alice(make_user) -> Api:
+    return make_user()
+
+
+@pytest.fixture
+def bob(make_user) -> Api:
+    return make_user()

@@ -1,0 +1,179 @@
+"""Real services for the test run, started as child processes on loopback and stopped by PID."""
+import glob
+import os
+import pwd
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float = 20.0, proc: subprocess.Popen | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode} before listening on {port}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"nothing listened on port {port} within {timeout} s")
+
+
+def stop(proc: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: float = 30.0) -> None:
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(sig)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def children_of(pid: int) -> list[int]:
+    found = []
+    for task in glob.glob(f"/proc/{pid}/task/*/children"):
+        try:
+            found += [int(p) for p in Path(task).read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+class RedisServer:
+    def __init__(self, folder: Path, port: int | None = None):
+        self.folder, self.port, self.proc = folder, port or free_port(), None
+        folder.mkdir(parents=True, exist_ok=True)
+
+    @property
+    def url(self) -> str:
+        return f"redis://127.0.0.1:{self.port}/0"
+
+    def start(self) -> "RedisServer":
+        exe = shutil.which("redis-server")
+        assert exe, "redis-server is missing: apt-get install redis-server"
+        self.proc = subprocess.Popen(
+            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", "",
+             "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--daemonize", "no"],
+            stdout=open(self.folder / "redis.log", "ab"), stderr=subprocess.STDOUT,
+        )
+        wait_for_port(self.port, proc=self.proc)
+        return self
+
+    def stop(self) -> None:
+        stop(self.proc)
+
+
+def _pg_bin(name: str) -> str:
+    found = shutil.which(name) or sorted(glob.glob(f"/usr/lib/postgresql/*/bin/{name}"))[-1:]
+    assert found, f"{name} is missing: apt-get install postgresql"
+    return found if isinstance(found, str) else found[0]
+
+
+class PostgresServer:
+    """A throwaway cluster: initdb into a temporary folder, trust auth, loopback port."""
+
+    def __init__(self):
+        self.port, self.proc = free_port(), None
+        self.folder = Path(tempfile.mkdtemp(prefix="wop-pg-"))
+        self.user = "postgres" if os.geteuid() == 0 else None  # PostgreSQL refuses to run as root
+
+    @property
+    def url(self) -> str:
+        return f"postgresql+psycopg://postgres@127.0.0.1:{self.port}/wop_test"
+
+    def start(self) -> "PostgresServer":
+        data = self.folder / "data"
+        if self.user:
+            entry = pwd.getpwnam(self.user)
+            os.chown(self.folder, entry.pw_uid, entry.pw_gid)
+        subprocess.run([_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
+                        "--no-sync"], check=True, user=self.user, stdout=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [_pg_bin("postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.folder),
+             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
+            user=self.user, stdout=open(self.folder / "postgres.log", "ab"), stderr=subprocess.STDOUT,
+        )
+        wait_for_port(self.port, proc=self.proc)
+        import psycopg
+
+        for _ in range(50):
+            try:
+                with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
+                                     autocommit=True) as conn:
+                    conn.execute("CREATE DATABASE wop_test")
+                break
+            except psycopg.OperationalError:
+                time.sleep(0.1)
+        return self
+
+    def stop(self) -> None:
+        stop(self.proc, signal.SIGINT)  # fast shutdown
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+
+class Worker:
+    """A real Celery worker (prefork) serving every queue."""
+
+    def __init__(self, env: dict, log_path: Path, concurrency: int = 2):
+        self.env, self.log_path, self.concurrency, self.proc = env, log_path, concurrency, None
+
+    def start(self, timeout: float = 60.0) -> "Worker":
+        self.log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", "llm,audio,export,maintenance",
+             "--concurrency", str(self.concurrency), "--loglevel", "INFO", "-n", f"test-{os.getpid()}-{time.time_ns()}@%h",
+             "--without-gossip", "--without-mingle"],
+            env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"worker exited: {self.log_path.read_text()[-3000:]}")
+            if b" ready." in self.log_path.read_bytes() and len(self.pool_pids()) >= self.concurrency:
+                return self
+            time.sleep(0.1)
+        raise RuntimeError(f"worker not ready: {self.log_path.read_text()[-3000:]}")
+
+    def pool_pids(self) -> list[int]:
+        return children_of(self.proc.pid) if self.proc else []
+
+    def stop(self) -> None:
+        stop(self.proc, signal.SIGTERM, timeout=30)
+
+
+class WebServer:
+    """gunicorn serving the app, as in production."""
+
+    def __init__(self, env: dict, log_path: Path):
+        self.env, self.log_path, self.port, self.proc = env, log_path, free_port(), None
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> "WebServer":
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+             "--bind", f"127.0.0.1:{self.port}", "wop:create_app()"],
+            env=self.env, cwd=ROOT, stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT,
+        )
+        wait_for_port(self.port, timeout=30, proc=self.proc)
+        return self
+
+    def stop(self) -> None:
+        stop(self.proc)

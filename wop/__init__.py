@@ -1,0 +1,61 @@
+"""Write or Perish: a self-hostable AI journal."""
+from pathlib import Path
+
+from flask import Flask
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+
+def create_app(overrides: dict | None = None) -> Flask:
+    from .config import load_config
+    from .extensions import db, limiter, migrate
+
+    app = Flask(__name__, static_folder=None)
+    app.config.update(load_config())
+    app.config.update(overrides or {})
+    app.config.update(
+        SQLALCHEMY_ENGINE_OPTIONS=_engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
+        MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        WTF_CSRF_TIME_LIMIT=None,
+        WTF_CSRF_CHECK_DEFAULT=False,
+        RATELIMIT_STORAGE_URI=app.config["REDIS_URL"],
+        RATELIMIT_IN_MEMORY_FALLBACK_ENABLED=True,
+        RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
+        RATELIMIT_HEADERS_ENABLED=True,
+    )
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    limiter.init_app(app)
+
+    from . import models  # noqa: F401  (register tables)
+    from .api import register_api
+    from .jobs.celery_app import init_celery
+
+    init_celery(app)
+    from . import tasks  # noqa: F401  (register the job kinds)
+
+    register_api(app)
+    from .frontend import register_frontend
+
+    register_frontend(app)
+    return app
+
+
+def _engine_options(url: str) -> dict:
+    if url.startswith("sqlite"):
+        # Several processes (web, worker, scheduler) share the file: wait for locks.
+        return {"connect_args": {"timeout": 30}}
+    return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    if type(dbapi_connection).__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.close()

@@ -1,0 +1,72 @@
+"""Dashboards: one's own writing and tokens, another writer's public page, one's description."""
+from flask import Blueprint, jsonify
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from ..access import can_read
+from ..extensions import db
+from ..models import Node, User
+from ..models.base import utcnow
+from ..security import current_user, login_required
+from ..stats import token_summary
+from .errors import ApiError
+from .pagination import page_args
+from .validation import body
+
+bp = Blueprint("dashboard", __name__, url_prefix="/api/dashboard")
+
+
+class UserUpdate(BaseModel):
+    description: str | None = Field(default=None, max_length=128)
+    email: str | None = Field(default=None, max_length=255)
+
+
+def _nodes_of(user: User, public_only: bool) -> list[dict]:
+    limit, offset = page_args()
+    query = select(Node).where(Node.user_id == user.id, Node.deleted_at.is_(None))
+    if public_only:
+        query = query.where(Node.privacy == "public")
+    rows = db.session.scalars(query.order_by(Node.created_at.desc(), Node.id.desc()).limit(limit).offset(offset))
+    return [n.to_preview() for n in rows if can_read(n, current_user())]
+
+
+@bp.get("")
+@login_required
+def own_dashboard():
+    """The caller's entries, newest first, with today's and all-time tokens and the global daily total."""
+    user = current_user()
+    return jsonify(user=user.to_dict(private=True), nodes=_nodes_of(user, public_only=False), **token_summary(user.id))
+
+
+@bp.get("/<username>")
+@login_required
+def user_dashboard(username: str):
+    """Another writer's page: their description, public entries and tokens."""
+    user = db.session.scalar(select(User).where(User.username == username))
+    if user is None:
+        raise ApiError(404, f"No user named '{username}'.")
+    me = current_user()
+    public_only = not (me.id == user.id or me.is_admin)
+    return jsonify(user=user.to_dict(), nodes=_nodes_of(user, public_only), **token_summary(user.id))
+
+
+@bp.put("/user")
+@login_required
+@body(UserUpdate)
+def update_user(body: UserUpdate):
+    """Change one's description (at most 128 characters) or email."""
+    user = current_user()
+    for field in body.model_fields_set:
+        setattr(user, field, getattr(body, field) or None)
+    db.session.commit()
+    return jsonify(user=user.to_dict(private=True))
+
+
+@bp.post("/accept_terms")
+@login_required
+def accept_terms():
+    """Record that the caller accepted the terms."""
+    user = current_user()
+    user.accepted_terms_at = user.accepted_terms_at or utcnow()
+    db.session.commit()
+    return jsonify(user=user.to_dict(private=True))

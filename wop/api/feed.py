@@ -1,0 +1,55 @@
+"""Reading: the public feed, site statistics, and the AI models on offer."""
+from flask import Blueprint, current_app, jsonify
+from sqlalchemy import func, select
+
+from ..extensions import db
+from ..model_catalog import default_model_id, load_catalog
+from ..models import Node, User
+from ..security import login_required
+from ..stats import GLOBAL_DAILY_TARGET, start_of_today, tokens_for
+from .pagination import page_args
+
+bp = Blueprint("feed", __name__, url_prefix="/api")
+
+
+@bp.get("/feed")
+@login_required
+def feed():
+    """Everyone's public top-level entries, newest first (?page=, ?per_page=)."""
+    limit, offset = page_args()
+    rows = db.session.scalars(
+        select(Node).where(Node.parent_id.is_(None), Node.privacy == "public", Node.deleted_at.is_(None))
+        .order_by(Node.created_at.desc(), Node.id.desc()).limit(limit).offset(offset)
+    )
+    return jsonify(nodes=[n.to_preview() for n in rows], limit=limit, offset=offset)
+
+
+@bp.get("/stats")
+@login_required
+def stats():
+    """Site totals: writers, entries, AI replies, tokens today and all time."""
+    count = lambda q: db.session.scalar(select(func.count()).select_from(q.subquery()))  # noqa: E731
+    live = select(Node.id).where(Node.deleted_at.is_(None))
+    return jsonify(
+        users=count(select(User.id).where(User.is_bot.is_(False))),
+        nodes=count(live.where(Node.node_type != "llm")),
+        llm_replies=count(live.where(Node.node_type == "llm")),
+        tokens_today=tokens_for(since=start_of_today()),
+        tokens_all_time=tokens_for(),
+        global_daily_target=GLOBAL_DAILY_TARGET,
+    )
+
+
+@bp.get("/models")
+@login_required
+def models():
+    """AI models: id, provider, display name, and whether each is usable now."""
+    cfg = current_app.config
+    catalog = load_catalog(cfg)
+    return jsonify(
+        models=[
+            {"id": m.id, "provider": m.provider, "display_name": m.display_name, "usable": catalog.is_usable(m, cfg)}
+            for m in catalog.all()
+        ],
+        default=default_model_id(cfg),
+    )

@@ -1,0 +1,29 @@
+"""Stored audio, served with range requests to whoever may read the node it belongs to."""
+import mimetypes
+
+from flask import Blueprint, Response, current_app, send_file
+from sqlalchemy import or_, select
+
+from ..access import can_read
+from ..extensions import db
+from ..models import Node
+from ..security import current_user, login_required
+from ..storage import resolve
+from .errors import ApiError
+
+bp = Blueprint("media", __name__, url_prefix="/api/media")
+
+
+@bp.get("/<path:rel>")
+@login_required
+def get_media(rel: str):
+    """An audio file (original recording or read-aloud), with HTTP range support."""
+    path = resolve(rel)
+    node = db.session.scalar(select(Node).where(or_(Node.audio_original_path == rel, Node.audio_tts_path == rel)))
+    if path is None or node is None or not can_read(node, current_user()) or not path.is_file():
+        raise ApiError(404, "No such file.")
+    mime = (node.audio_mime_type if rel == node.audio_original_path else None) or mimetypes.guess_type(rel)[0]
+    prefix = current_app.config["X_ACCEL_REDIRECT_PREFIX"]
+    if prefix:  # nginx sends the bytes (see deploy/nginx.conf)
+        return Response(headers={"X-Accel-Redirect": f"{prefix.rstrip('/')}/{rel}", "Content-Type": mime or ""})
+    return send_file(path, mimetype=mime or "application/octet-stream", conditional=True, max_age=0)

@@ -1,0 +1,187 @@
+"""The writing tree: nodes, their versions, links, and the AI jobs that hang off a node."""
+from flask import Blueprint, current_app, jsonify, request
+from pydantic import BaseModel, Field
+from sqlalchemy import select
+
+from ..access import can_delete, can_read, readable_node
+from ..extensions import db
+from ..jobs import submit
+from ..models import Job, Node, NodeVersion
+from ..models.base import utcnow
+from ..models.node import PRIVACY_LEVELS
+from ..model_catalog import default_model_id, load_catalog
+from ..providers.errors import PermanentProviderError
+from ..security import current_user, login_required
+from ..tokens import count_tokens
+from .errors import ApiError
+from .validation import body, parse_body
+
+bp = Blueprint("nodes", __name__, url_prefix="/api/nodes")
+MAX_CONTENT_CHARS = 200_000
+
+
+class NodeCreate(BaseModel):
+    content: str = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
+    parent_id: int | None = None
+    privacy: str | None = Field(default=None, pattern="^(private|public)$")
+
+
+class NodeUpdate(BaseModel):
+    content: str | None = Field(default=None, min_length=1, max_length=MAX_CONTENT_CHARS)
+    privacy: str | None = Field(default=None, pattern="^(private|public)$")
+
+
+class LinkBody(BaseModel):
+    node_id: int = Field(description="the existing node to link under this one")
+
+
+class LlmBody(BaseModel):
+    model: str | None = Field(default=None, max_length=100)
+
+
+def node_detail(node: Node) -> dict:
+    user = current_user()
+    data = node.to_dict()
+    data["ancestors"] = [
+        a.to_preview() if can_read(a, user) else {"id": a.id, "hidden": True} for a in node.ancestors()
+    ]
+    children = db.session.scalars(select(Node).where(Node.parent_id == node.id).order_by(Node.created_at, Node.id))
+    data["children"] = [c.to_preview() for c in children if can_read(c, user)]
+    if node.linked_node is not None and can_read(node.linked_node, user):
+        data["linked_node"] = node.linked_node.to_preview()
+    return data
+
+
+def new_node(parent_id: int | None, privacy: str | None, **fields) -> Node:
+    user = current_user()
+    parent = readable_node(parent_id, user) if parent_id is not None else None
+    node = Node(
+        user_id=user.id, parent_id=parent.id if parent else None,
+        privacy=privacy or (parent.privacy if parent else current_app.config["DEFAULT_PRIVACY"]), **fields,
+    )
+    node.token_count = count_tokens(node.content)
+    db.session.add(node)
+    return node
+
+
+def keep_version(node: Node, reason: str) -> None:
+    db.session.add(NodeVersion(node_id=node.id, content=node.content, reason=reason))
+
+
+@bp.post("/")
+@login_required
+def create_node():
+    """Create an entry: JSON {content, parent_id?, privacy?}, or multipart with an `audio_file` recording."""
+    if request.mimetype == "multipart/form-data":
+        from .voice import create_voice_node
+
+        return create_voice_node()
+    data = parse_body(NodeCreate)
+    node = new_node(data.parent_id, data.privacy, content=data.content)
+    db.session.commit()
+    return jsonify(node_detail(node)), 201
+
+
+@bp.get("/<int:node_id>")
+@login_required
+def get_node(node_id: int):
+    """A node with its ancestors (root first) and children (previews with counts)."""
+    return jsonify(node_detail(readable_node(node_id, current_user())))
+
+
+@bp.put("/<int:node_id>")
+@login_required
+@body(NodeUpdate)
+def update_node(node_id: int, body: NodeUpdate):
+    """Edit an entry's text or privacy; the old text is kept as a version."""
+    node = readable_node(node_id, current_user())
+    if node.user_id != current_user().id:
+        raise ApiError(403, "Only the author can edit this entry.")
+    if body.content is not None and body.content != node.content:
+        keep_version(node, "edit")
+        node.content = body.content
+        node.token_count = count_tokens(node.content)
+    if body.privacy is not None:
+        node.privacy = body.privacy
+    db.session.commit()
+    return jsonify(node_detail(node))
+
+
+@bp.delete("/<int:node_id>")
+@login_required
+def delete_node(node_id: int):
+    """Delete an entry. Its text is kept as a version; replies under it stay reachable."""
+    node = readable_node(node_id, current_user())
+    if not can_delete(node, current_user()):
+        raise ApiError(403, "Only the author can delete this entry.")
+    keep_version(node, "delete")
+    node.deleted_at = utcnow()
+    db.session.commit()
+    return "", 204
+
+
+@bp.get("/<int:node_id>/versions")
+@login_required
+def list_versions(node_id: int):
+    """Earlier texts of an entry (author or admin)."""
+    node = readable_node(node_id, current_user())
+    if node.user_id != current_user().id and not current_user().is_admin:
+        raise ApiError(403, "Only the author can see earlier versions.")
+    rows = db.session.scalars(select(NodeVersion).where(NodeVersion.node_id == node.id).order_by(NodeVersion.id))
+    return jsonify(versions=[v.to_dict() for v in rows])
+
+
+@bp.post("/<int:node_id>/link")
+@login_required
+@body(LinkBody)
+def link_node(node_id: int, body: LinkBody):
+    """Link an existing node as a child of this one."""
+    parent = readable_node(node_id, current_user())
+    target = readable_node(body.node_id, current_user())
+    node = new_node(parent.id, None, node_type="link", linked_node_id=target.id, content="")
+    db.session.commit()
+    return jsonify(node_detail(node)), 201
+
+
+@bp.post("/<int:node_id>/llm")
+@login_required
+@body(LlmBody)
+def request_llm_reply(node_id: int, body: LlmBody):
+    """Ask an AI model to reply to this entry (a background job)."""
+    user = current_user()
+    node = readable_node(node_id, user)
+    model_id = body.model or default_model_id(current_app.config)
+    catalog = load_catalog(current_app.config)
+    try:
+        spec = catalog.get(model_id)
+    except PermanentProviderError as err:
+        raise ApiError(400, err.message)
+    if not catalog.is_usable(spec, current_app.config):
+        raise ApiError(400, f"Model '{model_id}' cannot be used: its provider ({spec.provider}) has no API key configured.")
+    job, _created = submit("llm_reply", user.id, node_id=node.id, params={"model": model_id},
+                           dedupe_key=f"llm_reply:{node.id}:{model_id}")
+    return jsonify(task_id=job.id, status=job.status, node_id=node.id, model=model_id), 202
+
+
+def latest_job(node: Node, kind: str) -> Job:
+    user = current_user()
+    query = select(Job).where(Job.node_id == node.id, Job.kind == kind)
+    if not user.is_admin:
+        query = query.where(Job.user_id == user.id)
+    job = db.session.scalar(query.order_by(Job.created_at.desc()).limit(1))
+    if job is None:
+        raise ApiError(404, f"No {kind.replace('_', ' ')} task exists for this entry.")
+    return job
+
+
+@bp.get("/<int:node_id>/llm-status")
+@login_required
+def llm_status(node_id: int):
+    """The latest AI reply job for this node; with the reply once completed."""
+    job = latest_job(readable_node(node_id, current_user()), "llm_reply")
+    data = job.to_dict(admin=current_user().is_admin)
+    if job.status == "completed" and job.result:
+        reply = db.session.get(Node, job.result["llm_node_id"])
+        data["llm_node_id"] = job.result["llm_node_id"]
+        data["node"] = reply.to_dict() if reply is not None and reply.deleted_at is None else None
+    return jsonify(data)

@@ -1,0 +1,6 @@
+"""The data model. Import models from here."""
+from .job import Job, JobStatus
+from .node import Node, NodeVersion, TokenCredit
+from .user import ApiToken, User, UserProfile
+
+__all__ = ["ApiToken", "Job", "JobStatus", "Node", "NodeVersion", "TokenCredit", "User", "UserProfile"]

@@ -1,0 +1,86 @@
+import uuid
+from datetime import datetime
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import iso, utcnow
+
+
+class JobStatus:
+    PENDING = "pending"
+    PROCESSING = "processing"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    ACTIVE = (PENDING, PROCESSING)
+    FINISHED = (COMPLETED, FAILED, CANCELLED)
+
+
+class Job(db.Model):
+    """One background operation. Rows change only through wop.jobs.engine."""
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
+    kind: Mapped[str] = mapped_column(String(30), nullable=False)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default=JobStatus.PENDING, nullable=False, index=True)
+    progress: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    stage: Mapped[str | None] = mapped_column(String(200))
+    error: Mapped[str | None] = mapped_column(Text)
+    error_detail: Mapped[str | None] = mapped_column(Text)
+    attempts: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    max_attempts: Mapped[int] = mapped_column(Integer, default=3, nullable=False)
+    params: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
+    result: Mapped[dict | None] = mapped_column(JSON)
+    queue: Mapped[str] = mapped_column(String(20), nullable=False)
+    # Same kind, node and model: while one such job is active a second request gets it back.
+    dedupe_key: Mapped[str | None] = mapped_column(String(200))
+    cancel_requested: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # Who runs it now: a fresh token per attempt, plus host and pid to tell a dead owner.
+    claim_token: Mapped[str | None] = mapped_column(String(36))
+    worker: Mapped[str | None] = mapped_column(String(200))
+    retry_of: Mapped[str | None] = mapped_column(String(36))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False, index=True)
+    enqueued_at: Mapped[datetime | None] = mapped_column(DateTime)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime)
+    heartbeat_at: Mapped[datetime | None] = mapped_column(DateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    __table_args__ = (
+        Index(
+            "uq_job_active_dedupe",
+            "dedupe_key",
+            unique=True,
+            sqlite_where=text("status IN ('pending', 'processing')"),
+            postgresql_where=text("status IN ('pending', 'processing')"),
+        ),
+    )
+
+    def to_dict(self, admin: bool = False) -> dict:
+        data = {
+            "task_id": self.id,
+            "kind": self.kind,
+            "status": self.status,
+            "progress": self.progress,
+            "stage": self.stage,
+            "error": self.error,
+            "attempts": self.attempts,
+            "max_attempts": self.max_attempts,
+            "node_id": self.node_id,
+            "params": self.params,
+            "result": self.result,
+            "queue": self.queue,
+            "retry_of": self.retry_of,
+            "cancel_requested": self.cancel_requested,
+            "created_at": iso(self.created_at),
+            "started_at": iso(self.started_at),
+            "heartbeat_at": iso(self.heartbeat_at),
+            "finished_at": iso(self.finished_at),
+        }
+        if admin:
+            data["error_detail"] = self.error_detail
+            data["user_id"] = self.user_id
+            data["worker"] = self.worker
+        return data

@@ -1,0 +1,133 @@
+from datetime import datetime
+
+from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, func, select
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from .base import iso, utcnow
+
+NODE_TYPES = ("user", "llm", "link")
+PRIVACY_LEVELS = ("private", "public")
+PREVIEW_CHARS = 200
+
+
+class Node(db.Model):
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    parent_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"), index=True)
+    linked_node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"))
+    node_type: Mapped[str] = mapped_column(String(10), default="user", nullable=False)
+    llm_model: Mapped[str | None] = mapped_column(String(100))
+    privacy: Mapped[str] = mapped_column(String(10), default="private", nullable=False)
+    content: Mapped[str] = mapped_column(Text, default="", nullable=False)
+    token_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    distributed_tokens: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    # Audio: paths are relative to DATA_DIR; URLs are derived in to_dict().
+    audio_original_path: Mapped[str | None] = mapped_column(String(255))
+    audio_mime_type: Mapped[str | None] = mapped_column(String(100))
+    audio_duration_seconds: Mapped[float | None] = mapped_column(Float)
+    audio_tts_path: Mapped[str | None] = mapped_column(String(255))
+    # Hash of the text the TTS audio was made from; a different hash means the audio is stale.
+    audio_tts_hash: Mapped[str | None] = mapped_column(String(64))
+    # The job that wrote this node (AI replies); unique so a re-run never writes a second one.
+    source_job_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False, index=True)
+    updated_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, onupdate=utcnow, nullable=False)
+    deleted_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    author = relationship("User", lazy="joined")
+    parent = relationship("Node", remote_side=[id], foreign_keys=[parent_id])
+    linked_node = relationship("Node", remote_side=[id], foreign_keys=[linked_node_id])
+
+    def ancestors(self) -> list["Node"]:
+        """Root first, excluding this node."""
+        chain, current, seen = [], self.parent, {self.id}
+        while current is not None and current.id not in seen:
+            seen.add(current.id)
+            chain.append(current)
+            current = current.parent
+        return list(reversed(chain))
+
+    def preview(self) -> str:
+        text = "[deleted]" if self.deleted_at else self.content
+        return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS].rstrip() + "…"
+
+    def child_count(self) -> int:
+        return db.session.scalar(
+            select(func.count()).select_from(Node).where(Node.parent_id == self.id, Node.deleted_at.is_(None))
+        )
+
+    def descendant_count(self) -> int:
+        total, frontier = 0, [self.id]
+        while frontier:
+            rows = db.session.scalars(
+                select(Node.id).where(Node.parent_id.in_(frontier), Node.deleted_at.is_(None))
+            ).all()
+            total += len(rows)
+            frontier = rows
+        return total
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "user_id": self.user_id,
+            "author": self.author.username if self.author else None,
+            "parent_id": self.parent_id,
+            "linked_node_id": self.linked_node_id,
+            "node_type": self.node_type,
+            "llm_model": self.llm_model,
+            "privacy": self.privacy,
+            "content": "[deleted]" if self.deleted_at else self.content,
+            "deleted": self.deleted_at is not None,
+            "token_count": self.token_count,
+            "distributed_tokens": self.distributed_tokens,
+            "audio_original_url": media_url(self.audio_original_path),
+            "audio_mime_type": self.audio_mime_type,
+            "audio_duration_seconds": self.audio_duration_seconds,
+            "tts_url": media_url(self.audio_tts_path),
+            "created_at": iso(self.created_at),
+            "updated_at": iso(self.updated_at),
+        }
+
+    def to_preview(self) -> dict:
+        return {
+            "id": self.id,
+            "author": self.author.username if self.author else None,
+            "node_type": self.node_type,
+            "llm_model": self.llm_model,
+            "privacy": self.privacy,
+            "preview": self.preview(),
+            "deleted": self.deleted_at is not None,
+            "created_at": iso(self.created_at),
+            "child_count": self.child_count(),
+            "descendant_count": self.descendant_count(),
+        }
+
+
+def media_url(path: str | None) -> str | None:
+    return f"/api/media/{path}" if path else None
+
+
+class NodeVersion(db.Model):
+    """A node's earlier text, kept whenever it is edited, transcribed over or deleted."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    node_id: Mapped[int] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"), nullable=False, index=True)
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    reason: Mapped[str] = mapped_column(String(20), default="edit", nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+    def to_dict(self) -> dict:
+        return {"id": self.id, "node_id": self.node_id, "content": self.content,
+                "reason": self.reason, "created_at": iso(self.created_at)}
+
+
+class TokenCredit(db.Model):
+    """Tokens an AI call used, credited to one human-written node of the thread."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"))
+    job_id: Mapped[str | None] = mapped_column(String(36), index=True)
+    tokens: Mapped[int] = mapped_column(Integer, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False, index=True)

@@ -1,0 +1,79 @@
+from datetime import datetime
+
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from ..extensions import db
+from .base import iso, utcnow
+
+
+class User(db.Model):
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    email: Mapped[str | None] = mapped_column(String(255))
+    description: Mapped[str | None] = mapped_column(String(128))
+    is_admin: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    # AI models write replies under an account of their own; it cannot log in.
+    is_bot: Mapped[bool] = mapped_column(Boolean, default=False, nullable=False)
+    approved: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    accepted_terms_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def to_dict(self, private: bool = False) -> dict:
+        data = {
+            "id": self.id,
+            "username": self.username,
+            "description": self.description,
+            "is_bot": self.is_bot,
+            "created_at": iso(self.created_at),
+        }
+        if private:
+            data.update(
+                email=self.email,
+                is_admin=self.is_admin,
+                approved=self.approved,
+                accepted_terms_at=iso(self.accepted_terms_at),
+            )
+        return data
+
+
+class ApiToken(db.Model):
+    """A personal API token. Only its SHA-256 is stored; revoking sets revoked_at."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    name: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(DateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "name": self.name,
+            "created_at": iso(self.created_at),
+            "last_used_at": iso(self.last_used_at),
+            "revoked": self.revoked_at is not None,
+        }
+
+
+class UserProfile(db.Model):
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    content: Mapped[str] = mapped_column(Text, nullable=False)
+    generated_by: Mapped[str] = mapped_column(String(100), nullable=False)  # a model id, or "user"
+    tokens_used: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
+    # The job that wrote it; unique so a re-run never stores a second profile.
+    source_job_id: Mapped[str | None] = mapped_column(String(36), unique=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+
+    def to_dict(self) -> dict:
+        return {
+            "id": self.id,
+            "content": self.content,
+            "generated_by": self.generated_by,
+            "tokens_used": self.tokens_used,
+            "created_at": iso(self.created_at),
+        }

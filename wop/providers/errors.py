@@ -1,0 +1,77 @@
+"""The two kinds of provider failure the job engine tells apart.
+
+Transient failures (rate limits, 5xx, timeouts, dropped connections) are worth retrying
+with backoff; permanent ones (a rejected key, a bad request, an unknown model,
+undecodable audio) fail the job at once. `message` is always safe to show the user.
+"""
+
+
+class ProviderError(Exception):
+    transient = False
+
+    def __init__(self, message: str, detail: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.detail = detail or message
+
+
+class TransientProviderError(ProviderError):
+    transient = True
+
+
+class PermanentProviderError(ProviderError):
+    transient = False
+
+
+def classify_sdk_error(exc: BaseException, vendor_name: str) -> ProviderError:
+    """Map an exception from the `openai` or `anthropic` SDK, raised after the SDK's own retries
+    gave up, to a transient or permanent ProviderError with a message a person can act on.
+
+    `vendor_name` is "OpenAI" or "Anthropic"; it names the API and its key variable.
+    """
+    if isinstance(exc, ProviderError):
+        return exc
+    import anthropic
+    import openai
+
+    detail = f"{type(exc).__name__}: {exc}"
+    key_var = f"{vendor_name.upper()}_API_KEY"
+    if isinstance(exc, (openai.APITimeoutError, anthropic.APITimeoutError)):
+        return TransientProviderError(f"The {vendor_name} API did not answer in time; the job will be retried.", detail)
+    if isinstance(exc, (openai.APIConnectionError, anthropic.APIConnectionError)):
+        return TransientProviderError(f"Could not connect to the {vendor_name} API; the job will be retried.", detail)
+
+    status = getattr(exc, "status_code", None)
+    if not isinstance(exc, (openai.APIStatusError, anthropic.APIStatusError)) or not isinstance(status, int):
+        return PermanentProviderError(f"The {vendor_name} API call failed unexpectedly.", detail)
+    request_id = getattr(exc, "request_id", None)
+    if request_id:
+        detail += f" (request id {request_id})"
+    said = _vendor_message(exc)
+    if status == 401:
+        return PermanentProviderError(f"The {vendor_name} API key was rejected. Check {key_var}.", detail)
+    if status == 403:
+        return PermanentProviderError(f"The {vendor_name} API refused access to this model or feature: {said}", detail)
+    if status == 429:
+        if getattr(exc, "code", None) == "insufficient_quota":  # OpenAI's "out of credit": retrying won't help
+            return PermanentProviderError(f"The {vendor_name} account has run out of quota: {said}", detail)
+        return TransientProviderError(
+            f"The {vendor_name} API is rate-limiting requests; the job will be retried.", detail)
+    if status in (408, 409) or status >= 500:
+        return TransientProviderError(
+            f"The {vendor_name} API had a temporary problem (HTTP {status}); the job will be retried.", detail)
+    if status == 404:
+        return PermanentProviderError(
+            f"The {vendor_name} API does not know this model or endpoint (check the model name): {said}", detail)
+    return PermanentProviderError(f"The {vendor_name} API rejected the request (HTTP {status}): {said}", detail)
+
+
+def _vendor_message(exc: BaseException) -> str:
+    """The vendor's own explanation from the error body: OpenAI's SDK keeps the inner `error`
+    object as `body`, Anthropic's the whole response body."""
+    body = getattr(exc, "body", None)
+    if isinstance(body, dict):
+        inner = body.get("error", body)
+        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
+            return inner["message"][:300]
+    return str(getattr(exc, "message", None) or exc)[:300]

@@ -1,0 +1,35 @@
+"""Token totals for dashboards and stats."""
+from datetime import datetime, time
+
+from sqlalchemy import func, select
+
+from .extensions import db
+from .models import TokenCredit
+from .models.base import utcnow
+
+GLOBAL_DAILY_TARGET = 1_000_000
+
+
+def start_of_today() -> datetime:
+    return datetime.combine(utcnow().date(), time.min)
+
+
+def tokens_for(user_id: int | None = None, since: datetime | None = None) -> int:
+    query = select(func.coalesce(func.sum(TokenCredit.tokens), 0))
+    if user_id is not None:
+        query = query.where(TokenCredit.user_id == user_id)
+    if since is not None:
+        query = query.where(TokenCredit.created_at >= since)
+    return int(db.session.scalar(query))
+
+
+def token_summary(user_id: int) -> dict:
+    today = start_of_today()
+    global_today = tokens_for(since=today)
+    return {
+        "tokens_today": tokens_for(user_id, today),
+        "tokens_all_time": tokens_for(user_id),
+        "global_tokens_today": global_today,
+        "global_daily_target": GLOBAL_DAILY_TARGET,
+        "global_progress": round(global_today / GLOBAL_DAILY_TARGET, 4),
+    }

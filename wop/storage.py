@@ -1,0 +1,33 @@
+"""Files under DATA_DIR/media. Paths stored in the database are relative to that folder."""
+import uuid
+from pathlib import Path
+
+from flask import current_app
+from werkzeug.security import safe_join
+
+
+def media_root() -> Path:
+    root = Path(current_app.config["DATA_DIR"]) / "media"
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def new_media_path(folder: str, user_id: int, suffix: str) -> tuple[str, Path]:
+    """A fresh relative path and its absolute location, e.g. ('audio/7/3f2c….webm', Path)."""
+    rel = f"{folder}/{user_id}/{uuid.uuid4().hex}{suffix}"
+    absolute = media_root() / rel
+    absolute.parent.mkdir(parents=True, exist_ok=True)
+    return rel, absolute
+
+
+def resolve(rel: str) -> Path | None:
+    """The absolute path of a stored file, or None if `rel` would leave the media folder."""
+    joined = safe_join(str(media_root()), rel)
+    return Path(joined) if joined else None
+
+
+def remove(rel: str | None) -> None:
+    if rel:
+        path = resolve(rel)
+        if path is not None:
+            path.unlink(missing_ok=True)
