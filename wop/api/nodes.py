@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from ..access import can_delete, can_read, readable_node
 from ..extensions import db
-from ..jobs import submit
+from ..jobs import job_status, submit
 from ..models import Job, Node, NodeVersion
 from ..models.base import utcnow
 from ..models.node import PRIVACY_LEVELS
@@ -158,9 +158,9 @@ def request_llm_reply(node_id: int, body: LlmBody):
         raise ApiError(400, err.message)
     if not catalog.is_usable(spec, current_app.config):
         raise ApiError(400, f"Model '{model_id}' cannot be used: its provider ({spec.provider}) has no API key configured.")
-    job, _created = submit("llm_reply", user.id, node_id=node.id, params={"model": model_id},
-                           dedupe_key=f"llm_reply:{node.id}:{model_id}")
-    return jsonify(task_id=job.id, status=job.status, node_id=node.id, model=model_id), 202
+    job, created = submit("llm_reply", user.id, node_id=node.id, params={"model": model_id},
+                          dedupe_key=f"llm_reply:{node.id}:{model_id}")
+    return jsonify(task_id=job.id, status=job_status(job, created), node_id=node.id, model=model_id), 202
 
 
 def latest_job(node: Node, kind: str) -> Job:

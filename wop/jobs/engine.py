@@ -60,6 +60,11 @@ def submit(kind: str, user_id: int, *, node_id: int | None = None, params: dict 
     return job, True
 
 
+def job_status(job: Job, created: bool) -> str:
+    """The status to answer a request with: a new job is pending even if a worker already took it."""
+    return JobStatus.PENDING if created else job.status
+
+
 def active_job(dedupe_key: str | None) -> Job | None:
     if dedupe_key is None:
         return None

@@ -1,0 +1,258 @@
+"""The job engine end to end: real Redis, a real Celery worker, the fake AI provider over HTTP."""
+import os
+import signal
+import time
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from wop.extensions import db
+from wop.jobs import engine
+from wop.models import Job, Node, TokenCredit
+from wop.models.base import utcnow
+
+OPENAI_MODEL = "test-gpt"
+ANTHROPIC_MODEL = "test-claude"
+
+
+@pytest.fixture(autouse=True)
+def _clean_fake(fake_ai, worker):
+    fake_ai.reset()
+    yield
+    fake_ai.reset()
+
+
+def reply_nodes(app, job_id):
+    with app.app_context():
+        return db.session.scalars(select(Node).where(Node.source_job_id == job_id)).all()
+
+
+def credits(app, job_id):
+    with app.app_context():
+        return db.session.scalar(select(func.coalesce(func.sum(TokenCredit.tokens), 0)).where(TokenCredit.job_id == job_id))
+
+
+def ask(api, node_id, model=OPENAI_MODEL):
+    resp = api.post(f"/api/nodes/{node_id}/llm", json={"model": model})
+    assert resp.status_code == 202, resp.get_json()
+    body = resp.get_json()
+    assert body["status"] == "pending" and body["node_id"] == node_id
+    return body["task_id"]
+
+
+def wait_status(api, task_id, status, timeout=30):
+    return api.wait_job(task_id, timeout=timeout, until=(status,))
+
+
+@pytest.mark.parametrize("model, path", [(OPENAI_MODEL, "/chat/completions"), (ANTHROPIC_MODEL, "/messages")])
+def test_reply_end_to_end(app, alice, fake_ai, model, path):
+    node = alice.write("What should I write about today?")
+    task_id = ask(alice, node["id"], model)
+    job = alice.wait_job(task_id)
+    assert job["status"] == "completed", job
+    status = alice.get(f"/api/nodes/{node['id']}/llm-status").get_json()
+    assert status["task_id"] == task_id and status["progress"] == 100
+    reply = status["node"]
+    assert status["llm_node_id"] == reply["id"]
+    assert reply["parent_id"] == node["id"] and reply["node_type"] == "llm" and reply["llm_model"] == model
+    assert reply["author"] == f"ai:{model}"
+    assert reply["content"].startswith("Reply from")
+    assert len(fake_ai.requests_to(path)) == 1
+    # The tokens the call used went to the one human node of the thread.
+    used = job["result"]["total_tokens"]
+    assert used > 0 and credits(app, task_id) == used
+    assert alice.get(f"/api/nodes/{node['id']}").get_json()["distributed_tokens"] == used
+
+
+def test_thread_is_sent_oldest_first_with_roles_and_authors(app, alice, bob, fake_ai):
+    root = alice.write("Alice starts the thread.", privacy="public")
+    first = alice.wait_job(ask(alice, root["id"]))
+    reply_id = first["result"]["llm_node_id"]
+    follow = bob.write("Bob joins in.", parent_id=reply_id, privacy="public")
+    fake_ai.reset()
+    job = bob.wait_job(ask(bob, follow["id"]))
+    assert job["status"] == "completed"
+    sent = fake_ai.requests_to("/chat/completions")[0].json["messages"]
+    convo = [m for m in sent if m["role"] != "system"]
+    assert [m["role"] for m in convo] == ["user", "assistant", "user"]
+    assert convo[0]["content"] == f"{alice.username}: Alice starts the thread."
+    assert convo[1]["content"].startswith("Reply from")
+    assert convo[2]["content"] == f"{bob.username}: Bob joins in."
+    # Credit is shared in proportion to length between Alice's and Bob's nodes.
+    with app.app_context():
+        rows = db.session.scalars(select(TokenCredit).where(TokenCredit.job_id == job["task_id"])).all()
+    shares = {r.user_id: r.tokens for r in rows}
+    assert sum(shares.values()) == job["result"]["total_tokens"]
+    assert shares[alice.user["id"]] > shares[bob.user["id"]] > 0
+
+
+def test_transient_errors_are_retried(alice, fake_ai):
+    fake_ai.fail_next(1, status=429)  # absorbed by the SDK's own retry
+    job = alice.wait_job(ask(alice, alice.write("rate limited")["id"]))
+    assert job["status"] == "completed" and job["attempts"] == 1
+    fake_ai.reset()
+    fake_ai.fail_next(2, status=503)  # outlasts the SDK's retry: the engine retries the job
+    job = alice.wait_job(ask(alice, alice.write("server error")["id"]))
+    assert job["status"] == "completed" and job["attempts"] == 2
+    assert len(fake_ai.requests_to("/chat/completions")) == 3
+
+
+def test_persistent_outage_fails_with_a_clear_message(alice, fake_ai):
+    fake_ai.fail_next(100, status=503)
+    job = alice.wait_job(ask(alice, alice.write("never answered")["id"]))
+    assert job["status"] == "failed" and job["attempts"] == job["max_attempts"]
+    assert "Gave up after" in job["error"] and "error_detail" not in job
+
+
+def test_rejected_key_fails_at_once(alice, fake_ai):
+    fake_ai.fail_next(1, status=401)
+    job = alice.wait_job(ask(alice, alice.write("bad key")["id"]))
+    assert job["status"] == "failed" and job["attempts"] == 1
+    assert job["error"] == "The OpenAI API key was rejected. Check OPENAI_API_KEY."
+    assert len(fake_ai.requests_to("/chat/completions")) == 1
+
+
+def test_unknown_model_is_refused_up_front(alice):
+    resp = alice.post(f"/api/nodes/{alice.write('x')['id']}/llm", json={"model": "no-such-model"})
+    assert resp.status_code == 400 and "no-such-model" in resp.get_json()["error"]
+
+
+def test_duplicate_request_returns_the_active_job(alice, fake_ai):
+    fake_ai.set_latency(1.5)
+    node = alice.write("once please")
+    first = ask(alice, node["id"])
+    again = alice.post(f"/api/nodes/{node['id']}/llm", json={"model": OPENAI_MODEL})
+    assert again.status_code == 202 and again.get_json()["task_id"] == first
+    assert again.get_json()["status"] in ("pending", "processing")
+    assert ask(alice, node["id"], ANTHROPIC_MODEL) != first  # another model is another job
+    assert alice.wait_job(first)["status"] == "completed"
+    assert ask(alice, node["id"]) != first  # once finished, a new request makes a new job
+
+
+def test_killed_pool_process_mid_job_still_completes_once(app, alice, fake_ai, worker):
+    fake_ai.set_latency(3)
+    node = alice.write("survive a crash")
+    task_id = ask(alice, node["id"])
+    job = wait_status(alice, task_id, "processing")
+    with app.app_context():
+        owner = db.session.get(Job, task_id).worker
+    pid = int(owner.rpartition(":")[2])
+    assert pid in worker.pool_pids()
+    os.kill(pid, signal.SIGKILL)
+    fake_ai.set_latency(0)
+    done = alice.wait_job(task_id, timeout=60)
+    assert done["status"] == "completed" and done["attempts"] == 2, done
+    assert len(reply_nodes(app, task_id)) == 1
+    assert credits(app, task_id) == done["result"]["total_tokens"]
+    # A stale copy of the message arriving later changes nothing.
+    with app.app_context():
+        engine.send(db.session.get(Job, task_id))
+    time.sleep(1.0)
+    assert len(reply_nodes(app, task_id)) == 1 and credits(app, task_id) == done["result"]["total_tokens"]
+    assert alice.get(f"/api/jobs/{task_id}").get_json()["attempts"] == 2
+
+
+def test_stale_processing_job_is_recovered_by_the_reaper(app, alice):
+    node = alice.write("stuck job")
+    with app.app_context():
+        job = Job(kind="llm_reply", user_id=alice.user["id"], node_id=node["id"], params={"model": OPENAI_MODEL},
+                  queue="llm", status="processing", attempts=1, claim_token="old", worker="gone-host:1",
+                  heartbeat_at=utcnow() - timedelta(minutes=10), started_at=utcnow() - timedelta(minutes=10))
+        db.session.add(job)
+        db.session.commit()
+        task_id = job.id
+        assert engine.reap()["recovered"] >= 1
+    done = alice.wait_job(task_id)
+    assert done["status"] == "completed" and done["attempts"] == 2
+    assert len(reply_nodes(app, task_id)) == 1
+
+
+def test_job_interrupted_too_often_is_failed_by_the_reaper(app, alice):
+    node = alice.write("hopeless")
+    with app.app_context():
+        job = Job(kind="llm_reply", user_id=alice.user["id"], node_id=node["id"], params={"model": OPENAI_MODEL},
+                  queue="llm", status="processing", attempts=3, max_attempts=3, claim_token="old",
+                  worker="gone-host:1", heartbeat_at=utcnow() - timedelta(minutes=10))
+        db.session.add(job)
+        db.session.commit()
+        task_id = job.id
+        engine.reap()
+    failed = alice.get(f"/api/jobs/{task_id}").get_json()
+    assert failed["status"] == "failed" and "interrupted 3 times" in failed["error"]
+
+
+def test_cancel_pending_and_running_then_retry(app, alice, fake_ai):
+    fake_ai.set_latency(2.5)
+    running = [ask(alice, alice.write(f"busy {i}")["id"]) for i in range(2)]
+    for task_id in running:
+        wait_status(alice, task_id, "processing")
+    waiting = ask(alice, alice.write("queued")["id"])
+    assert alice.get(f"/api/jobs/{waiting}").get_json()["status"] == "pending"
+
+    resp = alice.post(f"/api/jobs/{waiting}/cancel")
+    assert resp.status_code == 200 and resp.get_json()["status"] == "cancelled"
+    resp = alice.post(f"/api/jobs/{running[0]}/cancel")
+    assert resp.status_code == 202 and resp.get_json()["cancel_requested"] is True
+
+    cancelled = alice.wait_job(running[0])
+    assert cancelled["status"] == "cancelled"
+    assert reply_nodes(app, running[0]) == [] and credits(app, running[0]) == 0  # no half-made result
+    assert alice.wait_job(running[1])["status"] == "completed"
+    assert alice.post(f"/api/jobs/{running[1]}/cancel").status_code == 409
+
+    fake_ai.set_latency(0)
+    retry = alice.post(f"/api/jobs/{waiting}/retry")
+    assert retry.status_code == 202
+    new_id = retry.get_json()["task_id"]
+    assert new_id != waiting and retry.get_json()["retry_of"] == waiting
+    done = alice.wait_job(new_id)
+    assert done["status"] == "completed" and done["retry_of"] == waiting
+    assert alice.post(f"/api/jobs/{new_id}/retry").status_code == 409  # only failed or cancelled
+
+
+def test_jobs_list_is_own_newest_first_and_filterable(alice, bob):
+    first = ask(alice, alice.write("a")["id"])
+    second = ask(alice, alice.write("b")["id"])
+    alice.wait_job(first), alice.wait_job(second)
+    ids = [j["task_id"] for j in alice.get("/api/jobs?kind=llm_reply").get_json()["jobs"]]
+    assert ids.index(second) < ids.index(first)
+    assert all(j["status"] == "completed" for j in alice.get("/api/jobs?status=completed").get_json()["jobs"])
+    assert alice.get("/api/jobs?status=bogus").status_code == 400
+    assert first not in [j["task_id"] for j in bob.get("/api/jobs").get_json()["jobs"]]
+
+
+def test_other_users_cannot_see_or_touch_a_job(alice, bob, make_user):
+    node = alice.write("alice's question", privacy="public")
+    task_id = ask(alice, node["id"])
+    assert bob.get(f"/api/jobs/{task_id}").status_code == 404
+    assert bob.post(f"/api/jobs/{task_id}/cancel").status_code == 404
+    assert bob.post(f"/api/jobs/{task_id}/retry").status_code == 404
+    assert bob.get(f"/api/nodes/{node['id']}/llm-status").status_code == 404
+    admin = make_user(admin=True)
+    seen = admin.get(f"/api/jobs/{task_id}").get_json()
+    assert seen["task_id"] == task_id and "error_detail" in seen
+    assert alice.wait_job(task_id)["status"] == "completed"
+    private = alice.write("private question")
+    assert bob.post(f"/api/nodes/{private['id']}/llm", json={}).status_code == 404
+
+
+def test_redis_down_at_request_time_job_runs_after_it_returns(app, alice, redis_server):
+    node = alice.write("while redis sleeps")
+    redis_server.stop()
+    try:
+        started = time.monotonic()
+        resp = alice.post(f"/api/nodes/{node['id']}/llm", json={"model": OPENAI_MODEL})
+        elapsed = time.monotonic() - started
+        assert resp.status_code == 202, resp.get_json()
+        task_id = resp.get_json()["task_id"]
+        assert alice.get(f"/api/jobs/{task_id}").get_json()["status"] == "pending"
+        assert elapsed < 20
+    finally:
+        redis_server.start()
+    with app.app_context():
+        db.session.execute(Job.__table__.update().where(Job.id == task_id)
+                           .values(created_at=utcnow() - timedelta(seconds=30)))
+        db.session.commit()
+        assert engine.reap()["resent"] >= 1
+    assert alice.wait_job(task_id, timeout=90)["status"] == "completed"
