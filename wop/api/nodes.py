@@ -9,11 +9,10 @@ from ..jobs import job_status, submit
 from ..models import Job, Node, NodeVersion
 from ..models.base import utcnow
 from ..models.node import PRIVACY_LEVELS
-from ..model_catalog import default_model_id, load_catalog
-from ..providers.errors import PermanentProviderError
 from ..security import current_user, login_required
 from ..tokens import count_tokens
 from .errors import ApiError
+from .model_choice import usable_model_id
 from .validation import body, parse_body
 
 bp = Blueprint("nodes", __name__, url_prefix="/api/nodes")
@@ -64,10 +63,6 @@ def new_node(parent_id: int | None, privacy: str | None, **fields) -> Node:
     return node
 
 
-def keep_version(node: Node, reason: str) -> None:
-    db.session.add(NodeVersion(node_id=node.id, content=node.content, reason=reason))
-
-
 @bp.post("/")
 @login_required
 def create_node():
@@ -98,7 +93,7 @@ def update_node(node_id: int, body: NodeUpdate):
     if node.user_id != current_user().id:
         raise ApiError(403, "Only the author can edit this entry.")
     if body.content is not None and body.content != node.content:
-        keep_version(node, "edit")
+        node.save_version("edit")
         node.content = body.content
         node.token_count = count_tokens(node.content)
     if body.privacy is not None:
@@ -114,7 +109,7 @@ def delete_node(node_id: int):
     node = readable_node(node_id, current_user())
     if not can_delete(node, current_user()):
         raise ApiError(403, "Only the author can delete this entry.")
-    keep_version(node, "delete")
+    node.save_version("delete")
     node.deleted_at = utcnow()
     db.session.commit()
     return "", 204
@@ -150,14 +145,7 @@ def request_llm_reply(node_id: int, body: LlmBody):
     """Ask an AI model to reply to this entry (a background job)."""
     user = current_user()
     node = readable_node(node_id, user)
-    model_id = body.model or default_model_id(current_app.config)
-    catalog = load_catalog(current_app.config)
-    try:
-        spec = catalog.get(model_id)
-    except PermanentProviderError as err:
-        raise ApiError(400, err.message)
-    if not catalog.is_usable(spec, current_app.config):
-        raise ApiError(400, f"Model '{model_id}' cannot be used: its provider ({spec.provider}) has no API key configured.")
+    model_id = usable_model_id(body.model)
     job, created = submit("llm_reply", user.id, node_id=node.id, params={"model": model_id},
                           dedupe_key=f"llm_reply:{node.id}:{model_id}")
     return jsonify(task_id=job.id, status=job_status(job, created), node_id=node.id, model=model_id), 202

@@ -48,6 +48,10 @@ class Node(db.Model):
             current = current.parent
         return list(reversed(chain))
 
+    def save_version(self, reason: str) -> None:
+        """Keep the current text before it is replaced (edit, transcription, deletion)."""
+        db.session.add(NodeVersion(node_id=self.id, content=self.content, reason=reason))
+
     def preview(self) -> str:
         text = "[deleted]" if self.deleted_at else self.content
         return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS].rstrip() + "…"

@@ -1,0 +1,112 @@
+"""Voice entries: upload a recording, get the node at once; the transcript fills in by a job."""
+from pathlib import Path
+
+from flask import Blueprint, jsonify, request
+from pydantic import BaseModel, Field
+
+from ..access import readable_node
+from ..extensions import db
+from ..jobs import job_status, submit
+from ..models import Node
+from ..providers.speech_to_text import PROVIDERS
+from ..security import current_user, login_required
+from ..storage import new_media_path
+from .errors import ApiError
+from .nodes import latest_job, new_node, node_detail
+from .validation import body
+
+bp = Blueprint("voice", __name__, url_prefix="/api/nodes")
+PLACEHOLDER = "[Voice note – transcription pending]"
+# Accepted recordings: file extension -> the MIME type we serve it with.
+AUDIO_TYPES = {
+    "webm": "audio/webm", "ogg": "audio/ogg", "oga": "audio/ogg", "opus": "audio/ogg",
+    "wav": "audio/wav", "m4a": "audio/mp4", "mp4": "audio/mp4", "aac": "audio/aac",
+    "mp3": "audio/mpeg", "mpeg": "audio/mpeg", "mpga": "audio/mpeg", "flac": "audio/flac",
+}
+MIME_EXTENSIONS = {
+    "audio/webm": "webm", "video/webm": "webm", "audio/ogg": "ogg", "audio/opus": "opus",
+    "audio/wav": "wav", "audio/x-wav": "wav", "audio/wave": "wav", "audio/mp4": "m4a", "audio/x-m4a": "m4a",
+    "video/mp4": "mp4", "audio/aac": "aac", "audio/mpeg": "mp3", "audio/mp3": "mp3", "audio/flac": "flac",
+    "audio/x-flac": "flac",
+}
+ACCEPTED = "webm, ogg/oga/opus, wav, m4a/mp4/aac, mp3/mpeg/mpga or flac"
+
+
+class TranscribeBody(BaseModel):
+    provider: str | None = Field(default=None, description=f"one of: {', '.join(PROVIDERS)}; default from settings")
+
+
+def _extension(filename: str, mimetype: str) -> str:
+    ext = Path(filename or "").suffix.lower().lstrip(".")
+    if ext in AUDIO_TYPES:
+        return ext
+    ext = MIME_EXTENSIONS.get((mimetype or "").split(";")[0].strip().lower())
+    if ext is None:
+        raise ApiError(415, f"Unsupported audio type '{filename or mimetype}'. Send {ACCEPTED}.")
+    return ext
+
+
+def _form_int(name: str) -> int | None:
+    raw = (request.form.get(name) or "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise ApiError(422, f"Invalid request: {name}: must be a whole number", fields={name: "must be a whole number"})
+    return int(raw)
+
+
+def _submit_transcription(node: Node, provider: str | None):
+    return submit("transcription", node.user_id, node_id=node.id, params={"provider": provider},
+                  dedupe_key=f"transcription:{node.id}")
+
+
+def create_voice_node():
+    """Multipart upload (field `audio_file`): store the recording, then start transcribing it."""
+    upload = request.files.get("audio_file")  # werkzeug streams the body to disk, not memory
+    if upload is None or not upload.filename:
+        raise ApiError(400, "Attach the recording as the multipart field 'audio_file'.")
+    ext = _extension(upload.filename, upload.mimetype)
+    parent_id = _form_int("parent_id")
+    privacy = request.form.get("privacy") or None
+    if privacy not in (None, "private", "public"):
+        raise ApiError(422, "Invalid request: privacy: use 'private' or 'public'", fields={"privacy": "invalid"})
+    if parent_id is not None:
+        readable_node(parent_id, current_user())
+    rel, path = new_media_path("audio", current_user().id, f".{ext}")
+    upload.save(path)
+    if path.stat().st_size == 0:
+        path.unlink()
+        raise ApiError(400, "The recording is empty.")
+    node = new_node(parent_id, privacy, content=PLACEHOLDER, audio_original_path=rel, audio_mime_type=AUDIO_TYPES[ext])
+    db.session.commit()  # the recording and its node are safe before any job exists
+    job, _created = _submit_transcription(node, None)
+    return jsonify({**node_detail(node), "transcription_status": "pending", "task_id": job.id}), 201
+
+
+@bp.post("/<int:node_id>/transcribe")
+@login_required
+@body(TranscribeBody)
+def transcribe_again(node_id: int, body: TranscribeBody):
+    """Transcribe the stored recording again (after a failure, or with another provider)."""
+    node = readable_node(node_id, current_user())
+    if node.user_id != current_user().id and not current_user().is_admin:
+        raise ApiError(403, "Only the author can transcribe this recording again.")
+    if not node.audio_original_path:
+        raise ApiError(409, "This entry has no recording to transcribe.")
+    if body.provider is not None and body.provider not in PROVIDERS + ("auto",):
+        raise ApiError(422, f"Invalid request: provider: use one of {', '.join(PROVIDERS + ('auto',))}",
+                       fields={"provider": "unknown provider"})
+    job, created = _submit_transcription(node, body.provider)
+    return jsonify(task_id=job.id, status=job_status(job, created), node_id=node.id), 202
+
+
+@bp.get("/<int:node_id>/transcription-status")
+@login_required
+def transcription_status(node_id: int):
+    """The latest transcription job of this node; with the transcript (`content`) once completed."""
+    node = readable_node(node_id, current_user())
+    job = latest_job(node, "transcription")
+    data = job.to_dict(admin=current_user().is_admin)
+    if job.status == "completed":
+        data["content"] = node.content
+    return jsonify(data)
