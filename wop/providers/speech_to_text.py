@@ -85,8 +85,8 @@ class LocalWhisperTranscriber:
     name = "local"
     max_bytes = None
     max_seconds = None
-    # faster-whisper decodes a whole part into memory (16 kHz float32, ~3.8 MB a minute):
-    # 10-minute parts keep that near 40 MB and let progress move along.
+    # faster-whisper decodes a whole part into memory (16 kHz float32, 3.8 MB a minute):
+    # 10-minute parts keep that small and let progress move along.
     part_seconds = 600
 
     def __init__(self, config: Mapping):
@@ -99,7 +99,8 @@ class LocalWhisperTranscriber:
 
         model = load_whisper_model(self.folder)
         try:
-            segments, _info = model.transcribe(str(path), beam_size=5)
+            # Voice activity detection skips silences, where Whisper otherwise invents words.
+            segments, _info = model.transcribe(str(path), beam_size=5, vad_filter=True)
             # segments is a generator: decoding and transcription happen while joining.
             return " ".join(s.text.strip() for s in segments if s.text.strip())
         except av.error.FFmpegError as exc:
