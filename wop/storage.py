@@ -1,4 +1,5 @@
 """Files under DATA_DIR/media. Paths stored in the database are relative to that folder."""
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -31,3 +32,11 @@ def remove(rel: str | None) -> None:
         path = resolve(rel)
         if path is not None:
             path.unlink(missing_ok=True)
+
+
+def scratch_dir(prefix: str) -> Path:
+    """A fresh temporary folder under DATA_DIR/tmp: on the same disk as the media (so finished
+    files are moved, not copied) and private to this installation, unlike a shared /tmp."""
+    root = Path(current_app.config["DATA_DIR"]) / "tmp"
+    root.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=prefix, dir=root))

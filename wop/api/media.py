@@ -19,8 +19,10 @@ bp = Blueprint("media", __name__, url_prefix="/api/media")
 def get_media(rel: str):
     """An audio file (original recording or read-aloud), with HTTP range support."""
     path = resolve(rel)
-    node = db.session.scalar(select(Node).where(or_(Node.audio_original_path == rel, Node.audio_tts_path == rel)))
-    if path is None or node is None or not can_read(node, current_user()) or not path.is_file():
+    # Entries of one author with the same text share one read-aloud file: any readable one will do.
+    owners = db.session.scalars(select(Node).where(or_(Node.audio_original_path == rel, Node.audio_tts_path == rel)))
+    node = next((n for n in owners if can_read(n, current_user())), None)
+    if path is None or node is None or not path.is_file():
         raise ApiError(404, "No such file.")
     mime = (node.audio_mime_type if rel == node.audio_original_path else None) or mimetypes.guess_type(rel)[0]
     prefix = current_app.config["X_ACCEL_REDIRECT_PREFIX"]

@@ -1,0 +1,55 @@
+"""Read aloud: ask for an entry's text as audio (a background job) and follow that job."""
+from flask import Blueprint, current_app, jsonify
+
+from ..access import readable_node
+from ..jobs import job_status, submit
+from ..models import JobStatus
+from ..models.node import media_url
+from ..providers.errors import ProviderError
+from ..providers.text_to_speech import get_speaker
+from ..security import current_user, login_required
+from ..tasks.tts import current_audio, speech_hash
+from .errors import ApiError
+from .nodes import latest_job
+
+bp = Blueprint("read_aloud", __name__, url_prefix="/api/nodes")
+
+
+@bp.post("/<int:node_id>/tts")
+@login_required
+def request_tts(node_id: int):
+    """Read an entry aloud: 200 {tts_url} when audio of its current text exists, else 202 and a job."""
+    user = current_user()
+    node = readable_node(node_id, user)
+    if node.audio_original_path:
+        raise ApiError(409, "This entry is a voice recording; play the original instead.")
+    text = node.content
+    if not text.strip():
+        raise ApiError(400, "This entry has no text to read aloud.")
+    limit = current_app.config["TTS_MAX_CHARS"]
+    if len(text) > limit:
+        raise ApiError(413, f"This entry is {len(text):,} characters long; "
+                            f"read-aloud takes entries of at most {limit:,} characters.")
+    try:
+        speaker = get_speaker(current_app.config)
+    except ProviderError as err:  # a misconfigured TTS_PROVIDER
+        raise ApiError(503, err.message) from err
+    digest = speech_hash(speaker, text)
+    ready = current_audio(node, digest)
+    if ready:
+        return jsonify(tts_url=media_url(ready), node_id=node.id), 200
+    job, created = submit("tts", user.id, node_id=node.id, params={"provider": speaker.name},
+                          dedupe_key=f"tts:{node.id}:{digest}")
+    return jsonify(task_id=job.id, status=job_status(job, created), node_id=node.id), 202
+
+
+@bp.get("/<int:node_id>/tts-status")
+@login_required
+def tts_status(node_id: int):
+    """The latest read-aloud job you started for this node; with `tts_url` once completed."""
+    node = readable_node(node_id, current_user())
+    job = latest_job(node, "tts")
+    data = job.to_dict(admin=current_user().is_admin)
+    if job.status == JobStatus.COMPLETED:
+        data["tts_url"] = media_url(node.audio_tts_path)
+    return jsonify(data)
