@@ -15,7 +15,8 @@ class Node(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"), index=True)
-    linked_node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"))
+    # Indexed, as is TokenCredit.node_id: deleting a node looks up the rows that refer to it.
+    linked_node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"), index=True)
     node_type: Mapped[str] = mapped_column(String(10), default="user", nullable=False)
     llm_model: Mapped[str | None] = mapped_column(String(100))
     privacy: Mapped[str] = mapped_column(String(10), default="private", nullable=False)
@@ -131,7 +132,7 @@ class TokenCredit(db.Model):
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
-    node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"))
+    node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"), index=True)
     job_id: Mapped[str | None] = mapped_column(String(36), index=True)
     tokens: Mapped[int] = mapped_column(Integer, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False, index=True)

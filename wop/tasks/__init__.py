@@ -1,2 +1,2 @@
 """One module per job kind; importing this package registers them all."""
-from . import llm_reply, maintenance  # noqa: F401
+from . import export_threads, llm_reply, maintenance, profile, transcription, tts  # noqa: F401

@@ -1,0 +1,20 @@
+"""Which AI model a request uses: the one asked for, else the default, if it can be used now."""
+from flask import current_app
+
+from ..model_catalog import default_model_id, load_catalog
+from ..providers.errors import PermanentProviderError
+from .errors import ApiError
+
+
+def usable_model_id(requested: str | None) -> str:
+    """The model id to run; 400 when it is not in the catalog or its provider has no API key."""
+    config = current_app.config
+    model_id = requested or default_model_id(config)
+    catalog = load_catalog(config)
+    try:
+        spec = catalog.get(model_id)
+    except PermanentProviderError as err:
+        raise ApiError(400, err.message)
+    if not catalog.is_usable(spec, config):
+        raise ApiError(400, f"Model '{model_id}' cannot be used: its provider ({spec.provider}) has no API key configured.")
+    return model_id
