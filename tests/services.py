@@ -129,16 +129,19 @@ class PostgresServer:
 class Worker:
     """A real Celery worker (prefork) serving every queue."""
 
-    def __init__(self, env: dict, log_path: Path, concurrency: int = 2):
-        self.env, self.log_path, self.concurrency, self.proc = env, log_path, concurrency, None
+    def __init__(self, env: dict, log_path: Path, concurrency: int = 2,
+                 queues: str = "llm,audio,export,maintenance"):
+        self.env, self.log_path, self.concurrency, self.queues, self.proc = env, log_path, concurrency, queues, None
+        self.name = f"test-{os.getpid()}-{time.time_ns()}@{socket.gethostname()}"
 
     def start(self, timeout: float = 60.0) -> "Worker":
         self.log = open(self.log_path, "ab")
+        # A session of its own, so a test can kill the whole worker as a crashed machine would.
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", "llm,audio,export,maintenance",
-             "--concurrency", str(self.concurrency), "--loglevel", "INFO", "-n", f"test-{os.getpid()}-{time.time_ns()}@%h",
+            [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", self.queues,
+             "--concurrency", str(self.concurrency), "--loglevel", "INFO", "-n", self.name,
              "--without-gossip", "--without-mingle"],
-            env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -151,6 +154,11 @@ class Worker:
 
     def pool_pids(self) -> list[int]:
         return children_of(self.proc.pid) if self.proc else []
+
+    def kill_all(self) -> None:
+        """SIGKILL the main process and its pool at once, leaving its messages unacknowledged."""
+        os.killpg(self.proc.pid, signal.SIGKILL)
+        self.proc.wait()
 
     def stop(self) -> None:
         stop(self.proc, signal.SIGTERM, timeout=30)

@@ -153,6 +153,31 @@ def test_killed_pool_process_mid_job_still_completes_once(app, alice, fake_ai, w
     assert alice.get(f"/api/jobs/{task_id}").get_json()["attempts"] == 2
 
 
+def test_whole_worker_killed_job_is_recovered_by_the_reaper(app, alice, fake_ai, worker, service_env, run_dir):
+    """The main process dies too: Redis will not redeliver for hours, so the heartbeat and reaper must."""
+    from tests.services import Worker
+
+    control = app.extensions["celery"].control
+    doomed = Worker(service_env, run_dir / "doomed-worker.log", concurrency=1, queues="llm").start()
+    control.cancel_consumer("llm", destination=[worker.name], reply=True)
+    try:
+        fake_ai.set_latency(3)
+        task_id = ask(alice, alice.write("the machine dies")["id"])
+        wait_status(alice, task_id, "processing")
+        with app.app_context():
+            assert int(db.session.get(Job, task_id).worker.rpartition(":")[2]) in doomed.pool_pids()
+        doomed.kill_all()
+    finally:
+        control.add_consumer("llm", destination=[worker.name], reply=True)
+    fake_ai.set_latency(0)
+    time.sleep(float(service_env["JOB_STALE_SECONDS"]) + 1.5)  # the heartbeat goes silent
+    with app.app_context():
+        assert engine.reap()["recovered"] >= 1
+    done = alice.wait_job(task_id, timeout=60)
+    assert done["status"] == "completed" and done["attempts"] == 2
+    assert len(reply_nodes(app, task_id)) == 1 and credits(app, task_id) == done["result"]["total_tokens"]
+
+
 def test_stale_processing_job_is_recovered_by_the_reaper(app, alice):
     node = alice.write("stuck job")
     with app.app_context():
