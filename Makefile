@@ -4,7 +4,7 @@ PYTHON ?= python3
 DB ?= sqlite
 BIN := $(VENV)/bin
 RUN_PACKAGES := redis-server ffmpeg espeak-ng
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql:initdb
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql:initdb chromium
 
 .PHONY: run test test-all setup system-deps frontend bench clean
 
@@ -25,7 +25,7 @@ run: setup frontend
 	$(BIN)/wop up
 
 # DB=sqlite (default) or DB=postgres; the test run starts its own Redis and PostgreSQL.
-test: setup
+test: setup frontend
 	@scripts/system-deps.sh $(TEST_PACKAGES)
 	WOP_TEST_DB=$(DB) $(BIN)/pytest $(PYTEST_ARGS)
 

@@ -1,0 +1,80 @@
+// The shell: who is logged in, the navigation, and which screen the hash asks for.
+import { useEffect, useState } from "react";
+import { ApiError, api, setCsrfToken, setUnauthorizedHandler } from "./api";
+import AuthScreen from "./components/AuthScreen";
+import Dashboard from "./components/Dashboard";
+import EntryView from "./components/EntryView";
+import ErrorMessage from "./components/ErrorMessage";
+import Feed from "./components/Feed";
+import NavBar from "./components/NavBar";
+import ProfilePage from "./components/ProfilePage";
+import { href, useRoute } from "./router";
+import type { User } from "./types";
+
+type Session = { state: "checking" } | { state: "out"; error?: string } | { state: "in"; user: User };
+
+export default function App() {
+  const [session, setSession] = useState<Session>({ state: "checking" });
+  const route = useRoute();
+
+  useEffect(() => {
+    setUnauthorizedHandler(() => setSession({ state: "out" }));
+    api.get<{ user: User }>("/auth/me").then(
+      (data) => setSession({ state: "in", user: data.user }),
+      (err) => setSession({ state: "out", error: err instanceof ApiError && err.status === 401 ? undefined : err.message }),
+    );
+    return () => setUnauthorizedHandler(null);
+  }, []);
+
+  if (session.state === "checking") return <p className="muted page">Loading…</p>;
+  if (session.state === "out") {
+    return (
+      <>
+        {session.error && <ErrorMessage message={session.error} />}
+        <AuthScreen onLoggedIn={(user) => setSession({ state: "in", user })} />
+      </>
+    );
+  }
+
+  const logout = async () => {
+    await api.post("/auth/logout").catch(() => undefined);
+    setCsrfToken(null);
+    setSession({ state: "out" });
+  };
+
+  const me = session.user;
+  let screen;
+  switch (route.name) {
+    case "dashboard":
+      screen = <Dashboard />;
+      break;
+    case "feed":
+      screen = <Feed />;
+      break;
+    case "profile":
+      screen = <ProfilePage />;
+      break;
+    case "node":
+      screen = <EntryView key={route.id} id={route.id} me={me} />;
+      break;
+    default:
+      screen = (
+        <main className="page">
+          <h1 className="page-title">Not found</h1>
+          <p>
+            Nothing lives at “{route.path}”. <a href={href.dashboard}>Back to your journal</a>
+          </p>
+        </main>
+      );
+  }
+
+  return (
+    <>
+      <NavBar user={me} route={route} onLogout={logout} />
+      {me.approved === false && !me.is_admin && (
+        <p className="notice banner">Your account is waiting for approval by an administrator.</p>
+      )}
+      {screen}
+    </>
+  );
+}

@@ -1,0 +1,84 @@
+// Ask an AI model to reply to this entry, and follow the job until the reply appears.
+import { useEffect, useState } from "react";
+import { api, messageOf } from "../api";
+import { preferredModel, useModels } from "../hooks/useModels";
+import { href } from "../router";
+import type { Job, Started } from "../types";
+import ErrorMessage from "./ErrorMessage";
+import JobProgress from "./JobProgress";
+import ModelPicker from "./ModelPicker";
+
+interface Props {
+  nodeId: number;
+  onReply: () => void;
+}
+
+export default function AskAI({ nodeId, onReply }: Props) {
+  const { catalog, error: modelsError } = useModels();
+  const [model, setModel] = useState("");
+  const [taskId, setTaskId] = useState<string | null>(null);
+  const [replyId, setReplyId] = useState<number | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  useEffect(() => {
+    if (catalog && !model) setModel(preferredModel(catalog));
+  }, [catalog, model]);
+
+  // Pick up a job started earlier (in another tab, or before a reload) that has not finished well.
+  useEffect(() => {
+    let live = true;
+    api.get<Job>(`/api/nodes/${nodeId}/llm-status`).then(
+      (job) => {
+        if (live && (job.status === "pending" || job.status === "processing" || job.status === "failed")) setTaskId(job.task_id);
+      },
+      () => undefined, // no AI reply asked for yet
+    );
+    return () => {
+      live = false;
+    };
+  }, [nodeId]);
+
+  const ask = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      const started = await api.post<Started>(`/api/nodes/${nodeId}/llm`, model ? { model } : {});
+      setReplyId(null);
+      setTaskId(started.task_id);
+    } catch (err) {
+      setError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const completed = (job: Job) => {
+    const id = (job.result?.llm_node_id as number | undefined) ?? null;
+    setReplyId(id);
+    onReply();
+  };
+
+  const noModel = catalog !== null && !catalog.models.some((m) => m.usable);
+
+  return (
+    <section className="tool" aria-label="Ask AI">
+      <div className="row">
+        <ModelPicker catalog={catalog} value={model} onChange={setModel} />
+        <button type="button" onClick={ask} disabled={busy || !catalog || noModel}>
+          Ask AI
+        </button>
+      </div>
+      {noModel && <p className="muted">No AI model is set up on this server.</p>}
+      <ErrorMessage message={modelsError} />
+      <ErrorMessage message={error} />
+      {taskId && (
+        <JobProgress key={taskId} taskId={taskId} label="AI reply" onCompleted={completed}>
+          <p className="job-done">
+            The reply is below.{replyId !== null && <> <a href={href.node(replyId)}>Open it →</a></>}
+          </p>
+        </JobProgress>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,69 @@
+// A box to write an entry or a reply, with a privacy choice for new threads and a voice recorder.
+// The draft lives in localStorage until the server has it, so an error or a reload loses nothing.
+import { useState, type FormEvent } from "react";
+import { api, messageOf } from "../api";
+import { useDraft } from "../hooks/useDraft";
+import type { NodeDetail, Privacy } from "../types";
+import ErrorMessage from "./ErrorMessage";
+import VoiceRecorder from "./VoiceRecorder";
+
+interface Props {
+  parentId?: number;
+  onCreated: (node: NodeDetail, how: "text" | "voice") => void;
+  placeholder?: string;
+  submitLabel?: string;
+}
+
+export default function Composer({ parentId, onCreated, placeholder = "What is on your mind?", submitLabel = "Save entry" }: Props) {
+  const [text, setText, clearText] = useDraft(parentId ? `reply:${parentId}` : "new");
+  const [privacy, setPrivacy] = useState<Privacy>("private");
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const topLevel = parentId === undefined;
+
+  const submit = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const body = topLevel ? { content: text, privacy } : { content: text, parent_id: parentId };
+      const node = await api.post<NodeDetail>("/api/nodes/", body);
+      clearText();
+      onCreated(node, "text");
+    } catch (err) {
+      setError(messageOf(err)); // the text stays in the box
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <form className="composer card" onSubmit={submit}>
+      <textarea
+        name="content"
+        value={text}
+        onChange={(e) => setText(e.target.value)}
+        placeholder={placeholder}
+        rows={topLevel ? 7 : 4}
+        aria-label={topLevel ? "New entry" : "Your reply"}
+      />
+      <ErrorMessage message={error} />
+      <div className="composer-actions">
+        {topLevel && (
+          <label className="inline">
+            Visible to
+            <select name="privacy" value={privacy} onChange={(e) => setPrivacy(e.target.value as Privacy)}>
+              <option value="private">only me</option>
+              <option value="public">everyone</option>
+            </select>
+          </label>
+        )}
+        <span className="spacer" />
+        <VoiceRecorder parentId={parentId} privacy={topLevel ? privacy : undefined} onUploaded={(node) => onCreated(node, "voice")} />
+        <button type="submit" disabled={busy || !text.trim()}>
+          {busy ? "Saving…" : submitLabel}
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,92 @@
+// The entry itself, with edit and delete for its author.
+import { useState } from "react";
+import { api, messageOf } from "../api";
+import { formatDate, pluralize } from "../format";
+import { href } from "../router";
+import type { NodeDetail } from "../types";
+import AuthorLine from "./AuthorLine";
+import EntryEditor from "./EntryEditor";
+import ErrorMessage from "./ErrorMessage";
+
+interface Props {
+  node: NodeDetail;
+  isAuthor: boolean;
+  onSaved: (node: NodeDetail) => void;
+  onDeleted: () => void;
+}
+
+export default function EntryCard({ node, isAuthor, onSaved, onDeleted }: Props) {
+  const [editing, setEditing] = useState(false);
+  const [confirming, setConfirming] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const remove = async () => {
+    setBusy(true);
+    setError(null);
+    try {
+      await api.del(`/api/nodes/${node.id}`);
+      onDeleted();
+    } catch (err) {
+      setError(messageOf(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <article className="entry card" data-node-id={node.id}>
+      <header className="entry-head">
+        <AuthorLine author={node.author} model={node.llm_model} nodeType={node.node_type} privacy={node.privacy} />
+        <time className="muted">{formatDate(node.created_at)}</time>
+      </header>
+      {editing ? (
+        <EntryEditor
+          node={node}
+          onSaved={(n) => {
+            setEditing(false);
+            onSaved(n);
+          }}
+          onCancel={() => setEditing(false)}
+        />
+      ) : (
+        <div className={node.deleted ? "entry-content deleted" : "entry-content"}>{node.content}</div>
+      )}
+      {node.linked_node && (
+        <p className="linked">
+          Links to <a href={href.node(node.linked_node.id)}>{node.linked_node.preview}</a>
+        </p>
+      )}
+      <footer className="entry-foot">
+        <span className="muted">
+          {pluralize(node.token_count, "token")}
+          {node.distributed_tokens > 0 && ` · ${pluralize(node.distributed_tokens, "AI token")} credited`}
+        </span>
+        {isAuthor && !node.deleted && !editing && (
+          <span className="entry-actions">
+            {confirming ? (
+              <>
+                <span>Delete this entry?</span>
+                <button type="button" className="danger small" onClick={remove} disabled={busy}>
+                  Yes, delete
+                </button>
+                <button type="button" className="secondary small" onClick={() => setConfirming(false)}>
+                  Keep it
+                </button>
+              </>
+            ) : (
+              <>
+                <button type="button" className="secondary small" onClick={() => setEditing(true)}>
+                  Edit
+                </button>
+                <button type="button" className="secondary small" onClick={() => setConfirming(true)}>
+                  Delete
+                </button>
+              </>
+            )}
+          </span>
+        )}
+      </footer>
+      <ErrorMessage message={error} />
+    </article>
+  );
+}

@@ -1,0 +1,63 @@
+import { useState, type FormEvent } from "react";
+import { api, messageOf } from "../api";
+import { useDraft } from "../hooks/useDraft";
+import type { NodeDetail, Privacy } from "../types";
+import ErrorMessage from "./ErrorMessage";
+
+interface Props {
+  node: NodeDetail;
+  onSaved: (node: NodeDetail) => void;
+  onCancel: () => void;
+}
+
+/** Edit an entry's text and privacy; the server keeps the old text as a version. */
+export default function EntryEditor({ node, onSaved, onCancel }: Props) {
+  const [text, setText, clearText] = useDraft(`edit:${node.id}`, node.content);
+  const [privacy, setPrivacy] = useState<Privacy>(node.privacy);
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  const save = async (event: FormEvent) => {
+    event.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const saved = await api.put<NodeDetail>(`/api/nodes/${node.id}`, { content: text, privacy });
+      clearText();
+      onSaved(saved);
+    } catch (err) {
+      setError(messageOf(err));
+      setBusy(false);
+    }
+  };
+
+  const cancel = () => {
+    clearText();
+    onCancel();
+  };
+
+  return (
+    <form className="editor stack" onSubmit={save}>
+      <textarea value={text} onChange={(e) => setText(e.target.value)} rows={Math.min(24, Math.max(6, text.split("\n").length + 2))} aria-label="Entry text" />
+      <ErrorMessage message={error} />
+      <div className="row">
+        {node.parent_id === null && (
+          <label className="inline">
+            Visible to
+            <select value={privacy} onChange={(e) => setPrivacy(e.target.value as Privacy)}>
+              <option value="private">only me</option>
+              <option value="public">everyone</option>
+            </select>
+          </label>
+        )}
+        <span className="spacer" />
+        <button type="button" className="secondary" onClick={cancel}>
+          Cancel
+        </button>
+        <button type="submit" disabled={busy || !text.trim()}>
+          Save
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,147 @@
+// Live progress of one background job: polls its status about every second and shows the
+// status, stage and a progress bar, with Cancel while it runs and Retry once it failed.
+import { useEffect, useRef, useState, type ReactNode } from "react";
+import { ApiError, api, messageOf } from "../api";
+import { isFinished, type Job } from "../types";
+import ErrorMessage from "./ErrorMessage";
+import ProgressBar from "./ProgressBar";
+
+interface Props {
+  taskId: string;
+  /** What the job does, e.g. "AI reply", "Transcription". */
+  label: string;
+  /** Where to poll; defaults to GET /api/jobs/<task_id>. */
+  statusUrl?: (taskId: string) => string;
+  intervalMs?: number;
+  /** Called once when the job completes, with the last status answer. */
+  onCompleted?: (job: Job) => void;
+  /** Called once when the job fails or is cancelled. */
+  onStopped?: (job: Job) => void;
+  /** Called when Retry started a new job. */
+  onRetried?: (taskId: string) => void;
+  /** Extra content shown under a completed job (a link, a player...). */
+  children?: ReactNode;
+}
+
+const jobUrl = (taskId: string) => `/api/jobs/${taskId}`;
+
+export default function JobProgress({
+  taskId,
+  label,
+  statusUrl = jobUrl,
+  intervalMs = 1000,
+  onCompleted,
+  onStopped,
+  onRetried,
+  children,
+}: Props) {
+  const [currentId, setCurrentId] = useState(taskId);
+  const [job, setJob] = useState<Job | null>(null);
+  const [pollError, setPollError] = useState<string | null>(null);
+  const [actionError, setActionError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [tick, setTick] = useState(0); // bumps to poll at once after an action
+  const callbacks = useRef({ onCompleted, onStopped, statusUrl });
+  callbacks.current = { onCompleted, onStopped, statusUrl };
+
+  useEffect(() => setCurrentId(taskId), [taskId]);
+
+  useEffect(() => {
+    let live = true;
+    let timer: number | undefined;
+    let failures = 0;
+    const poll = async () => {
+      try {
+        const data = await api.get<Job>(callbacks.current.statusUrl(currentId));
+        if (!live) return;
+        failures = 0;
+        setJob(data);
+        setPollError(null);
+        if (isFinished(data.status)) {
+          if (data.status === "completed") callbacks.current.onCompleted?.(data);
+          else callbacks.current.onStopped?.(data);
+          return;
+        }
+      } catch (err) {
+        if (!live) return;
+        setPollError(messageOf(err));
+        if (err instanceof ApiError && [401, 403, 404].includes(err.status)) return; // asking again will not help
+        failures += 1;
+      }
+      const wait = failures ? Math.min(intervalMs * 2 ** failures, 15000) : intervalMs;
+      timer = window.setTimeout(poll, wait);
+    };
+    poll();
+    return () => {
+      live = false;
+      window.clearTimeout(timer);
+    };
+  }, [currentId, intervalMs, tick]);
+
+  const status = job?.status ?? "pending";
+  const running = !isFinished(status);
+  const progress = status === "completed" ? 100 : Math.max(0, Math.min(100, job?.progress ?? 0));
+
+  const cancel = async () => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      await api.post(`/api/jobs/${currentId}/cancel`);
+      setTick((t) => t + 1);
+    } catch (err) {
+      setActionError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const retry = async () => {
+    setBusy(true);
+    setActionError(null);
+    try {
+      const started = await api.post<{ task_id: string }>(`/api/jobs/${currentId}/retry`);
+      setJob(null);
+      setCurrentId(started.task_id);
+      onRetried?.(started.task_id);
+    } catch (err) {
+      setActionError(messageOf(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  const stage = job?.cancel_requested && running ? "Cancelling…" : job?.stage;
+  const attempts = job?.attempts && job.max_attempts && job.attempts > 1 ? ` (attempt ${job.attempts} of ${job.max_attempts})` : "";
+
+  return (
+    <section className={`job job-${status}`} data-status={status} data-task-id={currentId} aria-label={label}>
+      <div className="job-head">
+        <span className="job-label">{label}</span>
+        <span className={`badge job-status badge-${status}`} role="status" aria-live="polite">
+          {status}
+        </span>
+      </div>
+      <ProgressBar value={progress} label={`${label} progress`} active={running} />
+      <p className="job-stage">
+        {stage || (running ? "Starting…" : "")}
+        {attempts}
+      </p>
+      {status === "failed" && job?.error && <ErrorMessage message={job.error} />}
+      {pollError && <ErrorMessage message={pollError} />}
+      {actionError && <ErrorMessage message={actionError} />}
+      {status === "completed" && children}
+      <div className="job-actions">
+        {running && (
+          <button type="button" className="secondary small" onClick={cancel} disabled={busy || !!job?.cancel_requested}>
+            Cancel
+          </button>
+        )}
+        {(status === "failed" || status === "cancelled") && (
+          <button type="button" className="small" onClick={retry} disabled={busy}>
+            Retry
+          </button>
+        )}
+      </div>
+    </section>
+  );
+}

@@ -1,0 +1,250 @@
+"""The web app end to end: Debian's Chromium, driven by Playwright, uses the built frontend
+(frontend/dist) served by the real gunicorn, with a real Celery worker and the fake AI provider.
+
+Set WOP_UI_SCREENSHOT=/some/file.png to save a picture of the entry view with its AI reply."""
+import os
+import re
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+from tests.conftest import unique_name
+
+ROOT = Path(__file__).resolve().parent.parent
+DIST_INDEX = ROOT / "frontend" / "dist" / "index.html"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+    "--disable-sync", "--no-first-run",
+    # A fake microphone (a beeping tone) that needs no permission prompt, for the voice recorder.
+    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+]
+PASSWORD = "correct horse battery"
+JOB_TIMEOUT_MS = 60_000
+
+if not DIST_INDEX.is_file():
+    pytest.skip("frontend/dist/index.html is missing: build the web app first (make frontend)", allow_module_level=True)
+if not Path(CHROMIUM).is_file():
+    pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install -e '.[test]')")
+expect = sync_api.expect
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, worker):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture(autouse=True)
+def _clean_fake(fake_ai):
+    fake_ai.reset()
+    yield
+    fake_ai.reset()
+
+
+def sign_up(page, name: str | None = None) -> str:
+    name = name or unique_name("ui")
+    page.goto("/")
+    page.get_by_role("tab", name="Sign up").click()
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Your journal")).to_be_visible()
+    return name
+
+
+def write_and_open(page, text: str) -> int:
+    """Write a top-level entry on the dashboard, then open it from the list; returns its id."""
+    page.get_by_label("New entry").fill(text)
+    page.get_by_role("button", name="Save entry").click()
+    preview = page.locator(".entry-list a.preview", has_text=text[:40])
+    expect(preview).to_be_visible()
+    expect(page.get_by_label("New entry")).to_have_value("")
+    preview.click()
+    expect(page).to_have_url(re.compile(r"#/node/\d+$"))
+    expect(page.locator(".entry-content")).to_have_text(text)
+    return int(page.url.rpartition("/")[2])
+
+
+# Records every state the job-progress component shows, so a test can tell what it went through
+# however quickly the job ran.
+WATCH_JOBS = """() => {
+  window.jobStates = [];
+  const record = () => document.querySelectorAll(".job").forEach((job) => {
+    const state = {
+      status: job.dataset.status,
+      bar: job.querySelector("[role=progressbar]") !== null,
+      cancel: [...job.querySelectorAll("button")].some((b) => b.textContent.trim() === "Cancel"),
+    };
+    const last = window.jobStates[window.jobStates.length - 1];
+    if (!last || JSON.stringify(last) !== JSON.stringify(state)) window.jobStates.push(state);
+  });
+  new MutationObserver(record).observe(document.body, { subtree: true, childList: true, attributes: true });
+}"""
+
+
+def expected_reply(name: str, text: str, model: str = "gpt-test") -> str:
+    """What the fake provider answers: the model and the start of the last message it was sent."""
+    return f"Reply from {model} to: {f'{name}: {text}'[:60]}"
+
+
+def test_sign_up_write_and_get_an_ai_reply_with_live_progress(page, fake_ai):
+    name = sign_up(page)
+    text = "The garden was quiet this morning, and for once I wrote before breakfast."
+    write_and_open(page, text)
+    expect(page.locator(".replies")).to_contain_text("No replies yet")
+
+    fake_ai.set_latency(2)  # long enough to watch the job run
+    page.evaluate(WATCH_JOBS)
+    page.locator("select[name=model]").select_option("test-gpt")
+    page.get_by_role("button", name="Ask AI").click()
+    job = page.locator(".job")
+    expect(job).to_have_attribute("data-status", "completed", timeout=JOB_TIMEOUT_MS)
+    seen = page.evaluate("() => window.jobStates")
+    running = [s for s in seen if s["status"] in ("pending", "processing")]
+    assert running, f"the progress never showed the job running: {seen}"
+    assert all(s["cancel"] and s["bar"] for s in running), seen
+    expect(job.get_by_role("progressbar")).to_have_attribute("aria-valuenow", "100")
+    expect(job.get_by_role("button", name="Cancel")).to_have_count(0)
+
+    reply = page.locator(".replies a.preview")
+    expect(reply).to_have_count(1)
+    expect(reply).to_contain_text(expected_reply(name, text))
+    expect(reply.locator(".tag-ai")).to_be_visible()
+    if os.environ.get("WOP_UI_SCREENSHOT"):
+        page.screenshot(path=os.environ["WOP_UI_SCREENSHOT"], full_page=True)
+
+    # The reply opens as an entry of its own, with the thread above it.
+    reply.click()
+    expect(page.locator(".entry-content")).to_contain_text(expected_reply(name, text))
+    expect(page.locator(".thread")).to_contain_text(text)
+    page.locator(".thread a").first.click()
+    expect(page.locator(".entry-content")).to_have_text(text)
+
+    # Back on the dashboard the entry is listed, newest first.
+    page.get_by_role("link", name="Journal", exact=True).click()
+    expect(page.locator(".entry-list a.preview").first).to_contain_text(text[:40])
+
+
+def test_a_failed_ai_reply_shows_the_error_and_retry_finishes_it(page, fake_ai):
+    name = sign_up(page)
+    text = "Try again, fail again, fail better."
+    write_and_open(page, text)
+    fake_ai.fail_next(1, status=401)  # a permanent error: the job fails at once
+    page.locator("select[name=model]").select_option("test-gpt")
+    page.get_by_role("button", name="Ask AI").click()
+    job = page.locator(".job")
+    expect(job).to_have_attribute("data-status", "failed", timeout=JOB_TIMEOUT_MS)
+    expect(job.get_by_role("alert")).to_have_text("The OpenAI API key was rejected. Check OPENAI_API_KEY.")
+    first_id = job.get_attribute("data-task-id")
+
+    job.get_by_role("button", name="Retry").click()
+    expect(job).not_to_have_attribute("data-task-id", first_id)
+    expect(job).to_have_attribute("data-status", "completed", timeout=JOB_TIMEOUT_MS)
+    expect(page.locator(".replies a.preview")).to_contain_text(expected_reply(name, text))
+
+
+def test_signup_with_a_taken_name_shows_the_api_error_and_keeps_the_form(page, live_server):
+    taken = unique_name("taken")
+    resp = requests.post(f"{live_server.url}/auth/signup", json={"username": taken, "password": PASSWORD}, timeout=10)
+    assert resp.status_code == 201, resp.text
+
+    page.goto("/")
+    page.get_by_role("tab", name="Sign up").click()
+    page.get_by_label("Username").fill(taken)
+    page.get_by_label("Password").fill("my own secret words")
+    page.get_by_label("Email").fill("me@example.com")
+    page.get_by_role("button", name="Create account").click()
+
+    expect(page.get_by_role("alert")).to_have_text(f"The username '{taken}' is taken; choose another.")
+    expect(page.get_by_label("Username")).to_have_value(taken)
+    expect(page.get_by_label("Password")).to_have_value("my own secret words")
+    expect(page.get_by_label("Email")).to_have_value("me@example.com")
+
+    # Choosing another name then works.
+    page.get_by_label("Username").fill(unique_name("free"))
+    page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Your journal")).to_be_visible()
+
+
+def test_an_entry_the_api_refuses_stays_in_the_box_even_after_a_reload(page):
+    sign_up(page)
+    text = "Too long. " * 20_001  # over the 200,000 characters an entry may hold
+    box = page.get_by_label("New entry")
+    box.fill(text)
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.get_by_role("alert")).to_have_text("Invalid request: content: String should have at most 200000 characters")
+    assert box.input_value() == text
+    page.reload()
+    expect(page.get_by_label("New entry")).to_have_value(text)
+
+
+def test_read_aloud_follows_the_speech_job_and_plays_it(page):
+    sign_up(page)
+    write_and_open(page, "Read this to me slowly, please.")
+    page.get_by_role("button", name="Read aloud").click()
+    player = page.get_by_label("Entry read aloud")
+    expect(player).to_have_attribute("src", re.compile(r"^/api/media/"), timeout=JOB_TIMEOUT_MS)
+    src = player.get_attribute("src")
+    assert page.evaluate("async (url) => (await fetch(url)).ok", src)  # 200, or 206 for a range
+    # Asking again plays the same audio at once.
+    page.reload()
+    page.get_by_role("button", name="Read aloud").click()
+    expect(page.get_by_label("Entry read aloud")).to_have_attribute("src", src)
+
+
+def test_a_voice_recording_is_uploaded_and_its_transcript_replaces_the_placeholder(page):
+    sign_up(page)
+    page.get_by_role("button", name="Record").click()
+    stop = page.get_by_role("button", name=re.compile("Stop"))
+    expect(stop).to_be_visible()
+    time.sleep(2.5)  # the fake microphone beeps meanwhile
+    stop.click()
+    expect(page).to_have_url(re.compile(r"#/node/\d+$"))
+    expect(page.get_by_label("Original recording")).to_have_attribute("src", re.compile(r"^/api/media/"))
+    job = page.locator(".voice .job")
+    expect(job).to_have_attribute("data-status", "completed", timeout=JOB_TIMEOUT_MS)
+    expect(page.locator(".entry-content")).to_contain_text("[part 1: ", timeout=JOB_TIMEOUT_MS)
+    expect(page.locator(".entry-content")).not_to_contain_text("transcription pending")
+
+
+def test_profile_and_exports(page, live_server):
+    name = sign_up(page)
+    write_and_open(page, "Everything I write ends up here, one way or another.")
+    page.get_by_role("link", name="Profile & export", exact=True).click()
+    expect(page.get_by_text("You have no profile yet.")).to_be_visible()
+
+    page.get_by_role("button", name="Estimate").click()
+    expect(page.locator(".estimate")).to_contain_text("in 1 thread")
+
+    page.locator("select[name=model]").select_option("test-gpt")
+    page.get_by_role("button", name="Generate my profile").click()
+    profile_job = page.locator(".job", has_text="Profile")
+    expect(profile_job).to_have_attribute("data-status", "completed", timeout=JOB_TIMEOUT_MS)
+    expect(page.locator(".profile-text")).to_contain_text("Reply from gpt-test")
+
+    page.get_by_role("button", name="Export threads").click()
+    export_job = page.locator(".job", has_text="Thread export")
+    expect(export_job).to_have_attribute("data-status", "completed", timeout=JOB_TIMEOUT_MS)
+    link = page.get_by_role("link", name="Download the thread export")
+    expect(link).to_have_attribute("href", re.compile(r"^/api/export/download/"))
+    exported = page.evaluate("async (url) => (await fetch(url)).text()", link.get_attribute("href"))
+    assert "Everything I write ends up here" in exported
+
+    data = page.get_by_role("link", name="Download all my data (JSON)")
+    dump = page.evaluate("async (url) => (await fetch(url)).json()", data.get_attribute("href"))
+    assert name in str(dump)
