@@ -101,6 +101,14 @@ def live_server(app, service_env, run_dir):
 
 
 @pytest.fixture
+def jobs_ready(worker, fake_ai):
+    """A running worker, and a fake AI provider with no faults or latency left from another test."""
+    fake_ai.reset()
+    yield fake_ai
+    fake_ai.reset()
+
+
+@pytest.fixture
 def app_ctx(app):
     with app.app_context():
         yield app

@@ -12,11 +12,7 @@ from wop.storage import resolve
 MODEL = "test-gpt"
 
 
-@pytest.fixture(autouse=True)
-def _services(worker, fake_ai):
-    fake_ai.reset()
-    yield
-    fake_ai.reset()
+pytestmark = pytest.mark.usefixtures("jobs_ready")
 
 
 def ask_ai(api, node_id: int) -> dict:

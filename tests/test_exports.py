@@ -16,9 +16,7 @@ from wop.tasks.llm_reply import model_account
 from wop.tasks.maintenance import CLEANUPS
 
 
-@pytest.fixture(autouse=True)
-def _services(worker, fake_ai):
-    fake_ai.reset()
+pytestmark = pytest.mark.usefixtures("jobs_ready")
 
 
 def set_created(app, times: dict[int, datetime]) -> None:

@@ -16,11 +16,7 @@ OPENAI_MODEL = "test-gpt"
 ANTHROPIC_MODEL = "test-claude"
 
 
-@pytest.fixture(autouse=True)
-def _clean_fake(fake_ai, worker):
-    fake_ai.reset()
-    yield
-    fake_ai.reset()
+pytestmark = pytest.mark.usefixtures("jobs_ready")
 
 
 def reply_nodes(app, job_id):

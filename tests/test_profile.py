@@ -7,11 +7,7 @@ from wop.tokens import count_tokens
 MODEL = "test-gpt"
 
 
-@pytest.fixture(autouse=True)
-def _services(worker, fake_ai):
-    fake_ai.reset()
-    yield
-    fake_ai.reset()
+pytestmark = pytest.mark.usefixtures("jobs_ready")
 
 
 @pytest.fixture

@@ -18,11 +18,7 @@ from wop.text_split import split_text
 SPEECH = "/audio/speech"
 
 
-@pytest.fixture(autouse=True)
-def _clean_fake(fake_ai, worker):
-    fake_ai.reset()
-    yield
-    fake_ai.reset()
+pytestmark = pytest.mark.usefixtures("jobs_ready")
 
 
 def long_text(chars: int) -> str:

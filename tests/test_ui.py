@@ -49,11 +49,7 @@ def page(browser, live_server, worker):
     context.close()
 
 
-@pytest.fixture(autouse=True)
-def _clean_fake(fake_ai):
-    fake_ai.reset()
-    yield
-    fake_ai.reset()
+pytestmark = pytest.mark.usefixtures("jobs_ready")
 
 
 def sign_up(page, name: str | None = None) -> str:
@@ -111,6 +107,7 @@ def test_sign_up_write_and_get_an_ai_reply_with_live_progress(page, fake_ai):
     fake_ai.set_latency(2)  # long enough to watch the job run
     page.evaluate(WATCH_JOBS)
     page.locator("select[name=model]").select_option("test-gpt")
+    expect(page.locator("select[name=model]")).to_have_value("test-gpt")
     page.get_by_role("button", name="Ask AI").click()
     job = page.locator(".job")
     expect(job).to_have_attribute("data-status", "completed", timeout=JOB_TIMEOUT_MS)
@@ -146,6 +143,7 @@ def test_a_failed_ai_reply_shows_the_error_and_retry_finishes_it(page, fake_ai):
     write_and_open(page, text)
     fake_ai.fail_next(1, status=401)  # a permanent error: the job fails at once
     page.locator("select[name=model]").select_option("test-gpt")
+    expect(page.locator("select[name=model]")).to_have_value("test-gpt")
     page.get_by_role("button", name="Ask AI").click()
     job = page.locator(".job")
     expect(job).to_have_attribute("data-status", "failed", timeout=JOB_TIMEOUT_MS)
@@ -232,6 +230,7 @@ def test_profile_and_exports(page, live_server):
     expect(page.locator(".estimate")).to_contain_text("in 1 thread")
 
     page.locator("select[name=model]").select_option("test-gpt")
+    expect(page.locator("select[name=model]")).to_have_value("test-gpt")
     page.get_by_role("button", name="Generate my profile").click()
     profile_job = page.locator(".job", has_text="Profile")
     expect(profile_job).to_have_attribute("data-status", "completed", timeout=JOB_TIMEOUT_MS)

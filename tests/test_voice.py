@@ -11,11 +11,7 @@ from wop.models import NodeVersion
 from wop.storage import resolve
 
 
-@pytest.fixture(autouse=True)
-def _clean_fake(fake_ai, worker):
-    fake_ai.reset()
-    yield
-    fake_ai.reset()
+pytestmark = pytest.mark.usefixtures("jobs_ready")
 
 
 def upload(api, path, filename=None, mimetype="application/octet-stream", **form):
@@ -151,3 +147,28 @@ def test_retranscribe_needs_a_recording_and_the_author(alice, bob):
     assert bob.post(f"/api/nodes/{text_node['id']}/transcribe", json={}).status_code == 403
     bad = alice.post(f"/api/nodes/{text_node['id']}/transcribe", json={"provider": "nope"})
     assert bad.status_code in (409, 422)
+
+
+def test_recording_over_the_length_limit_is_refused_and_kept(app, alice, tmp_path):
+    """Run in-process with a one-minute limit, so the job meets a recording over it."""
+    from wop.jobs.runner import run_job
+    from wop.models import Job
+    from wop.tasks.transcription import transcribe
+
+    node = upload(alice, make_tone(tmp_path / "two-minutes.mp3", 120, codec_args=("-c:a", "libmp3lame"))).get_json()
+    alice.wait_job(node["task_id"])
+    saved = app.config["MAX_AUDIO_MINUTES"]
+    app.config["MAX_AUDIO_MINUTES"] = 1
+    try:
+        with app.app_context():
+            job = Job(kind="transcription", user_id=alice.user["id"], node_id=node["id"], params={}, queue="audio")
+            db.session.add(job)
+            db.session.commit()
+            run_job(job.id, transcribe)
+            db.session.expire_all()
+            done = db.session.get(Job, job.id)
+            assert done.status == "failed" and done.attempts == 1
+            assert "2 minutes long" in done.error and "MAX_AUDIO_MINUTES" in done.error
+    finally:
+        app.config["MAX_AUDIO_MINUTES"] = saved
+    assert alice.get(node["audio_original_url"]).status_code == 200

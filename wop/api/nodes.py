@@ -151,7 +151,8 @@ def request_llm_reply(node_id: int, body: LlmBody):
     return jsonify(task_id=job.id, status=job_status(job, created), node_id=node.id, model=model_id), 202
 
 
-def latest_job(node: Node, kind: str) -> Job:
+def latest_job_status(node: Node, kind: str) -> tuple[Job, dict]:
+    """The caller's latest job of this kind for the node (any caller's, for an admin), as JSON."""
     user = current_user()
     query = select(Job).where(Job.node_id == node.id, Job.kind == kind)
     if not user.is_admin:
@@ -159,15 +160,14 @@ def latest_job(node: Node, kind: str) -> Job:
     job = db.session.scalar(query.order_by(Job.created_at.desc()).limit(1))
     if job is None:
         raise ApiError(404, f"No {kind.replace('_', ' ')} task exists for this entry.")
-    return job
+    return job, job.to_dict(admin=user.is_admin)
 
 
 @bp.get("/<int:node_id>/llm-status")
 @login_required
 def llm_status(node_id: int):
     """The latest AI reply job for this node; with the reply once completed."""
-    job = latest_job(readable_node(node_id, current_user()), "llm_reply")
-    data = job.to_dict(admin=current_user().is_admin)
+    job, data = latest_job_status(readable_node(node_id, current_user()), "llm_reply")
     if job.status == "completed" and job.result:
         reply = db.session.get(Node, job.result["llm_node_id"])
         data["llm_node_id"] = job.result["llm_node_id"]

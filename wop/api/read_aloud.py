@@ -10,7 +10,7 @@ from ..providers.text_to_speech import get_speaker
 from ..security import current_user, login_required
 from ..tasks.tts import current_audio, speech_hash
 from .errors import ApiError
-from .nodes import latest_job
+from .nodes import latest_job_status
 
 bp = Blueprint("read_aloud", __name__, url_prefix="/api/nodes")
 
@@ -48,8 +48,7 @@ def request_tts(node_id: int):
 def tts_status(node_id: int):
     """The latest read-aloud job you started for this node; with `tts_url` once completed."""
     node = readable_node(node_id, current_user())
-    job = latest_job(node, "tts")
-    data = job.to_dict(admin=current_user().is_admin)
+    job, data = latest_job_status(node, "tts")
     if job.status == JobStatus.COMPLETED:
         data["tts_url"] = media_url(node.audio_tts_path)
     return jsonify(data)

@@ -12,7 +12,7 @@ from ..providers.speech_to_text import PROVIDERS
 from ..security import current_user, login_required
 from ..storage import new_media_path
 from .errors import ApiError
-from .nodes import latest_job, new_node, node_detail
+from .nodes import latest_job_status, new_node, node_detail
 from .validation import body
 
 bp = Blueprint("voice", __name__, url_prefix="/api/nodes")
@@ -105,8 +105,7 @@ def transcribe_again(node_id: int, body: TranscribeBody):
 def transcription_status(node_id: int):
     """The latest transcription job of this node; with the transcript (`content`) once completed."""
     node = readable_node(node_id, current_user())
-    job = latest_job(node, "transcription")
-    data = job.to_dict(admin=current_user().is_admin)
+    job, data = latest_job_status(node, "transcription")
     if job.status == "completed":
         data["content"] = node.content
     return jsonify(data)

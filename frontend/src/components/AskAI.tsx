@@ -1,7 +1,7 @@
 // Ask an AI model to reply to this entry, and follow the job until the reply appears.
 import { useEffect, useState } from "react";
 import { api, messageOf } from "../api";
-import { preferredModel, useModels } from "../hooks/useModels";
+import { useModelChoice } from "../hooks/useModels";
 import { href } from "../router";
 import type { Job, Started } from "../types";
 import ErrorMessage from "./ErrorMessage";
@@ -14,16 +14,11 @@ interface Props {
 }
 
 export default function AskAI({ nodeId, onReply }: Props) {
-  const { catalog, error: modelsError } = useModels();
-  const [model, setModel] = useState("");
+  const { catalog, error: modelsError, model, setModel } = useModelChoice();
   const [taskId, setTaskId] = useState<string | null>(null);
   const [replyId, setReplyId] = useState<number | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (catalog && !model) setModel(preferredModel(catalog));
-  }, [catalog, model]);
 
   // Pick up a job started earlier (in another tab, or before a reload) that has not finished well.
   useEffect(() => {

@@ -2,25 +2,20 @@
 import { useEffect, useState } from "react";
 import { ApiError, api, messageOf } from "../api";
 import { formatDate, formatNumber, pluralize } from "../format";
-import { preferredModel, useModels } from "../hooks/useModels";
+import { useModelChoice } from "../hooks/useModels";
 import type { Job, Profile, ProfileEstimate, Started } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
 import ModelPicker from "./ModelPicker";
 
 export default function ProfilePanel() {
-  const { catalog, error: modelsError } = useModels();
-  const [model, setModel] = useState("");
+  const { catalog, error: modelsError, model, setModel } = useModelChoice();
   const [profile, setProfile] = useState<Profile | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [estimate, setEstimate] = useState<ProfileEstimate | null>(null);
   const [taskId, setTaskId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-
-  useEffect(() => {
-    if (catalog && !model) setModel(preferredModel(catalog));
-  }, [catalog, model]);
 
   useEffect(() => {
     api.get<Profile>("/api/profile").then(

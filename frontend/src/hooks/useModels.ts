@@ -30,8 +30,17 @@ export function useModels(): { catalog: Catalog | null; error: string | null } {
   return { catalog, error };
 }
 
+/** The catalog plus the model picked: the person's choice, else the preferred one. Derived on
+ * every render rather than set by an effect, so a choice made just as the catalog arrives stands. */
+export function useModelChoice() {
+  const { catalog, error } = useModels();
+  const [chosen, setModel] = useState("");
+  const model = chosen || (catalog ? preferredModel(catalog) : "");
+  return { catalog, error, model, setModel };
+}
+
 /** The model to preselect: the configured default when usable, else the first usable one. */
-export function preferredModel(catalog: Catalog): string {
+function preferredModel(catalog: Catalog): string {
   const usable = catalog.models.filter((m) => m.usable);
   if (catalog.default && usable.some((m) => m.id === catalog.default)) return catalog.default;
   return usable[0]?.id ?? "";
