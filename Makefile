@@ -33,8 +33,9 @@ test-all:
 	$(MAKE) test DB=sqlite
 	$(MAKE) test DB=postgres
 
+# Benchmarks print markdown tables; docs/benchmarks.md records them.
 bench: setup
-	$(BIN)/python bench/run_all.py
+	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
 	rm -rf $(VENV) var frontend/dist frontend/node_modules .pytest_cache
