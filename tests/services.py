@@ -11,6 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from wop.jobs.celery_app import WORKER_ENV
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -141,7 +143,8 @@ class Worker:
             [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", self.queues,
              "--concurrency", str(self.concurrency), "--loglevel", "INFO", "-n", self.name,
              "--without-gossip", "--without-mingle"],
-            env=self.env, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT, start_new_session=True,
+            env={**self.env, **WORKER_ENV}, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
+            start_new_session=True,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:

@@ -174,6 +174,32 @@ def test_whole_worker_killed_job_is_recovered_by_the_reaper(app, alice, fake_ai,
     assert len(reply_nodes(app, task_id)) == 1 and credits(app, task_id) == done["result"]["total_tokens"]
 
 
+def test_worker_stopped_for_a_deploy_hands_its_job_over(app, alice, fake_ai, worker, service_env, run_dir):
+    """SIGTERM is a soft shutdown: after 10 s the running task's message goes back to Redis and
+    the other worker takes the job over at once, instead of waiting for the slow call to end."""
+    from tests.services import Worker
+
+    control = app.extensions["celery"].control
+    leaving = Worker(service_env, run_dir / "leaving-worker.log", concurrency=1, queues="llm").start()
+    control.cancel_consumer("llm", destination=[worker.name], reply=True)
+    try:
+        fake_ai.set_latency(60)  # far longer than the soft shutdown allows
+        task_id = ask(alice, alice.write("deploy time")["id"])
+        wait_status(alice, task_id, "processing")
+        while not fake_ai.requests_to("/chat/completions"):  # the slow call is under way
+            time.sleep(0.05)
+        leaving.proc.send_signal(signal.SIGTERM)
+        fake_ai.set_latency(0)  # the call in flight keeps its 60 s; the next attempt's is quick
+    finally:
+        control.add_consumer("llm", destination=[worker.name], reply=True)
+    leaving.proc.wait(timeout=45)
+    log = leaving.log_path.read_text()
+    assert "Soft Shutdown" in log and "Restoring 1 unacknowledged message" in log
+    done = alice.wait_job(task_id, timeout=60)
+    assert done["status"] == "completed" and done["attempts"] == 2
+    assert len(reply_nodes(app, task_id)) == 1 and credits(app, task_id) == done["result"]["total_tokens"]
+
+
 def test_stale_processing_job_is_recovered_by_the_reaper(app, alice):
     node = alice.write("stuck job")
     with app.app_context():

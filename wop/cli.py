@@ -52,7 +52,9 @@ def worker(queues, concurrency, loglevel):
     args = [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", queues, "--loglevel", loglevel]
     if concurrency:
         args += ["--concurrency", str(concurrency)]
-    os.execv(sys.executable, args)
+    from .jobs.celery_app import WORKER_ENV
+
+    os.execve(sys.executable, args, {**os.environ, **WORKER_ENV})
 
 
 @main.command()

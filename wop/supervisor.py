@@ -54,8 +54,10 @@ def wait_for_port(port: int, timeout: float = 15.0) -> bool:
 
 
 def run_all() -> int:
+    from .jobs.celery_app import WORKER_ENV
+
     cfg = load_config()
-    env = dict(os.environ)
+    env = {**os.environ, **WORKER_ENV}
     children: list[tuple[str, subprocess.Popen]] = []
 
     def start(name: str, args: list[str]) -> None:

@@ -8,6 +8,12 @@ QUEUES = ("llm", "audio", "export", "maintenance")
 HARD_TIME_LIMIT = 3600
 SOFT_TIME_LIMIT = 3300
 
+# Make SIGTERM a soft shutdown: running tasks get worker_soft_shutdown_timeout seconds, then
+# their messages go back to Redis and another worker takes the jobs over. (Plain SIGTERM would
+# wait for running tasks for up to the hard time limit.) Celery reads this at start-up, so every
+# command that starts a worker puts it in the worker's environment.
+WORKER_ENV = {"REMAP_SIGTERM": "SIGQUIT"}
+
 celery = Celery("wop", include=["wop.tasks"])
 
 

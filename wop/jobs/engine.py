@@ -139,7 +139,17 @@ def _owner_is_dead(worker: str | None) -> bool:
         return True
     except PermissionError:
         return False
+    if _is_zombie(int(pid)):  # exited, but nobody has reaped it yet
+        return True
     return int(pid) == os.getpid()  # a message for a job this very process was running: it was lost
+
+
+def _is_zombie(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rpartition(")")[2].split()[0] == "Z"
+    except OSError:
+        return False
 
 
 class JobRun:
