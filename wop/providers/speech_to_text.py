@@ -12,6 +12,7 @@ from pathlib import Path
 import openai
 
 from ..model_catalog import setting
+from . import choose
 from .errors import PermanentProviderError, classify_sdk_error
 from .llm import openai_client
 
@@ -108,15 +109,6 @@ class LocalWhisperTranscriber:
 
 
 def get_transcriber(config: Mapping, provider: str | None = None):
-    """The configured transcriber; `provider` overrides the setting (to transcribe again
-    with another one). "auto" means OpenAI when an API key is set, else local Whisper."""
-    name = (provider or _setting(config, "TRANSCRIPTION_PROVIDER", "auto")).strip().lower()
-    if name == "auto":
-        name = "openai" if _setting(config, "OPENAI_API_KEY") else "local"
-    if name == "openai":
-        return OpenAITranscriber(config)
-    if name == "local":
-        return LocalWhisperTranscriber(config)
-    raise PermanentProviderError(
-        f"Unknown transcription provider {name!r}. Use one of: auto, {', '.join(PROVIDERS)}."
-    )
+    """The configured transcriber; `provider` overrides the setting (to transcribe again with another one)."""
+    return choose(config, "TRANSCRIPTION_PROVIDER", provider,
+                  {"openai": OpenAITranscriber, "local": LocalWhisperTranscriber}, "transcription")

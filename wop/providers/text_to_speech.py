@@ -16,6 +16,7 @@ import openai
 
 from wop.audio import run_ffmpeg
 
+from . import choose
 from .errors import PermanentProviderError, classify_sdk_error
 from .llm import openai_client
 from .speech_to_text import _setting
@@ -127,13 +128,5 @@ def _check_length(text: str, max_chars: int) -> None:
 
 
 def get_speaker(config: Mapping, provider: str | None = None):
-    """The configured text-to-speech provider; `provider` overrides the setting.
-    "auto" means OpenAI when an API key is set, else espeak-ng."""
-    name = (provider or _setting(config, "TTS_PROVIDER", "auto")).strip().lower()
-    if name == "auto":
-        name = "openai" if _setting(config, "OPENAI_API_KEY") else "local"
-    if name == "openai":
-        return OpenAISpeech(config)
-    if name == "local":
-        return EspeakSpeech(config)
-    raise PermanentProviderError(f"Unknown text-to-speech provider {name!r}. Use one of: auto, {', '.join(PROVIDERS)}.")
+    """The configured text-to-speech provider; `provider` overrides the setting."""
+    return choose(config, "TTS_PROVIDER", provider, {"openai": OpenAISpeech, "local": EspeakSpeech}, "text-to-speech")
