@@ -1,6 +1,7 @@
 // Ask an AI model to reply to this entry, and follow the job until the reply appears.
 import { useEffect, useState } from "react";
-import { api, messageOf } from "../api";
+import { api } from "../api";
+import { useAction } from "../hooks/useAction";
 import { useModelChoice } from "../hooks/useModels";
 import { href } from "../router";
 import type { Job, Started } from "../types";
@@ -17,8 +18,7 @@ export default function AskAI({ nodeId, onReply }: Props) {
   const { catalog, error: modelsError, model, setModel } = useModelChoice();
   const [taskId, setTaskId] = useState<string | null>(null);
   const [replyId, setReplyId] = useState<number | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   // Pick up a job started earlier (in another tab, or before a reload) that has not finished well.
   useEffect(() => {
@@ -35,17 +35,11 @@ export default function AskAI({ nodeId, onReply }: Props) {
   }, [nodeId]);
 
   const ask = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const started = await api.post<Started>(`/api/nodes/${nodeId}/llm`, model ? { model } : {});
       setReplyId(null);
       setTaskId(started.task_id);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const completed = (job: Job) => {

@@ -1,6 +1,7 @@
 // Sign up or log in. The typed name and password stay in the form when the server says no.
 import { useState, type FormEvent } from "react";
-import { api, messageOf, setCsrfToken } from "../api";
+import { api, setCsrfToken } from "../api";
+import { useAction } from "../hooks/useAction";
 import type { User } from "../types";
 import ErrorMessage from "./ErrorMessage";
 
@@ -15,23 +16,16 @@ export default function AuthScreen({ onLoggedIn }: Props) {
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [email, setEmail] = useState("");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body = mode === "signup" ? { username, password, email: email || undefined } : { username, password };
       const data = await api.post<{ user: User; csrf_token: string }>(`/auth/${mode}`, body);
       setCsrfToken(data.csrf_token);
       onLoggedIn(data.user);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const switchTo = (next: Mode) => {

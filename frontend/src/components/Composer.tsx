@@ -1,7 +1,8 @@
 // A box to write an entry or a reply, with a privacy choice for new threads and a voice recorder.
 // The draft lives in localStorage until the server has it, so an error or a reload loses nothing.
 import { useState, type FormEvent } from "react";
-import { api, messageOf } from "../api";
+import { api } from "../api";
+import { useAction } from "../hooks/useAction";
 import { useDraft } from "../hooks/useDraft";
 import type { NodeDetail, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
@@ -17,24 +18,17 @@ interface Props {
 export default function Composer({ parentId, onCreated, placeholder = "What is on your mind?", submitLabel = "Save entry" }: Props) {
   const [text, setText, clearText] = useDraft(parentId ? `reply:${parentId}` : "new");
   const [privacy, setPrivacy] = useState<Privacy>("private");
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
   const topLevel = parentId === undefined;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const body = topLevel ? { content: text, privacy } : { content: text, parent_id: parentId };
       const node = await api.post<NodeDetail>("/api/nodes/", body);
       clearText();
       onCreated(node, "text");
-    } catch (err) {
-      setError(messageOf(err)); // the text stays in the box
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   return (

@@ -1,6 +1,7 @@
 // The entry itself, with edit and delete for its author.
 import { useState } from "react";
-import { api, messageOf } from "../api";
+import { api } from "../api";
+import { useAction } from "../hooks/useAction";
 import { formatDate, pluralize } from "../format";
 import { href } from "../router";
 import type { NodeDetail } from "../types";
@@ -18,19 +19,13 @@ interface Props {
 export default function EntryCard({ node, isAuthor, onSaved, onDeleted }: Props) {
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   const remove = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       await api.del(`/api/nodes/${node.id}`);
       onDeleted();
-    } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
-    }
+    });
   };
 
   return (

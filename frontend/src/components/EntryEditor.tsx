@@ -1,5 +1,6 @@
 import { useState, type FormEvent } from "react";
-import { api, messageOf } from "../api";
+import { api } from "../api";
+import { useAction } from "../hooks/useAction";
 import { useDraft } from "../hooks/useDraft";
 import type { NodeDetail, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
@@ -14,21 +15,15 @@ interface Props {
 export default function EntryEditor({ node, onSaved, onCancel }: Props) {
   const [text, setText, clearText] = useDraft(`edit:${node.id}`, node.content);
   const [privacy, setPrivacy] = useState<Privacy>(node.privacy);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const saved = await api.put<NodeDetail>(`/api/nodes/${node.id}`, { content: text, privacy });
       clearText();
       onSaved(saved);
-    } catch (err) {
-      setError(messageOf(err));
-      setBusy(false);
-    }
+    });
   };
 
   const cancel = () => {

@@ -1,6 +1,7 @@
 // Take your writing home: every thread as a text file (a job), or all your data as JSON.
 import { useState } from "react";
-import { api, messageOf } from "../api";
+import { api } from "../api";
+import { useAction } from "../hooks/useAction";
 import type { Job, Started } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
@@ -8,21 +9,14 @@ import JobProgress from "./JobProgress";
 export default function ExportPanel() {
   const [taskId, setTaskId] = useState<string | null>(null);
   const [download, setDownload] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   const start = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const started = await api.post<Started>("/api/export/threads");
       setDownload(null);
       setTaskId(started.task_id);
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const completed = (job: Job) => {

@@ -2,6 +2,7 @@
 // status, stage and a progress bar, with Cancel while it runs and Retry once it failed.
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { ApiError, api, messageOf } from "../api";
+import { useAction } from "../hooks/useAction";
 import { isFinished, type Job } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import ProgressBar from "./ProgressBar";
@@ -38,8 +39,7 @@ export default function JobProgress({
   const [currentId, setCurrentId] = useState(taskId);
   const [job, setJob] = useState<Job | null>(null);
   const [pollError, setPollError] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error: actionError, run } = useAction();
   const [tick, setTick] = useState(0); // bumps to poll at once after an action
   const callbacks = useRef({ onCompleted, onStopped, statusUrl });
   callbacks.current = { onCompleted, onStopped, statusUrl };
@@ -82,33 +82,19 @@ export default function JobProgress({
   const running = !isFinished(status);
   const progress = status === "completed" ? 100 : Math.max(0, Math.min(100, job?.progress ?? 0));
 
-  const cancel = async () => {
-    setBusy(true);
-    setActionError(null);
-    try {
+  const cancel = () =>
+    run(async () => {
       await api.post(`/api/jobs/${currentId}/cancel`);
       setTick((t) => t + 1);
-    } catch (err) {
-      setActionError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
-  const retry = async () => {
-    setBusy(true);
-    setActionError(null);
-    try {
+  const retry = () =>
+    run(async () => {
       const started = await api.post<{ task_id: string }>(`/api/jobs/${currentId}/retry`);
       setJob(null);
       setCurrentId(started.task_id);
       onRetried?.(started.task_id);
-    } catch (err) {
-      setActionError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
+    });
 
   const stage = job?.cancel_requested && running ? "Cancelling…" : job?.stage;
   const attempts = job?.attempts && job.max_attempts && job.attempts > 1 ? ` (attempt ${job.attempts} of ${job.max_attempts})` : "";

@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import { ApiError, api, messageOf } from "../api";
 import { formatDate, formatNumber, pluralize } from "../format";
+import { useAction } from "../hooks/useAction";
 import { useModelChoice } from "../hooks/useModels";
 import type { Job, Profile, ProfileEstimate, Started } from "../types";
 import ErrorMessage from "./ErrorMessage";
@@ -14,8 +15,7 @@ export default function ProfilePanel() {
   const [loaded, setLoaded] = useState(false);
   const [estimate, setEstimate] = useState<ProfileEstimate | null>(null);
   const [taskId, setTaskId] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
     api.get<Profile>("/api/profile").then(
@@ -29,18 +29,6 @@ export default function ProfilePanel() {
       },
     );
   }, []);
-
-  const run = async (action: () => Promise<void>) => {
-    setBusy(true);
-    setError(null);
-    try {
-      await action();
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const estimateTokens = () => run(async () => setEstimate(await api.post<ProfileEstimate>("/api/export/estimate_profile_tokens")));
 

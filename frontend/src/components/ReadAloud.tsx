@@ -1,6 +1,7 @@
 // Read an entry aloud: plays at once when the audio exists, else follows the speech job.
 import { useState } from "react";
-import { call, messageOf } from "../api";
+import { call } from "../api";
+import { useAction } from "../hooks/useAction";
 import type { Job } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
@@ -13,13 +14,10 @@ interface TtsAnswer {
 export default function ReadAloud({ nodeId }: { nodeId: number }) {
   const [url, setUrl] = useState<string | null>(null);
   const [taskId, setTaskId] = useState<string | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const { busy, error, run } = useAction();
 
   const request = async () => {
-    setBusy(true);
-    setError(null);
-    try {
+    await run(async () => {
       const answer = await call<TtsAnswer>("POST", `/api/nodes/${nodeId}/tts`, {});
       if (answer.data.tts_url) {
         setTaskId(null);
@@ -28,11 +26,7 @@ export default function ReadAloud({ nodeId }: { nodeId: number }) {
         setUrl(null);
         setTaskId(answer.data.task_id);
       }
-    } catch (err) {
-      setError(messageOf(err));
-    } finally {
-      setBusy(false);
-    }
+    });
   };
 
   const completed = (job: Job) => {
