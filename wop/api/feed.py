@@ -51,5 +51,5 @@ def models():
             {"id": m.id, "provider": m.provider, "display_name": m.display_name, "usable": catalog.is_usable(m, cfg)}
             for m in catalog.all()
         ],
-        default=default_model_id(cfg),
+        default=default_model_id(cfg, catalog),
     )

@@ -9,8 +9,8 @@ from .errors import ApiError
 def usable_model_id(requested: str | None) -> str:
     """The model id to run; 400 when it is not in the catalog or its provider has no API key."""
     config = current_app.config
-    model_id = requested or default_model_id(config)
     catalog = load_catalog(config)
+    model_id = requested or default_model_id(config, catalog)
     try:
         spec = catalog.get(model_id)
     except PermanentProviderError as err:
