@@ -53,25 +53,41 @@ def wait_for_port(port: int, timeout: float = 15.0) -> bool:
     return False
 
 
+def _stop_once(_signum, _frame) -> None:
+    """Ctrl-C or SIGTERM: stop everything. Further signals are ignored so the stop is not cut short."""
+    _ignore_signals()
+    raise KeyboardInterrupt
+
+
+def _ignore_signals() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
 def run_all() -> int:
     from .jobs.celery_app import WORKER_ENV
 
     cfg = load_config()
     env = {**os.environ, **WORKER_ENV}
+    signal.signal(signal.SIGINT, _stop_once)
+    signal.signal(signal.SIGTERM, _stop_once)
     children: list[tuple[str, subprocess.Popen]] = []
 
     def start(name: str, args: list[str]) -> None:
         print(f"[wop] starting {name}: {' '.join(args[:6])} …", flush=True)
-        children.append((name, subprocess.Popen(args, env=env, cwd=ROOT)))
+        # A session of its own: Ctrl-C reaches only this supervisor, which then stops each child
+        # exactly once (a second signal would turn the worker's soft shutdown into a hard one).
+        children.append((name, subprocess.Popen(args, env=env, cwd=ROOT, start_new_session=True)))
 
-    def stop_all(*_args) -> None:
+    def stop_all() -> None:
+        # Newest first, each gone before the next: the worker must still reach Redis while it
+        # hands unfinished work back (its soft shutdown takes up to 10 s).
+        _ignore_signals()
         for name, proc in reversed(children):
             if proc.poll() is None:
                 proc.terminate()
-        deadline = time.monotonic() + 20
-        for name, proc in reversed(children):
             try:
-                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+                proc.wait(timeout=30)
             except subprocess.TimeoutExpired:
                 print(f"[wop] {name} did not stop in time; killing it", flush=True)
                 proc.kill()
@@ -93,7 +109,6 @@ def run_all() -> int:
         start("scheduler", beat_command())
         print(f"[wop] Write or Perish is running on http://127.0.0.1:{cfg['PORT']}  (Ctrl-C stops everything)",
               flush=True)
-        signal.signal(signal.SIGTERM, lambda *_: (_ for _ in ()).throw(KeyboardInterrupt()))
         while True:
             for name, proc in children:
                 if proc.poll() is not None:
