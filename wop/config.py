@@ -79,7 +79,7 @@ def load_config() -> dict:
         "JOB_STALE_SECONDS": _float("JOB_STALE_SECONDS", 90.0),
         "JOB_RESEND_SECONDS": _float("JOB_RESEND_SECONDS", 600.0),
         "JOB_RETRY_BASE_SECONDS": _float("JOB_RETRY_BASE_SECONDS", 5.0),
-        "REAPER_INTERVAL_SECONDS": _float("REAPER_INTERVAL_SECONDS", 60.0),
+        "REAPER_INTERVAL_SECONDS": _float("REAPER_INTERVAL_SECONDS", 15.0),
         # Audio
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 100),
         "MAX_AUDIO_MINUTES": _int("MAX_AUDIO_MINUTES", 180),

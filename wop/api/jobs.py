@@ -54,4 +54,4 @@ def cancel_job(task_id: str):
 def retry_job(task_id: str):
     """Run a failed or cancelled job again, as a new job whose retry_of names this one."""
     new = retry(own_job(task_id, current_user()))
-    return jsonify(task_id=new.id, status="pending", retry_of=task_id), 202
+    return jsonify(task_id=new.id, status=new.status, retry_of=new.retry_of), 202

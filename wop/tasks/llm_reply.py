@@ -1,6 +1,7 @@
 """AI reply: send the thread to a model and add its answer as a child node."""
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..jobs import job_kind
@@ -49,14 +50,19 @@ def share_tokens(total: int, weights: list[int]) -> list[int]:
 
 
 def model_account(model_id: str) -> User:
-    """The account AI replies of this model are written under (made on first use)."""
+    """The account AI replies of this model are written under (made on first use; two first
+    replies at once both end up with the one account)."""
     username = f"ai:{model_id}"[:64]
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None:
-        user = User(username=username, is_bot=True, approved=True, description=f"AI model {model_id}"[:128])
-        db.session.add(user)
-        db.session.flush()
-    return user
+    for _ in range(2):
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is not None:
+            return user
+        db.session.add(User(username=username, is_bot=True, approved=True, description=f"AI model {model_id}"[:128]))
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+    return db.session.scalar(select(User).where(User.username == username))
 
 
 @job_kind("llm_reply", queue="llm")
@@ -69,12 +75,14 @@ def llm_reply(run) -> None:
     thread = thread_of(node)
     messages = build_messages(thread)
     run.progress(10, f"Asking {model_id}")
-    answer = llm.complete(messages, model_id, current_app.config)
+    with run.abortable():  # a cancel closes the stream at once
+        answer = llm.complete(messages, model_id, current_app.config, on_text=run.stop_if_cancelled)
     run.progress(90, "Saving the reply")
+    author = model_account(model_id)
 
     def apply() -> dict:
         reply = Node(
-            user_id=model_account(model_id).id, parent_id=node.id, node_type="llm", llm_model=model_id,
+            user_id=author.id, parent_id=node.id, node_type="llm", llm_model=model_id,
             privacy=node.privacy, content=answer.text, token_count=count_tokens(answer.text),
             source_job_id=run.job_id,
         )

@@ -43,7 +43,8 @@ def transcribe(run) -> None:
         texts = []
         for i, part in enumerate(parts, 1):
             run.progress(10 + 85 * (i - 1) / len(parts), f"Transcribing part {i} of {len(parts)}")
-            texts.append(transcriber.transcribe(part))
+            with run.abortable():
+                texts.append(transcriber.transcribe(part))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     transcript = " ".join(t.strip() for t in texts if t.strip()) or NO_SPEECH

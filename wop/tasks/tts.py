@@ -53,7 +53,8 @@ def synthesize(run, speaker, text: str, target: Path) -> int:
         for i, part in enumerate(parts, 1):
             run.progress(5 + 85 * (i - 1) / len(parts), f"Reading part {i} of {len(parts)}")
             files.append(workdir / f"part-{i:04d}.mp3")
-            speaker.synthesize(part, files[-1])
+            with run.abortable():
+                speaker.synthesize(part, files[-1])
         target.parent.mkdir(parents=True, exist_ok=True)
         if len(files) == 1:
             os.replace(files[0], target)  # already one mp3: no need to re-encode it
