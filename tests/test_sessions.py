@@ -211,3 +211,14 @@ def test_logging_in_again_in_the_same_browser_ends_the_session_it_had(app, alice
     assert thief.get("/auth/me").status_code == 401
     assert alice.client.get("/auth/me").status_code == 200
     assert len(session_rows(app, alice.user["id"])) == 1
+
+
+def test_guessing_the_current_password_is_limited_like_logins(app, alice):
+    wrong = {"current_password": "not it at all", "new_password": "a brand new passphrase"}
+    codes = [alice.post("/auth/password", json=wrong).status_code for _ in range(3)]
+    codes += [alice.client.post("/auth/login", json={"username": alice.username, "password": "nope nope"}).status_code
+              for _ in range(2)]
+    assert codes == [401] * 5
+    right = {"current_password": alice.password, "new_password": "a brand new passphrase"}
+    assert alice.post("/auth/password", json=right).status_code == 429
+    assert alice.get("/auth/me").status_code == 200  # still logged in; only guessing stopped
