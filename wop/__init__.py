@@ -26,6 +26,12 @@ def create_app(overrides: dict | None = None) -> Flask:
         RATELIMIT_HEADERS_ENABLED=True,
     )
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx every peer is 127.0.0.1: the client's own address comes from X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
+
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     limiter.init_app(app)

@@ -62,6 +62,7 @@ def load_config() -> dict:
         "REQUIRE_APPROVAL": _bool(os.environ.get("REQUIRE_APPROVAL")),
         "LOGIN_RATE_LIMIT": _str("LOGIN_RATE_LIMIT", "10 per minute"),
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE")),
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "DEFAULT_PRIVACY": _str("DEFAULT_PRIVACY", "private"),
         # AI providers
         "OPENAI_API_KEY": _str("OPENAI_API_KEY"),

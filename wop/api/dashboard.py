@@ -10,6 +10,7 @@ from ..models.base import utcnow
 from ..security import current_user, login_required
 from ..stats import token_summary
 from .errors import ApiError
+from .fields import OptionalEmail
 from .pagination import page_args
 from .validation import body
 
@@ -18,7 +19,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/api/dashboard")
 
 class UserUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=128)
-    email: str | None = Field(default=None, max_length=255)
+    email: OptionalEmail = None
 
 
 def _nodes_of(user: User, public_only: bool) -> list[dict]:
