@@ -1,7 +1,6 @@
 """Private means private: what each person may read, and what may reach an AI provider, is
 decided now (when a page is read, when a job runs), for the person who asks."""
 import shutil
-import time
 
 import pytest
 from sqlalchemy import select
@@ -9,11 +8,9 @@ from sqlalchemy import select
 from tests.audio_samples import make_speech, transcode
 from wop.extensions import db
 from wop.jobs.runner import run_job
-from wop.model_catalog import load_catalog
 from wop.models import Job, Node, TokenCredit
-from wop.tasks.llm_reply import ESTIMATE_MARGIN, MESSAGE_OVERHEAD, SYSTEM_PROMPT, llm_reply
+from wop.tasks.llm_reply import llm_reply
 from wop.tasks.tts import tts
-from wop.tokens import count_tokens
 
 MODEL = "test-gpt"
 CHAT = "/chat/completions"
@@ -282,39 +279,6 @@ def test_a_deleted_entry_answers_410_to_those_who_could_read_it(alice, bob):
     assert bob.get(f"/api/nodes/{private['id']}").status_code == 404  # Bob never could read it
 
 
-# -- a thread longer than the model reads is trimmed --------------------------------------------------
-
-def test_a_thread_longer_than_the_model_reads_is_trimmed(app, alice, fake_ai):
-    parent, ids = None, []
-    for i in range(1, 41):
-        parent = alice.write(f"ENTRY-{i:02d} " + "words to fill the thread " * 8, parent_id=parent)["id"]
-        ids.append(parent)
-    fake_ai.set_latency(3)  # long enough to read the stage while the model is asked
-    task_id = alice.post(f"/api/nodes/{ids[-1]}/llm", json={"model": "test-small"}).get_json()["task_id"]
-    job = alice.wait_job(task_id, until=("completed", "failed", "cancelled", "processing"))
-    deadline = time.monotonic() + 60
-    while job["status"] == "processing" and not job["stage"].startswith("Sending") and time.monotonic() < deadline:
-        time.sleep(0.05)
-        job = alice.get(f"/api/jobs/{task_id}").get_json()
-    stage = job["stage"]
-    job = alice.wait_job(task_id)
-    assert job["status"] == "completed", job
-
-    convo = sent_conversation(fake_ai)
-    newest = len(convo) - 2
-    left_out = 40 - 1 - newest
-    assert 0 < newest < 39 and job["result"]["entries_left_out"] == left_out
-    assert stage == f"Sending the first and the newest {newest} of 40 entries (the thread is longer than the model reads)"
-    assert convo[0][1].startswith(f"{alice.username}: ENTRY-01 ")
-    assert convo[1] == ("user", f"[{left_out} earlier entries in this thread are left out here: "
-                                "the thread is longer than the model reads]")
-    assert [text.split()[1] for _role, text in convo[2:]] == [f"ENTRY-{i:02d}" for i in range(41 - newest, 41)]
-    with app.app_context():
-        budget = load_catalog(app.config).get("test-small").input_budget() * ESTIMATE_MARGIN
-    sent = count_tokens(SYSTEM_PROMPT) + sum(count_tokens(text) for _role, text in convo)
-    assert sent + MESSAGE_OVERHEAD * (len(convo) + 1) <= budget
-
-
 # -- a voice entry kept away from AI is transcribed on this machine ----------------------------------
 
 @pytest.fixture(scope="module")
@@ -341,3 +305,13 @@ def test_a_voice_entry_kept_away_from_ai_is_transcribed_locally(alice, fake_ai, 
     assert fake_ai.requests_to("/audio/transcriptions") == []
     bad = upload(alice, speech_ogg, ai_excluded="maybe")
     assert bad.status_code == 422 and "ai_excluded" in bad.get_json()["error"]
+
+
+def test_two_people_asking_at_once_get_a_job_each(alice, bob, fake_ai):
+    """The context depends on who asks, so one person's request never stands in for another's."""
+    entry = alice.write("Shared question.", privacy="public")
+    fake_ai.set_latency(1)
+    hers = alice.post(f"/api/nodes/{entry['id']}/llm", json={"model": MODEL}).get_json()["task_id"]
+    his = bob.post(f"/api/nodes/{entry['id']}/llm", json={"model": MODEL}).get_json()["task_id"]
+    assert hers != his
+    assert alice.wait_job(hers)["status"] == "completed" and bob.wait_job(his)["status"] == "completed"
