@@ -279,7 +279,7 @@ def test_default_catalog():
     catalog = load_catalog(make_config())
     assert [m.id for m in catalog.all()] == DEFAULT_IDS
     assert catalog.get("claude-haiku-4-5") == ModelSpec("claude-haiku-4-5", "anthropic", "claude-haiku-4-5",
-                                                        "Claude Haiku 4.5")
+                                                        "Claude Haiku 4.5", context_window=200_000)
     assert {m.provider for m in catalog.all()} == {"openai", "anthropic"}
     assert all(m.display_name and m.api_model for m in catalog.all())
 
