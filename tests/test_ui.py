@@ -247,3 +247,47 @@ def test_profile_and_exports(page, live_server):
     data = page.get_by_role("link", name="Download all my data (JSON)")
     dump = page.evaluate("async (url) => (await fetch(url)).json()", data.get_attribute("href"))
     assert name in str(dump)
+
+
+def entry_status(page, node_id: int) -> int:
+    """The HTTP status GET /api/nodes/<id> answers this browser's session."""
+    return page.evaluate("async (id) => (await fetch(`/api/nodes/${id}`)).status", node_id)
+
+
+def test_deleting_asks_first_and_enter_twice_or_escape_never_deletes(page):
+    sign_up(page)
+    text = "Keep me unless you really mean it."
+    node_id = write_and_open(page, text)
+    delete = page.get_by_role("button", name="Delete", exact=True)
+    dialog = page.get_by_role("alertdialog", name="Delete this entry?")
+    cancel = dialog.get_by_role("button", name="Cancel")
+
+    # Enter on Delete opens the question with focus on Cancel, so the next Enter cancels.
+    delete.focus()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_visible()
+    expect(cancel).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(delete).to_be_focused()
+    # Two Enters back to back, as a bouncing key sends them.
+    page.keyboard.press("Enter")
+    page.keyboard.press("Enter")
+    expect(dialog).to_be_hidden()
+    expect(delete).to_be_focused()
+
+    # Escape cancels too, and focus goes back to Delete.
+    delete.click()
+    expect(cancel).to_be_focused()
+    page.keyboard.press("Escape")
+    expect(dialog).to_be_hidden()
+    expect(delete).to_be_focused()
+    assert entry_status(page, node_id) == 200
+    expect(page.locator(".entry-content")).to_have_text(text)
+
+    # Only the dialog's own button deletes.
+    delete.click()
+    dialog.get_by_role("button", name="Delete entry").click()
+    expect(page.get_by_role("heading", name="Your journal")).to_be_visible()
+    expect(page.locator(".entry-list a.preview", has_text=text)).to_have_count(0)
+    assert entry_status(page, node_id) in (404, 410)
