@@ -63,6 +63,18 @@ def sign_up(page, name: str | None = None) -> str:
     return name
 
 
+def log_in(page, name: str) -> None:
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Your journal")).to_be_visible()
+
+
+def log_out(page) -> None:
+    page.get_by_role("button", name="Log out").click()
+    expect(page.get_by_role("button", name="Log in")).to_be_visible()
+
+
 def write_and_open(page, text: str) -> int:
     """Write a top-level entry on the dashboard, then open it from the list; returns its id."""
     page.get_by_label("New entry").fill(text)
@@ -343,3 +355,40 @@ def test_a_deleted_entry_says_so_and_leads_back_while_a_missing_one_is_not_found
     expect(page.get_by_text("deleted")).to_have_count(0)
     page.get_by_role("link", name="Back to your journal").click()
     expect(page.get_by_role("heading", name="Your journal")).to_be_visible()
+
+
+def stored_text(page) -> str:
+    """All that the web app keeps in this browser's localStorage, as one string."""
+    return page.evaluate("() => JSON.stringify({ ...localStorage })")
+
+
+def test_drafts_belong_to_one_account_and_logging_out_clears_them(page):
+    alice = sign_up(page)
+    write_and_open(page, "Something to reply to.")
+    reply_draft = "A private reply I have not sent yet."
+    page.get_by_label("Your reply").fill(reply_draft)
+    page.get_by_role("link", name="Journal", exact=True).click()
+    draft = "My unsent private draft about the neighbours."
+    page.get_by_label("New entry").fill(draft)
+    page.wait_for_function("(texts) => texts.every((t) => Object.values(localStorage).includes(t))", arg=[draft, reply_draft])
+    page.reload()
+    expect(page.get_by_label("New entry")).to_have_value(draft)
+
+    # The session ends without a logout: the next person on this browser sees none of it...
+    page.context.clear_cookies()
+    page.reload()
+    bob = sign_up(page)
+    expect(page.get_by_label("New entry")).to_have_value("")
+    log_out(page)
+    # ...while the drafts stay their writer's, for when she is back.
+    log_in(page, alice)
+    expect(page.get_by_label("New entry")).to_have_value(draft)
+
+    # Logging out forgets them on this browser.
+    log_out(page)
+    assert draft not in stored_text(page) and reply_draft not in stored_text(page)
+    log_in(page, bob)
+    expect(page.get_by_label("New entry")).to_have_value("")
+    log_out(page)
+    log_in(page, alice)
+    expect(page.get_by_label("New entry")).to_have_value("")
