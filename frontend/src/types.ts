@@ -64,7 +64,10 @@ export interface Job {
   status: JobStatus;
   progress: number;
   stage: string | null;
+  /** What went wrong, worded for the person who asked. */
   error: string | null;
+  /** The operator's detail (which setting or key is wrong); sent to administrators only. */
+  error_detail?: string | null;
   kind?: string;
   attempts?: number;
   max_attempts?: number;
