@@ -443,3 +443,71 @@ def test_a_failed_ai_reply_tells_the_writer_what_to_do_and_folds_the_operator_de
     disclosure.click()
     expect(job.get_by_text(OPERATOR_DETAIL)).to_be_visible()
     expect(job.get_by_role("button", name="Try again")).to_be_visible()
+
+
+class AiExclusionStandIn:
+    """Answers about `ai_excluded` as the API does once it stores the setting: each entry keeps
+    the value last sent for it. It fills the field in only where the server's answer lacks it, so
+    a server that has it is tested as it is."""
+
+    def __init__(self, page):
+        self.kept_from_ai: set[int] = set()
+        page.route(re.compile(r"/api/(nodes/\d*|dashboard)(\?|$)"), self.answer)
+
+    def answer(self, route):
+        response = route.fetch()
+        try:
+            data = response.json()
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            route.fulfill(response=response)
+            return
+        sent = route.request.post_data_json if route.request.method in ("POST", "PUT") else None
+        if isinstance(sent, dict) and "ai_excluded" in sent and "ai_excluded" not in data:
+            if sent["ai_excluded"]:
+                self.kept_from_ai.add(data["id"])
+            else:
+                self.kept_from_ai.discard(data["id"])
+        self.fill(data)
+        route.fulfill(response=response, json=data)
+
+    def fill(self, value):
+        if isinstance(value, list):
+            for item in value:
+                self.fill(item)
+        elif isinstance(value, dict):
+            if "node_type" in value:  # an entry, whole or as a preview
+                value.setdefault("ai_excluded", value["id"] in self.kept_from_ai)
+            for item in value.values():
+                self.fill(item)
+
+
+def test_an_entry_kept_away_from_ai_is_badged_and_not_offered_to_ai(page):
+    sign_up(page)
+    AiExclusionStandIn(page)
+    text = "Only for me, never for a model."
+    page.get_by_label("New entry").fill(text)
+    page.get_by_label("Keep away from AI").check()
+    with page.expect_request(lambda r: r.method == "POST" and r.url.endswith("/api/nodes/")) as sent:
+        page.get_by_role("button", name="Save entry").click()
+    assert sent.value.post_data_json["ai_excluded"] is True
+
+    preview = page.locator(".entry-list a.preview", has_text=text)
+    expect(preview.locator(".tag-no-ai")).to_have_text("kept from AI")
+    preview.click()
+    expect(page.locator(".entry .tag-no-ai")).to_be_visible()
+    expect(page.get_by_role("button", name="Ask AI")).to_be_disabled()
+    expect(page.locator(".kept-from-ai")).to_contain_text("no AI model reads it")
+    expect(page.locator("select[name=model]")).to_have_count(0)
+
+    # The editor shows the setting and sends a change of mind.
+    page.get_by_role("button", name="Edit", exact=True).click()
+    editor = page.locator(".editor")
+    expect(editor.get_by_label("Keep away from AI")).to_be_checked()
+    editor.get_by_label("Keep away from AI").uncheck()
+    with page.expect_request(lambda r: r.method == "PUT") as sent:
+        editor.get_by_role("button", name="Save", exact=True).click()
+    assert sent.value.post_data_json["ai_excluded"] is False
+    expect(page.locator(".entry .tag-no-ai")).to_have_count(0)
+    expect(page.get_by_role("button", name="Ask AI")).to_be_enabled()

@@ -31,7 +31,13 @@ export default function EntryCard({ node, isAuthor, onSaved, onDeleted }: Props)
   return (
     <article className="entry card" data-node-id={node.id}>
       <header className="entry-head">
-        <AuthorLine author={node.author} model={node.llm_model} nodeType={node.node_type} privacy={node.privacy} />
+        <AuthorLine
+          author={node.author}
+          model={node.llm_model}
+          nodeType={node.node_type}
+          privacy={node.privacy}
+          aiExcluded={node.ai_excluded}
+        />
         <time className="muted">{formatDate(node.created_at)}</time>
       </header>
       {editing ? (

@@ -28,6 +28,12 @@ function goneFrom(err: unknown, id: number): Gone | null {
   return { deleted: err.status === 410, parentId };
 }
 
+function keptFromAINote(isAuthor: boolean): string {
+  return isAuthor
+    ? "You keep this entry away from AI, so no AI model reads it or replies to it. Edit the entry to change that."
+    : "Its author keeps this entry away from AI, so no AI model reads it or replies to it.";
+}
+
 export default function EntryView({ id, me }: Props) {
   const [node, setNode] = useState<NodeDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -74,7 +80,11 @@ export default function EntryView({ id, me }: Props) {
       {node.audio_original_url && <VoicePanel node={node} onTranscribed={load} />}
       {!node.deleted && (
         <div className="tools card">
-          <AskAI nodeId={node.id} onReply={load} />
+          <AskAI
+            nodeId={node.id}
+            onReply={load}
+            keptFromAI={node.ai_excluded ? keptFromAINote(isAuthor) : undefined}
+          />
           {!node.audio_original_url && <ReadAloud nodeId={node.id} />}
         </div>
       )}
