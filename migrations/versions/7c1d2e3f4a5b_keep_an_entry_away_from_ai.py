@@ -1,7 +1,7 @@
 """keep an entry away from AI
 
 Revision ID: 7c1d2e3f4a5b
-Revises: 040bd8e30919
+Revises: 06c441ee5bb5
 Create Date: 2026-12-01 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '7c1d2e3f4a5b'
-down_revision = '040bd8e30919'
+down_revision = '06c441ee5bb5'
 branch_labels = None
 depends_on = None
 
