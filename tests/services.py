@@ -11,7 +11,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from wop.jobs.celery_app import WORKER_ENV
+from wop.queues import ALL_QUEUES, WORKER_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -132,7 +132,7 @@ class Worker:
     """A real Celery worker (prefork) serving every queue."""
 
     def __init__(self, env: dict, log_path: Path, concurrency: int = 2,
-                 queues: str = "llm,audio,export,maintenance"):
+                 queues: str = ALL_QUEUES):
         self.env, self.log_path, self.concurrency, self.queues, self.proc = env, log_path, concurrency, queues, None
         self.name = f"test-{os.getpid()}-{time.time_ns()}@{socket.gethostname()}"
 

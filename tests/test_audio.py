@@ -8,7 +8,7 @@ import pytest
 
 from audio_samples import generate, make_mediarecorder_webm, make_silence, make_speech, make_tone, transcode
 from wop.audio import UNREADABLE_MESSAGE, UnreadableAudio, concat, ffmpeg, probe, run_ffmpeg, split_for_transcription
-from wop.providers.errors import PermanentProviderError
+from wop.errors import JobFailed
 
 MiB = 1024 * 1024
 
@@ -133,7 +133,7 @@ def test_unreadable_recordings_raise_a_permanent_user_safe_error(samples, tmp_pa
     broken = make(samples, tmp_path)
     with pytest.raises(UnreadableAudio) as caught:
         probe(broken)
-    assert isinstance(caught.value, PermanentProviderError) and not caught.value.transient
+    assert isinstance(caught.value, JobFailed) and not caught.value.transient
     assert caught.value.message == UNREADABLE_MESSAGE
     assert broken.name in caught.value.detail
 

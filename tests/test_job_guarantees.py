@@ -9,8 +9,9 @@ import requests
 from sqlalchemy import event, func, select, update
 
 from wop.extensions import db
-from wop.jobs import engine
-from wop.models import Job, JobStatus, Node, TokenCredit
+from wop.jobs import enqueue, reaper
+from wop.jobs.run import ENTRY_GONE
+from wop.models import ACTIVE_STATUSES, Job, JobStatus, Node, TokenCredit
 
 MODEL = "test-gpt"
 
@@ -61,7 +62,7 @@ def test_retries_keep_the_duplicate_key(app, alice, fake_ai):
     assert first.get_json()["retry_of"] == failed
     with app.app_context():
         active = db.session.scalar(select(func.count()).select_from(Job).where(
-            Job.node_id == node["id"], Job.status.in_(JobStatus.ACTIVE)))
+            Job.node_id == node["id"], Job.status.in_(ACTIVE_STATUSES)))
     assert active == 1
     assert alice.wait_job(fresh)["status"] == "completed"
     assert replies_under(app, node["id"]) == 1 and credit_rows(app, node["id"]) == 1
@@ -71,7 +72,7 @@ def test_a_race_on_the_duplicate_key_answers_a_job_never_an_error(app, alice):
     """The active duplicate ends between our failed insert and our look-up: insert again."""
     node = alice.write("racing")
     with app.app_context():
-        held, created = engine.submit("llm_reply", alice.user["id"], node_id=node["id"],
+        held, created = enqueue.submit("llm_reply", alice.user["id"], node_id=node["id"],
                                       params={"model": MODEL}, dedupe_key=f"race:{node['id']}")
         assert created
 
@@ -86,7 +87,7 @@ def test_a_race_on_the_duplicate_key_answers_a_job_never_an_error(app, alice):
 
         event.listen(db.session, "do_orm_execute", finish_the_holder)
         try:
-            job, created = engine.submit("llm_reply", alice.user["id"], node_id=node["id"],
+            job, created = enqueue.submit("llm_reply", alice.user["id"], node_id=node["id"],
                                          params={"model": MODEL}, dedupe_key=f"race:{node['id']}")
         finally:
             event.remove(db.session, "do_orm_execute", finish_the_holder)
@@ -125,7 +126,7 @@ def test_an_entry_deleted_while_its_job_runs_gets_nothing(app, alice, fake_ai):
     assert alice.delete(f"/api/nodes/{node['id']}").status_code == 204
     job = alice.wait_job(task_id)
     assert job["status"] == "cancelled"
-    assert job["error"] == engine.ENTRY_GONE
+    assert job["error"] == ENTRY_GONE
     assert replies_under(app, node["id"]) == 0 and credit_rows(app, node["id"]) == 0
 
 
@@ -208,6 +209,6 @@ def test_reaper_recovers_a_dead_owners_job_without_waiting_for_silence(app, alic
         control.add_consumer("llm", destination=[worker.name], reply=True)
     fake_ai.set_latency(0)
     with app.app_context():
-        assert engine.reap()["recovered"] == 1  # the heartbeat is seconds old, the owner is gone
+        assert reaper.reap()["recovered"] == 1  # the heartbeat is seconds old, the owner is gone
     done = alice.wait_job(task_id, timeout=30)
     assert done["status"] == "completed" and done["attempts"] == 2

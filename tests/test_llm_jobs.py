@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from wop.extensions import db
-from wop.jobs import engine
+from wop.jobs import enqueue, reaper
 from wop.models import Job, Node, TokenCredit
 from wop.models.base import utcnow
 from wop.providers.errors import UNAVAILABLE
@@ -156,7 +156,7 @@ def test_killed_pool_process_mid_job_still_completes_once(app, alice, fake_ai, w
     assert credits(app, task_id) == done["result"]["total_tokens"]
     # A stale copy of the message arriving later changes nothing.
     with app.app_context():
-        engine.send(db.session.get(Job, task_id))
+        enqueue.send(db.session.get(Job, task_id))
     time.sleep(1.0)
     assert len(reply_nodes(app, task_id)) == 1 and credits(app, task_id) == done["result"]["total_tokens"]
     assert alice.get(f"/api/jobs/{task_id}").get_json()["attempts"] == 2
@@ -181,7 +181,7 @@ def test_whole_worker_killed_job_is_recovered_by_the_reaper(app, alice, fake_ai,
     fake_ai.set_latency(0)
     time.sleep(float(service_env["JOB_STALE_SECONDS"]) + 1.5)  # the heartbeat goes silent
     with app.app_context():
-        assert engine.reap()["recovered"] >= 1
+        assert reaper.reap()["recovered"] >= 1
     done = alice.wait_job(task_id, timeout=60)
     assert done["status"] == "completed" and done["attempts"] == 2
     assert len(reply_nodes(app, task_id)) == 1 and credits(app, task_id) == done["result"]["total_tokens"]
@@ -222,7 +222,7 @@ def test_stale_processing_job_is_recovered_by_the_reaper(app, alice):
         db.session.add(job)
         db.session.commit()
         task_id = job.id
-        assert engine.reap()["recovered"] >= 1
+        assert reaper.reap()["recovered"] >= 1
     done = alice.wait_job(task_id)
     assert done["status"] == "completed" and done["attempts"] == 2
     assert len(reply_nodes(app, task_id)) == 1
@@ -237,7 +237,7 @@ def test_job_interrupted_too_often_is_failed_by_the_reaper(app, alice):
         db.session.add(job)
         db.session.commit()
         task_id = job.id
-        engine.reap()
+        reaper.reap()
     failed = alice.get(f"/api/jobs/{task_id}").get_json()
     assert failed["status"] == "failed" and "interrupted 3 times" in failed["error"]
 
@@ -314,5 +314,5 @@ def test_redis_down_at_request_time_job_runs_after_it_returns(app, alice, redis_
         db.session.execute(Job.__table__.update().where(Job.id == task_id)
                            .values(created_at=utcnow() - timedelta(seconds=30)))
         db.session.commit()
-        assert engine.reap()["resent"] >= 1
+        assert reaper.reap()["resent"] >= 1
     assert alice.wait_job(task_id, timeout=90)["status"] == "completed"

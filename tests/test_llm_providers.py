@@ -224,7 +224,7 @@ def test_not_found_and_bad_request_fail_at_once_with_the_vendors_words(fake_ai, 
 
 
 def test_an_unknown_model_id_is_named_without_any_request(fake_ai):
-    with pytest.raises(PermanentProviderError) as info:
+    with pytest.raises(CatalogError) as info:
         complete(THREAD, "gpt-99", make_config(fake_ai))
     assert info.value.message.startswith("Model gpt-99 is not configured. Available models: gpt-5.5, ")
     assert "claude-haiku-4-5" in info.value.message
@@ -322,7 +322,7 @@ def test_models_file_can_replace_the_list(tmp_path):
     path.write_text('replace = true\n[[models]]\nid = "local"\nprovider = "openai"\napi_model = "llama3.2"\n')
     catalog = load_catalog(make_config(MODELS_FILE=str(path)))
     assert [m.id for m in catalog.all()] == ["local"]
-    with pytest.raises(PermanentProviderError, match="Model gpt-5.5 is not configured. Available models: local."):
+    with pytest.raises(CatalogError, match="Model gpt-5.5 is not configured. Available models: local."):
         catalog.get("gpt-5.5")
 
 
@@ -426,5 +426,13 @@ def test_fake_serves_concurrent_requests(fake_ai):
     assert len(fake_ai.requests) == 16
 
 
-def test_provider_errors_share_one_base():
-    assert issubclass(CatalogError, PermanentProviderError) and issubclass(PermanentProviderError, ProviderError)
+def test_every_failure_a_job_can_meet_is_a_job_failure():
+    """The engine knows one failure type: provider errors, a broken model list and unreadable
+    audio all are JobFailed, transient or not."""
+    from wop.audio import UnreadableAudio
+    from wop.errors import JobFailed
+
+    for kind in (CatalogError, PermanentProviderError, TransientProviderError, UnreadableAudio):
+        assert issubclass(kind, JobFailed)
+    assert issubclass(PermanentProviderError, ProviderError)
+    assert TransientProviderError("x").transient and not PermanentProviderError("x").transient

@@ -9,7 +9,7 @@ rule in SQL.)
 """
 from sqlalchemy import select
 
-from .api.errors import ApiError
+from .errors import Gone, NotFound
 from .extensions import db
 from .models import Job, Node, ReplySource, User
 
@@ -76,9 +76,9 @@ def readable_node(node_id: int, user: User | None, deleted_status: int = 404) ->
     `user` could otherwise read answers 410, so that the web app can say "deleted"."""
     node = db.session.get(Node, node_id)
     if node is not None and node.deleted_at is not None and deleted_status == 410 and could_read(node, user):
-        raise ApiError(410, "This entry was deleted.", code="deleted")
+        raise Gone("This entry was deleted.", code="deleted")
     if node is None or not can_read(node, user):
-        raise ApiError(404, f"Node {node_id} was not found.")
+        raise NotFound(f"Node {node_id} was not found.")
     return node
 
 
@@ -87,5 +87,5 @@ def own_job(task_id: str, user: User) -> Job:
     Others' jobs look absent."""
     job = db.session.get(Job, task_id)
     if job is None or (job.user_id != user.id and not user.is_admin):
-        raise ApiError(404, "No such task.")
+        raise NotFound("No such task.")
     return job

@@ -13,11 +13,11 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import delete, or_, select, update
 
-from .api.errors import ApiError
+from .errors import Conflict
 from .exports.files import exports_root
 from .extensions import db
 from .jobs import cancel
-from .models import Job, JobStatus, Node, NodeVersion, TokenCredit, User, UserProfile
+from .models import ACTIVE_STATUSES, Job, Node, NodeVersion, TokenCredit, User, UserProfile
 from .storage import media_root, remove
 
 CHUNK = 500  # ids per IN (...) clause
@@ -31,10 +31,10 @@ def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 
 def cancel_active_jobs(user_id: int) -> None:
     """Stop the user's jobs first: a running one then cannot finish (its result is discarded)."""
-    for job in db.session.scalars(select(Job).where(Job.user_id == user_id, Job.status.in_(JobStatus.ACTIVE))).all():
+    for job in db.session.scalars(select(Job).where(Job.user_id == user_id, Job.status.in_(ACTIVE_STATUSES))).all():
         try:
             cancel(job)
-        except ApiError:
+        except Conflict:
             pass  # it finished meanwhile; its rows are deleted below like any other
 
 

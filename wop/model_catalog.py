@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
 
-from .providers.errors import PermanentProviderError
+from .errors import JobFailed
 
 PROVIDERS = ("openai", "anthropic")
 # For a model whose entry does not give `context_window`: the size most current models reach.
@@ -21,8 +21,8 @@ DEFAULT_CONTEXT_WINDOW = 128_000
 DEFAULT_REPLY_TOKENS = 4096
 
 
-class CatalogError(PermanentProviderError):
-    """The model list itself is broken (a bad MODELS_FILE or EXTRA_MODELS)."""
+class CatalogError(JobFailed):
+    """The model list is broken (a bad MODELS_FILE or EXTRA_MODELS), or a model is not in it."""
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,7 @@ class Catalog:
             return self._models[model_id]
         except KeyError:
             available = ", ".join(self._models) or "none"
-            raise PermanentProviderError(
+            raise CatalogError(
                 f"Model {model_id} is not configured. Available models: {available}."
             ) from None
 

@@ -15,7 +15,7 @@ from flask import current_app, g, request, session
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from sqlalchemy import delete, select, update
 
-from .api.errors import ApiError
+from .errors import Forbidden, NotLoggedIn
 from .extensions import db
 from .models import ApiToken, User, UserSession
 from .models.base import utcnow
@@ -137,7 +137,7 @@ def current_user() -> User | None:
             .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
         ).first()
         if row is None:
-            raise ApiError(401, "This API token is not valid or has been revoked.")
+            raise NotLoggedIn("This API token is not valid or has been revoked.")
         _note_use(ApiToken, row.id, "last_used_at", row.last_used_at)
         g.user, g.auth_by_token = db.session.get(User, row.user_id), True
     elif session.get(SESSION_KEY):
@@ -156,7 +156,7 @@ def check_csrf() -> None:
     try:
         validate_csrf(request.headers.get("X-CSRF-Token") or request.headers.get("X-CSRFToken"))
     except (CSRFError, Exception):
-        raise ApiError(403, "Missing or invalid CSRF token: send the X-CSRF-Token header (GET /auth/csrf gives it).")
+        raise Forbidden("Missing or invalid CSRF token: send the X-CSRF-Token header (GET /auth/csrf gives it).")
 
 
 def login_required(view):
@@ -164,7 +164,7 @@ def login_required(view):
     def wrapper(*args, **kwargs):
         user = current_user()
         if user is None:
-            raise ApiError(401, "Log in first (session cookie or Authorization: Bearer <token>).")
+            raise NotLoggedIn("Log in first (session cookie or Authorization: Bearer <token>).")
         check_csrf()
         if (
             current_app.config["REQUIRE_APPROVAL"]
@@ -172,7 +172,7 @@ def login_required(view):
             and not user.is_admin
             and request.endpoint not in ALLOWED_WHILE_UNAPPROVED
         ):
-            raise ApiError(403, "Your account is waiting for approval by an administrator.")
+            raise Forbidden("Your account is waiting for approval by an administrator.")
         return view(*args, **kwargs)
 
     return wrapper
@@ -183,7 +183,7 @@ def admin_required(view):
     @login_required
     def wrapper(*args, **kwargs):
         if not current_user().is_admin:
-            raise ApiError(403, "Administrators only.")
+            raise Forbidden("Administrators only.")
         return view(*args, **kwargs)
 
     return wrapper

@@ -7,7 +7,7 @@ from ..account_deletion import delete_user_data
 from ..extensions import db
 from ..models import UserProfile
 from ..security import current_user, login_required
-from .errors import ApiError
+from ..errors import BadRequest, NotFound
 from .validation import body
 
 bp = Blueprint("account", __name__, url_prefix="/api")
@@ -29,7 +29,7 @@ def get_profile():
     profile = db.session.scalar(select(UserProfile).where(UserProfile.user_id == current_user().id)
                                 .order_by(UserProfile.created_at.desc(), UserProfile.id.desc()).limit(1))
     if profile is None:
-        raise ApiError(404, "You have no profile yet: generate one (POST /api/export/generate_profile) "
+        raise NotFound("You have no profile yet: generate one (POST /api/export/generate_profile) "
                             "or write your own (PUT /api/profile).")
     return jsonify(profile.to_dict())
 
@@ -51,5 +51,5 @@ def put_profile(body: ProfileBody):
 def delete_my_data(body: DeleteConfirmation):
     """Delete all of one's entries, versions, profiles, jobs, credits and files; the account stays."""
     if body.confirm != CONFIRMATION:
-        raise ApiError(400, f'This deletes all your writing and cannot be undone. To go ahead, send {{"confirm": "{CONFIRMATION}"}}.')
+        raise BadRequest(f'This deletes all your writing and cannot be undone. To go ahead, send {{"confirm": "{CONFIRMATION}"}}.')
     return jsonify(deleted=delete_user_data(current_user().id))

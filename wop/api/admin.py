@@ -5,7 +5,7 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import Job, User
 from ..security import admin_required
-from .errors import ApiError
+from ..errors import NotFound
 from .pagination import page_args
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")
@@ -26,7 +26,7 @@ def approve_user(user_id: int):
     """Let an account that waits for approval in."""
     user = db.session.get(User, user_id)
     if user is None:
-        raise ApiError(404, "No such user.")
+        raise NotFound("No such user.")
     user.approved = True
     db.session.commit()
     return jsonify(user=user.to_dict(private=True))

@@ -12,7 +12,7 @@ from ..models import ApiToken, User, UserSession
 from ..models.base import utcnow
 from ..security import (check_password, current_session_id, current_user, end_current_session,
                         end_sessions_and_tokens, hash_password, issue_token, login_required, login_session)
-from .errors import ApiError
+from ..errors import Conflict, Forbidden, NotFound, NotLoggedIn
 from .fields import NewPassword, OptionalEmail
 from .validation import body
 
@@ -74,7 +74,7 @@ def password_guesses(key_func):
 def _authenticate(data: LoginBody) -> User:
     user = db.session.scalar(select(User).where(User.username == data.username, User.is_bot.is_(False)))
     if not check_password(user, data.password):
-        raise ApiError(401, "Wrong username or password.")
+        raise NotLoggedIn("Wrong username or password.")
     return user
 
 
@@ -89,7 +89,7 @@ def signup(body: SignupBody):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ApiError(409, f"The username '{body.username}' is taken; choose another.")
+        raise Conflict(f"The username '{body.username}' is taken; choose another.")
     csrf = login_session(user)
     return jsonify(user=user.to_dict(private=True), csrf_token=csrf), 201
 
@@ -111,7 +111,7 @@ def create_token(body: LoginBody):
     """Trade username and password for a personal API token (shown once)."""
     user = _authenticate(body)
     if current_app.config["REQUIRE_APPROVAL"] and not user.approved and not user.is_admin:
-        raise ApiError(403, "Your account is waiting for approval by an administrator; "
+        raise Forbidden("Your account is waiting for approval by an administrator; "
                             "API tokens can be created once it is approved.")
     token = issue_token(user, body.name)
     db.session.commit()
@@ -132,7 +132,7 @@ def revoke_token(token_id: int):
     """Revoke one of the caller's API tokens."""
     row = db.session.get(ApiToken, token_id)
     if row is None or row.user_id != current_user().id:
-        raise ApiError(404, "No such token.")
+        raise NotFound("No such token.")
     row.revoked_at = row.revoked_at or utcnow()
     db.session.commit()
     return "", 204
@@ -176,7 +176,7 @@ def change_password(body: PasswordChange):
     """Change one's password: every other session ends and every API token is revoked."""
     user = current_user()
     if not check_password(user, body.current_password):
-        raise ApiError(401, "The current password is wrong.")
+        raise NotLoggedIn("The current password is wrong.")
     by_cookie = current_session_id() is not None
     user.password_hash = hash_password(body.new_password)
     end_sessions_and_tokens(user.id)
@@ -204,7 +204,7 @@ def end_session(session_id: int):
     """End one of the caller's sessions (this one too: that logs this browser out)."""
     row = db.session.get(UserSession, session_id)
     if row is None or row.user_id != current_user().id:
-        raise ApiError(404, "No such session.")
+        raise NotFound("No such session.")
     if row.id == current_session_id():
         session.clear()
     db.session.delete(row)

@@ -10,7 +10,7 @@ from ..models.base import utcnow
 from ..models.node import previews
 from ..security import current_user, login_required
 from ..stats import token_summary
-from .errors import ApiError
+from ..errors import NotFound
 from .fields import OptionalEmail
 from .pagination import page_args
 from .validation import body
@@ -47,7 +47,7 @@ def user_dashboard(username: str):
     """Another writer's page: their description, public entries and tokens (an admin sees no more)."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise ApiError(404, f"No user named '{username}'.")
+        raise NotFound(f"No user named '{username}'.")
     me = current_user()
     public_only = me.id != user.id
     return jsonify(user=user.to_dict(), nodes=_nodes_of(user, public_only), **token_summary(user.id))

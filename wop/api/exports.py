@@ -13,7 +13,7 @@ from ..jobs import job_status, submit
 from ..models import Job, JobStatus, Node, UserProfile
 from ..models.base import utcnow
 from ..security import current_user, login_required
-from .errors import ApiError
+from ..errors import BadRequest, Conflict, Gone, NotFound
 from .model_choice import usable_model_id
 from .validation import body
 
@@ -29,7 +29,7 @@ def job_of_kind(task_id: str, kind: str) -> Job:
     any other id looks absent."""
     job = db.session.get(Job, task_id)
     if job is None or job.user_id != current_user().id or job.kind != kind:
-        raise ApiError(404, "No such task.")
+        raise NotFound("No such task.")
     return job
 
 
@@ -57,12 +57,12 @@ def download(task_id: str):
     """The text file a completed thread export wrote (its owner only)."""
     job = job_of_kind(task_id, "export_threads")
     if job.status != JobStatus.COMPLETED:
-        raise ApiError(409, f"This export is {job.status}; download it once it has completed.")
+        raise Conflict(f"This export is {job.status}; download it once it has completed.")
     path = exports_root() / str(job.user_id) / job.result["file"]
     expired = job.finished_at < utcnow() - timedelta(seconds=ttl_seconds())
     if expired or not path.is_file():
         hours = current_app.config["EXPORT_TTL_HOURS"]
-        raise ApiError(410, f"This export has expired (exports are kept for {hours:g} hours). Export again.")
+        raise Gone(f"This export has expired (exports are kept for {hours:g} hours). Export again.")
     name = f"write-or-perish-threads-{current_user().username}-{job.finished_at:%Y-%m-%d}.txt"
     return send_file(path, mimetype="text/plain; charset=utf-8", as_attachment=True, download_name=name, max_age=0)
 
@@ -85,7 +85,7 @@ def generate_profile(body: ProfileRequest):
     user = current_user()
     model_id = usable_model_id(body.model)
     if db.session.scalar(select(Node.id).where(Node.user_id == user.id, Node.parent_id.is_(None)).limit(1)) is None:
-        raise ApiError(400, "There is no writing to read yet: start a thread first.")
+        raise BadRequest("There is no writing to read yet: start a thread first.")
     params = {"model": model_id, "max_tokens": current_app.config["PROFILE_MAX_TOKENS"]}
     job, created = submit("profile", user.id, params=params, dedupe_key="profile")
     return jsonify(task_id=job.id, status=job_status(job, created), model=job.params["model"]), 202

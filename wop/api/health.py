@@ -3,7 +3,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
 
 from ..extensions import db
-from ..jobs.celery_app import QUEUES
+from ..queues import QUEUES
 from ..security import current_user
 
 bp = Blueprint("health", __name__, url_prefix="/api")

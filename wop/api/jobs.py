@@ -7,10 +7,10 @@ from ..extensions import db
 from ..jobs import cancel, retry
 from ..models import Job, JobStatus
 from ..security import current_user, login_required
-from .errors import ApiError
+from ..errors import BadRequest
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/jobs")
-STATUSES = (JobStatus.PENDING, JobStatus.PROCESSING) + JobStatus.FINISHED
+STATUSES = tuple(JobStatus)
 
 
 @bp.get("/<task_id>")
@@ -28,7 +28,7 @@ def list_jobs():
     status, kind = request.args.get("status"), request.args.get("kind")
     if status:
         if status not in STATUSES:
-            raise ApiError(400, f"Unknown status '{status}'; use one of: {', '.join(STATUSES)}.")
+            raise BadRequest(f"Unknown status '{status}'; use one of: {', '.join(STATUSES)}.")
         query = query.where(Job.status == status)
     if kind:
         query = query.where(Job.kind == kind)
@@ -36,7 +36,7 @@ def list_jobs():
         limit = min(max(int(request.args.get("limit", 50)), 1), 200)
         offset = max(int(request.args.get("offset", 0)), 0)
     except ValueError:
-        raise ApiError(400, "limit and offset must be whole numbers.")
+        raise BadRequest("limit and offset must be whole numbers.")
     rows = db.session.scalars(query.order_by(Job.created_at.desc(), Job.id).limit(limit).offset(offset))
     return jsonify(jobs=[j.to_dict() for j in rows], limit=limit, offset=offset)
 

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..models import Node
 from ..security import current_user, login_required
 from ..storage import resolve
-from .errors import ApiError
+from ..errors import NotFound
 
 bp = Blueprint("media", __name__, url_prefix="/api/media")
 
@@ -23,7 +23,7 @@ def get_media(rel: str):
     owners = db.session.scalars(select(Node).where(or_(Node.audio_original_path == rel, Node.audio_tts_path == rel)))
     node = next((n for n in owners if can_read(n, current_user())), None)
     if path is None or node is None or not path.is_file():
-        raise ApiError(404, "No such file.")
+        raise NotFound("No such file.")
     mime = (node.audio_mime_type if rel == node.audio_original_path else None) or mimetypes.guess_type(rel)[0]
     prefix = current_app.config["X_ACCEL_REDIRECT_PREFIX"]
     if prefix:  # nginx sends the bytes (see deploy/nginx.conf)

@@ -2,8 +2,8 @@
 from flask import current_app
 
 from ..model_catalog import default_model_id, load_catalog
-from ..providers.errors import PermanentProviderError
-from .errors import ApiError
+from ..model_catalog import CatalogError
+from ..errors import BadRequest
 
 
 def usable_model_id(requested: str | None) -> str:
@@ -13,8 +13,8 @@ def usable_model_id(requested: str | None) -> str:
     model_id = requested or default_model_id(config, catalog)
     try:
         spec = catalog.get(model_id)
-    except PermanentProviderError as err:
-        raise ApiError(400, err.message)
+    except CatalogError as err:
+        raise BadRequest(err.message)
     if not catalog.is_usable(spec, config):
-        raise ApiError(400, f"Model '{model_id}' cannot be used: its provider ({spec.provider}) has no API key configured.")
+        raise BadRequest(f"Model '{model_id}' cannot be used: its provider ({spec.provider}) has no API key configured.")
     return model_id

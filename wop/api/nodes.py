@@ -11,7 +11,7 @@ from ..models.base import utcnow
 from ..models.node import previews
 from ..security import current_user, login_required
 from ..tokens import count_tokens
-from .errors import ApiError
+from ..errors import Conflict, Forbidden, NotFound
 from .model_choice import usable_model_id
 from .validation import body, parse_body
 
@@ -96,7 +96,7 @@ def update_node(node_id: int, body: NodeUpdate):
     """Edit an entry's text, privacy or `ai_excluded`; the old text is kept as a version."""
     node = readable_node(node_id, current_user())
     if node.user_id != current_user().id:
-        raise ApiError(403, "Only the author can edit this entry.")
+        raise Forbidden("Only the author can edit this entry.")
     if body.content is not None and body.content != node.content:
         node.save_version("edit")
         node.content = body.content
@@ -115,7 +115,7 @@ def delete_node(node_id: int):
     """Delete an entry. Its text is kept as a version; replies under it stay reachable."""
     node = readable_node(node_id, current_user())
     if not can_delete(node, current_user()):
-        raise ApiError(403, "Only the author can delete this entry.")
+        raise Forbidden("Only the author can delete this entry.")
     node.save_version("delete")
     node.deleted_at = utcnow()
     db.session.commit()
@@ -128,7 +128,7 @@ def list_versions(node_id: int):
     """Earlier texts of an entry (its author only)."""
     node = readable_node(node_id, current_user())
     if node.user_id != current_user().id:
-        raise ApiError(403, "Only the author can see earlier versions.")
+        raise Forbidden("Only the author can see earlier versions.")
     rows = db.session.scalars(select(NodeVersion).where(NodeVersion.node_id == node.id).order_by(NodeVersion.id))
     return jsonify(versions=[v.to_dict() for v in rows])
 
@@ -153,7 +153,7 @@ def request_llm_reply(node_id: int, body: LlmBody):
     user = current_user()
     node = readable_node(node_id, user)
     if kept_from_ai(node):
-        raise ApiError(409, "This entry is kept away from AI; allow AI on it (ai_excluded: false) "
+        raise Conflict("This entry is kept away from AI; allow AI on it (ai_excluded: false) "
                             "to ask for an AI reply.")
     model_id = usable_model_id(body.model)
     # One active job per person, entry and model: what is sent depends on who asked.
@@ -169,7 +169,7 @@ def latest_job_status(node: Node, kind: str) -> tuple[Job, dict]:
     query = select(Job).where(Job.node_id == node.id, Job.kind == kind, Job.user_id == user.id)
     job = db.session.scalar(query.order_by(Job.created_at.desc()).limit(1))
     if job is None:
-        raise ApiError(404, f"No {kind.replace('_', ' ')} task exists for this entry.")
+        raise NotFound(f"No {kind.replace('_', ' ')} task exists for this entry.")
     return job, job.to_dict(admin=user.is_admin)
 
 

@@ -9,7 +9,7 @@ from ..providers.errors import ProviderError
 from ..providers.text_to_speech import get_speaker
 from ..security import current_user, login_required
 from ..tasks.tts import KEPT_FROM_CLOUD_VOICE, LOCAL_SPEAKERS, current_audio, speech_hash
-from .errors import ApiError
+from ..errors import BadRequest, Conflict, TooLarge, Unavailable
 from .nodes import latest_job_status
 
 bp = Blueprint("read_aloud", __name__, url_prefix="/api/nodes")
@@ -22,20 +22,20 @@ def request_tts(node_id: int):
     user = current_user()
     node = readable_node(node_id, user)
     if node.audio_original_path:
-        raise ApiError(409, "This entry is a voice recording; play the original instead.")
+        raise Conflict("This entry is a voice recording; play the original instead.")
     text = node.content
     if not text.strip():
-        raise ApiError(400, "This entry has no text to read aloud.")
+        raise BadRequest("This entry has no text to read aloud.")
     limit = current_app.config["TTS_MAX_CHARS"]
     if len(text) > limit:
-        raise ApiError(413, f"This entry is {len(text):,} characters long; "
+        raise TooLarge(f"This entry is {len(text):,} characters long; "
                             f"read-aloud takes entries of at most {limit:,} characters.")
     try:
         speaker = get_speaker(current_app.config)
     except ProviderError as err:  # a misconfigured TTS_PROVIDER
-        raise ApiError(503, err.message) from err
+        raise Unavailable(err.message) from err
     if kept_from_ai(node) and speaker.name not in LOCAL_SPEAKERS:
-        raise ApiError(409, KEPT_FROM_CLOUD_VOICE)
+        raise Conflict(KEPT_FROM_CLOUD_VOICE)
     digest = speech_hash(speaker, text)
     ready = current_audio(node, digest)
     if ready:

@@ -11,7 +11,7 @@ from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wop.providers.errors import PermanentProviderError
+from ..errors import JobFailed
 
 UNREADABLE_MESSAGE = (
     "This recording could not be read. It may be damaged or in an unsupported format; "
@@ -19,7 +19,7 @@ UNREADABLE_MESSAGE = (
 )
 
 
-class UnreadableAudio(PermanentProviderError):
+class UnreadableAudio(JobFailed):
     def __init__(self, detail: str | None = None):
         super().__init__(UNREADABLE_MESSAGE, detail)
 

@@ -29,6 +29,11 @@ _current = None  # the JobRun being worked on in this process
 _thread_pid: int | None = None
 
 
+def cancel_key(job_id: str) -> str:
+    """A Redis list the worker running the job listens on: a push there stops it at once."""
+    return f"wop:job:{job_id}:cancel"
+
+
 def current_run():
     return _current
 
@@ -78,8 +83,6 @@ def _loop(app: Flask) -> None:
 
 
 def _listen(run, wait: float) -> None:
-    from .engine import cancel_key
-
     try:
         popped = redis_client().blpop([cancel_key(run.job_id)], timeout=wait)
     except Exception:  # Redis away: the database heartbeat still sees the cancel
@@ -105,7 +108,7 @@ def _beat(run) -> None:
 def _cancel(run) -> None:
     run.cancel_seen.set()
     if run.abortable_depth > 0:
-        from .engine import ABORT_SIGNAL
+        from .run import ABORT_SIGNAL
 
         # Interrupt the provider call where it waits: the handler raises JobCancelled there.
         signal.pthread_kill(threading.main_thread().ident, ABORT_SIGNAL)

@@ -1,5 +1,6 @@
 import uuid
 from datetime import datetime
+from enum import StrEnum
 
 from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
@@ -8,18 +9,32 @@ from ..extensions import db
 from .base import iso, utcnow
 
 
-class JobStatus:
+class JobStatus(StrEnum):
+    """Where a job is. Only wop.jobs moves a job from one status to the next:
+
+        pending ──► processing ──► completed
+           │  ▲          ├───────► failed
+           │  └──────────┤         (back to pending: a transient failure is retried later,
+           ▼             ▼          or the worker running it died)
+        cancelled ◄──────┘
+    """
+
     PENDING = "pending"
     PROCESSING = "processing"
     COMPLETED = "completed"
     FAILED = "failed"
     CANCELLED = "cancelled"
-    ACTIVE = (PENDING, PROCESSING)
-    FINISHED = (COMPLETED, FAILED, CANCELLED)
+
+
+ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.PROCESSING)
+FINISHED_STATUSES = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
+
+
+_ACTIVE_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES))
 
 
 class Job(db.Model):
-    """One background operation. Rows change only through wop.jobs.engine."""
+    """One background operation. Rows change only through wop.jobs."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     kind: Mapped[str] = mapped_column(String(30), nullable=False)
@@ -53,8 +68,8 @@ class Job(db.Model):
             "uq_job_active_dedupe",
             "dedupe_key",
             unique=True,
-            sqlite_where=text("status IN ('pending', 'processing')"),
-            postgresql_where=text("status IN ('pending', 'processing')"),
+            sqlite_where=text(_ACTIVE_SQL),
+            postgresql_where=text(_ACTIVE_SQL),
         ),
     )
 

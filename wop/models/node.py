@@ -1,5 +1,6 @@
 from collections.abc import Iterable
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Integer, String, Text, case, false, func,
@@ -12,8 +13,20 @@ from .base import iso, utcnow
 if TYPE_CHECKING:
     from .user import User
 
-NODE_TYPES = ("user", "llm", "link")
-PRIVACY_LEVELS = ("private", "public")
+class NodeType(StrEnum):
+    """A person's entry, an AI model's reply, or a link to another entry."""
+
+    USER = "user"
+    LLM = "llm"
+    LINK = "link"
+
+
+class Privacy(StrEnum):
+    """Who may read an entry: its author only, or everyone."""
+
+    PRIVATE = "private"
+    PUBLIC = "public"
+
 PREVIEW_CHARS = 200
 
 

@@ -8,17 +8,14 @@ undecodable audio) fail the job at once.
 do. `detail` is for administrators: which setting is wrong, what the vendor said.
 """
 
+from ..errors import JobFailed
+
 # What a writer is told when the fix is the operator's (a key, a model name, a quota).
 UNAVAILABLE = "The AI service is not available right now — try again later, or ask the administrator."
 
 
-class ProviderError(Exception):
-    transient = False
-
-    def __init__(self, message: str, detail: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.detail = detail or message
+class ProviderError(JobFailed):
+    """A provider call that failed: a JobFailed the engine retries when transient."""
 
 
 class TransientProviderError(ProviderError):

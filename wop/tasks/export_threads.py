@@ -2,23 +2,21 @@
 import os
 import uuid
 
-from ..exports.files import expire_old_exports, user_export_dir
+from ..exports.files import user_export_dir
 from ..exports.threads import file_header, thread_root_ids, thread_texts
 from ..extensions import db
-from ..jobs import job_kind
+from ..jobs import JobRun, job_kind
 from ..models import User
 from ..models.base import utcnow
-from .maintenance import CLEANUPS
-
-CLEANUPS.append(expire_old_exports)
+from ..queues import Queue
 
 
 def download_url(job_id: str) -> str:
     return f"/api/export/download/{job_id}"
 
 
-@job_kind("export_threads", queue="export")
-def export_threads(run) -> None:
+@job_kind("export_threads", queue=Queue.EXPORT)
+def export_threads(run: JobRun) -> None:
     user = db.session.get(User, run.user_id)
     folder = user_export_dir(run.user_id)
     # One name per attempt: a stale attempt never writes over (or deletes) a newer one's file.

@@ -15,11 +15,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..access import can_read, kept_from_ai
+from ..errors import JobFailed
 from ..extensions import db
-from ..jobs import job_kind
+from ..jobs import JobRun, job_kind
 from ..model_catalog import load_catalog
 from ..models import Node, ReplySource, TokenCredit, User
 from ..providers import llm
+from ..queues import Queue
 from ..tokens import count_tokens
 from .entry import entry_for
 
@@ -191,26 +193,21 @@ def model_account(model_id: str) -> User:
     return db.session.scalar(select(User).where(User.username == username))
 
 
-@job_kind("llm_reply", queue="llm")
-def llm_reply(run) -> None:
+@job_kind("llm_reply", queue=Queue.LLM)
+def llm_reply(run: JobRun) -> None:
     node = entry_for(run)
-    if node is None:
-        return
     if kept_from_ai(node):
-        run.fail("This entry is kept away from AI, so no AI reply is written to it.")
-        return
+        raise JobFailed("This entry is kept away from AI, so no AI reply is written to it.")
     model_id = run.params["model"]
     spec = load_catalog(current_app.config).get(model_id)
     parts = context_parts(node, db.session.get(User, run.user_id))
     if parts[-1].node is None:  # a link whose target cannot be sent now
-        run.fail("The entry this link points to cannot be read now, so there is nothing to reply to.")
-        return
+        raise JobFailed("The entry this link points to cannot be read now, so there is nothing to reply to.")
     try:
         fitted = fit(parts, int(spec.input_budget() * ESTIMATE_MARGIN))
     except ThreadTooLong as too_long:
-        run.fail(f"This entry is about {too_long.args[0]:,} tokens, more than {model_id} reads with room for "
+        raise JobFailed(f"This entry is about {too_long.args[0]:,} tokens, more than {model_id} reads with room for "
                  "a reply. Shorten the entry or choose a model with a larger context window.")
-        return
     run.progress(10, fitted.stage if fitted.trimmed else f"Asking {model_id}")
     messages = [llm.ChatMessage("system", SYSTEM_PROMPT)] + [p.message for p in fitted.parts]
     with run.abortable():  # a cancel closes the stream at once

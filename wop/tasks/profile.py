@@ -5,10 +5,12 @@ from string import Template
 from flask import current_app
 
 from ..exports.budget import select_threads
+from ..errors import JobFailed
 from ..extensions import db
-from ..jobs import job_kind
+from ..jobs import JobRun, job_kind
 from ..models import User, UserProfile
 from ..providers import llm
+from ..queues import Queue
 
 
 def profile_prompt(username: str, texts: list[str]) -> str:
@@ -17,21 +19,19 @@ def profile_prompt(username: str, texts: list[str]) -> str:
                                          writing="\n".join(texts).rstrip())
 
 
-@job_kind("profile", queue="llm")
-def profile(run) -> None:
+@job_kind("profile", queue=Queue.LLM)
+def profile(run: JobRun) -> None:
     model_id = run.params["model"]
     # The budget was read from the settings when the request came in.
     budget = int(run.params.get("max_tokens") or current_app.config["PROFILE_MAX_TOKENS"])
     run.progress(2, "Reading your threads")
     reading = select_threads(run.user_id, budget,
                              on_thread=lambda n, total: run.progress(2 + 28 * n / total, "Reading your threads"))
+    if not reading.texts and reading.threads_total:
+        raise JobFailed(f"Your newest thread alone is longer than the profile's budget of {budget} tokens, "
+                        "so there is nothing the profile could read whole.")
     if not reading.texts:
-        if reading.threads_total:
-            run.fail(f"Your newest thread alone is longer than the profile's budget of {budget} tokens, "
-                     "so there is nothing the profile could read whole.")
-        else:
-            run.fail("There is no writing to read yet: start a thread first.")
-        return
+        raise JobFailed("There is no writing to read yet: start a thread first.")
     username = db.session.get(User, run.user_id).username
     run.progress(30, f"Asking {model_id} to write your profile")
     with run.abortable():

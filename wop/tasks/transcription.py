@@ -6,11 +6,12 @@ from flask import current_app
 
 from ..access import kept_from_ai
 from ..audio import probe, split_for_transcription
+from ..errors import JobFailed
 from ..extensions import db
-from ..jobs import job_kind
+from ..jobs import JobRun, job_kind
 from ..models import Node
-from ..providers.errors import PermanentProviderError
 from ..providers.speech_to_text import get_transcriber
+from ..queues import Queue
 from ..storage import resolve, scratch_dir
 from ..tokens import count_tokens
 from .entry import entry_for
@@ -18,20 +19,17 @@ from .entry import entry_for
 NO_SPEECH = "[Voice note – no speech was recognised]"
 
 
-@job_kind("transcription", queue="audio")
-def transcribe(run) -> None:
+@job_kind("transcription", queue=Queue.AUDIO)
+def transcribe(run: JobRun) -> None:
     node = entry_for(run)
-    if node is None:
-        return
     path = resolve(node.audio_original_path or "")
     if path is None or not path.is_file():
-        run.fail("The recording file is missing, so it cannot be transcribed.")
-        return
+        raise JobFailed("The recording file is missing, so it cannot be transcribed.")
     run.progress(2, "Checking the recording")
     info = probe(path)
     limit = current_app.config["MAX_AUDIO_MINUTES"]
     if info.duration_seconds > limit * 60:
-        raise PermanentProviderError(
+        raise JobFailed(
             f"This recording is {info.duration_seconds / 60:.0f} minutes long; recordings of up to {limit} minutes "
             "are transcribed (MAX_AUDIO_MINUTES). The recording is kept."
         )

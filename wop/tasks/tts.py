@@ -14,11 +14,13 @@ from sqlalchemy import select
 
 from ..access import kept_from_ai
 from ..audio import concat
+from ..errors import JobFailed
 from ..extensions import db
-from ..jobs import job_kind
+from ..jobs import JobRun, job_kind
 from ..models import Node
 from ..models.node import media_url
 from ..providers.text_to_speech import get_speaker
+from ..queues import Queue
 from ..storage import remove, resolve, scratch_dir
 from ..text_split import split_text
 from .entry import entry_for
@@ -79,15 +81,12 @@ def remove_if_unused(rel: str | None) -> None:
         remove(rel)
 
 
-@job_kind("tts", queue="audio")
-def tts(run) -> None:
+@job_kind("tts", queue=Queue.AUDIO)
+def tts(run: JobRun) -> None:
     node = entry_for(run)
-    if node is None:
-        return
     speaker = get_speaker(current_app.config, run.params.get("provider"))
     if kept_from_ai(node) and speaker.name not in LOCAL_SPEAKERS:
-        run.fail(KEPT_FROM_CLOUD_VOICE)
-        return
+        raise JobFailed(KEPT_FROM_CLOUD_VOICE)
     text = node.content  # what is read; an edit made meanwhile makes this audio stale, not wrong
     digest = speech_hash(speaker, text)
     rel = speech_path(node.user_id, digest)
