@@ -50,8 +50,8 @@ def test_reply_end_to_end(app, alice, fake_ai, model, path):
     assert job["status"] == "completed", job
     status = alice.get(f"/api/nodes/{node['id']}/llm-status").get_json()
     assert status["task_id"] == task_id and status["progress"] == 100
-    reply = status["node"]
-    assert status["llm_node_id"] == reply["id"]
+    reply = status["result"]["node"]  # the one job shape: outputs live in `result`
+    assert status == {**job, "result": status["result"]} and status["result"]["llm_node_id"] == reply["id"]
     assert reply["parent_id"] == node["id"] and reply["node_type"] == "llm" and reply["llm_model"] == model
     assert reply["author"] == f"ai:{model}"
     assert reply["content"].startswith("Reply from")

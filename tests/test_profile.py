@@ -69,7 +69,7 @@ def test_profile_reads_the_newest_threads_within_the_budget(app, alice, fake_ai,
     status = alice.get(f"/api/export/profile-status/{started['task_id']}").get_json()
     assert status["status"] == "completed" and status["progress"] == 100 and status["error"] is None
     profile = alice.get("/api/profile").get_json()
-    assert status["profile"] == profile
+    assert status["result"]["profile"] == profile
     assert profile["generated_by"] == MODEL and profile["content"].startswith("Reply from gpt-test")
     assert profile["tokens_used"] == job["result"]["tokens_used"] > 0
 
@@ -82,7 +82,7 @@ def test_provider_failure_fails_the_job_and_stores_nothing(alice, fake_ai):
     assert job["status"] == "failed" and job["attempts"] == 1
     assert job["error"] == UNAVAILABLE
     status = alice.get(f"/api/export/profile-status/{started['task_id']}").get_json()
-    assert status["status"] == "failed" and status["error"] == job["error"] and status["profile"] is None
+    assert status["status"] == "failed" and status["error"] == job["error"] and status["result"] is None
     missing = alice.get("/api/profile")
     assert missing.status_code == 404 and "no profile yet" in missing.get_json()["error"]
 

@@ -69,18 +69,18 @@ def test_long_entry_is_read_in_parts_joined_and_served(app, alice, bob, fake_ai)
     status = alice.get(f"/api/nodes/{node['id']}/tts-status").get_json()
     assert status["task_id"] == task_id and status["progress"] == 100
     digest = current_hash(app, text)
-    assert status["tts_url"] == f"/api/media/tts/{alice.user['id']}/{digest}.mp3" == job["result"]["tts_url"]
-    assert alice.get(f"/api/nodes/{node['id']}").get_json()["tts_url"] == status["tts_url"]
-    joined = probe(media_file(app, status["tts_url"]))
+    assert status["result"]["tts_url"] == f"/api/media/tts/{alice.user['id']}/{digest}.mp3" == job["result"]["tts_url"]
+    assert alice.get(f"/api/nodes/{node['id']}").get_json()["tts_url"] == status["result"]["tts_url"]
+    joined = probe(media_file(app, status["result"]["tts_url"]))
     assert joined.duration_seconds == pytest.approx(sum(speech_seconds(p) for p in parts), abs=0.5)
     assert not list((Path(app.config["DATA_DIR"]) / "tmp").glob("tts-*"))  # scratch folders removed
 
-    partial = alice.get(status["tts_url"], headers={"Range": "bytes=0-99"})
+    partial = alice.get(status["result"]["tts_url"], headers={"Range": "bytes=0-99"})
     assert partial.status_code == 206 and len(partial.data) == 100
     assert partial.headers["Content-Type"] == "audio/mpeg"
-    assert bob.get(status["tts_url"]).status_code == 404
+    assert bob.get(status["result"]["tts_url"]).status_code == 404
     alice.put(f"/api/nodes/{node['id']}", json={"privacy": "public"})
-    assert bob.get(status["tts_url"]).status_code == 200
+    assert bob.get(status["result"]["tts_url"]).status_code == 200
 
 
 def test_voice_entry_empty_entry_and_overlong_entry_are_refused(app, alice):
@@ -133,7 +133,7 @@ def test_editing_the_text_makes_new_audio(app, alice, fake_ai):
     alice.put(f"/api/nodes/{node['id']}", json={"content": "The second draft, quite different."})
     job = read_aloud(alice, node["id"])
     assert job["status"] == "completed"
-    new_url = alice.get(f"/api/nodes/{node['id']}/tts-status").get_json()["tts_url"]
+    new_url = alice.get(f"/api/nodes/{node['id']}/tts-status").get_json()["result"]["tts_url"]
     assert new_url == job["result"]["tts_url"] != old_url
     assert media_file(app, new_url).is_file()
     assert not media_file(app, old_url).exists()  # no entry uses the old audio any more

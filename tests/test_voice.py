@@ -40,8 +40,8 @@ def test_upload_answers_at_once_and_keeps_the_audio(app, alice, speech_ogg):
     job = alice.wait_job(node["task_id"])
     assert job["status"] == "completed", job
     status = alice.get(f"/api/nodes/{node['id']}/transcription-status").get_json()
-    assert status["content"].startswith("[part 1: part-00000.mp3")
-    assert alice.get(f"/api/nodes/{node['id']}").get_json()["content"] == status["content"]
+    assert status["result"]["content"].startswith("[part 1: part-00000.mp3")
+    assert alice.get(f"/api/nodes/{node['id']}").get_json()["content"] == status["result"]["content"]
     with app.app_context():
         versions = db.session.scalars(select(NodeVersion.content).where(NodeVersion.node_id == node["id"])).all()
         assert versions == ["[Voice note – transcription pending]"]

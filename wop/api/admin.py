@@ -4,7 +4,8 @@ from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Job, User
-from ..security import admin_required
+from ..jobs.view import job_json
+from ..security import admin_required, current_user
 from ..errors import NotFound
 from .pagination import page_args
 
@@ -43,4 +44,4 @@ def list_all_jobs():
     if request.args.get("kind"):
         query = query.where(Job.kind == request.args["kind"])
     rows = db.session.scalars(query.order_by(Job.created_at.desc()).limit(limit).offset(offset))
-    return jsonify(jobs=[j.to_dict(admin=True) for j in rows])
+    return jsonify(jobs=[job_json(j, current_user()) for j in rows])

@@ -10,7 +10,8 @@ from ..exports.budget import select_threads
 from ..exports.files import exports_root, ttl_seconds
 from ..extensions import db
 from ..jobs import job_status, submit
-from ..models import Job, JobStatus, Node, UserProfile
+from ..jobs.view import job_json, latest_job
+from ..models import Job, JobStatus, Node
 from ..models.base import utcnow
 from ..security import current_user, login_required
 from ..errors import BadRequest, Conflict, Gone, NotFound
@@ -91,11 +92,15 @@ def generate_profile(body: ProfileRequest):
     return jsonify(task_id=job.id, status=job_status(job, created), model=job.params["model"]), 202
 
 
+@bp.get("/profile-status")
+@login_required
+def latest_profile_status():
+    """Your latest profile job; once completed its result holds the profile."""
+    return jsonify(job_json(latest_job("profile", current_user()), current_user()))
+
+
 @bp.get("/profile-status/<task_id>")
 @login_required
 def profile_status(task_id: str):
-    """A profile job's state; with the profile once completed."""
-    job = job_of_kind(task_id, "profile")
-    profile = db.session.scalar(select(UserProfile).where(UserProfile.source_job_id == job.id))
-    return jsonify(task_id=job.id, status=job.status, progress=job.progress, stage=job.stage, error=job.error,
-                   profile=profile.to_dict() if profile is not None else None)
+    """One of your profile jobs; once completed its result holds the profile."""
+    return jsonify(job_json(job_of_kind(task_id, "profile"), current_user()))

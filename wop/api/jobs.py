@@ -8,6 +8,7 @@ from ..jobs import cancel, retry
 from ..models import Job, JobStatus
 from ..security import current_user, login_required
 from ..errors import BadRequest
+from ..jobs.view import job_json
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/jobs")
 STATUSES = tuple(JobStatus)
@@ -17,7 +18,7 @@ STATUSES = tuple(JobStatus)
 @login_required
 def get_job(task_id: str):
     """One job (its owner or an admin)."""
-    return jsonify(own_job(task_id, current_user()).to_dict(admin=current_user().is_admin))
+    return jsonify(job_json(own_job(task_id, current_user()), current_user()))
 
 
 @bp.get("")
@@ -38,7 +39,7 @@ def list_jobs():
     except ValueError:
         raise BadRequest("limit and offset must be whole numbers.")
     rows = db.session.scalars(query.order_by(Job.created_at.desc(), Job.id).limit(limit).offset(offset))
-    return jsonify(jobs=[j.to_dict() for j in rows], limit=limit, offset=offset)
+    return jsonify(jobs=[job_json(j, current_user()) for j in rows], limit=limit, offset=offset)
 
 
 @bp.post("/<task_id>/cancel")
@@ -46,7 +47,7 @@ def list_jobs():
 def cancel_job(task_id: str):
     """Cancel a job: at once when pending, at its next checkpoint when running."""
     job = cancel(own_job(task_id, current_user()))
-    return jsonify(job.to_dict()), 202 if job.status == JobStatus.PROCESSING else 200
+    return jsonify(job_json(job, current_user())), 202 if job.status == JobStatus.PROCESSING else 200
 
 
 @bp.post("/<task_id>/retry")

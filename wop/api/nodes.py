@@ -6,12 +6,13 @@ from sqlalchemy import select
 from ..access import can_delete, can_read, kept_from_ai, readable_node
 from ..extensions import db
 from ..jobs import job_status, submit
-from ..models import Job, Node, NodeVersion
+from ..models import Node, NodeVersion
 from ..models.base import utcnow
 from ..models.node import previews
 from ..security import current_user, login_required
 from ..tokens import count_tokens
-from ..errors import Conflict, Forbidden, NotFound
+from ..errors import Conflict, Forbidden
+from ..jobs.view import job_json, latest_job
 from .model_choice import usable_model_id
 from .validation import body, parse_body
 
@@ -162,24 +163,9 @@ def request_llm_reply(node_id: int, body: LlmBody):
     return jsonify(task_id=job.id, status=job_status(job, created), node_id=node.id, model=model_id), 202
 
 
-def latest_job_status(node: Node, kind: str) -> tuple[Job, dict]:
-    """The caller's own latest job of this kind for the node, as JSON. Only one's own, administrators
-    included: the job's result leads to the entry's text."""
-    user = current_user()
-    query = select(Job).where(Job.node_id == node.id, Job.kind == kind, Job.user_id == user.id)
-    job = db.session.scalar(query.order_by(Job.created_at.desc()).limit(1))
-    if job is None:
-        raise NotFound(f"No {kind.replace('_', ' ')} task exists for this entry.")
-    return job, job.to_dict(admin=user.is_admin)
-
-
 @bp.get("/<int:node_id>/llm-status")
 @login_required
 def llm_status(node_id: int):
-    """The latest AI reply job for this node; with the reply once completed."""
-    job, data = latest_job_status(readable_node(node_id, current_user()), "llm_reply")
-    if job.status == "completed" and job.result:
-        reply = db.session.get(Node, job.result["llm_node_id"])
-        data["llm_node_id"] = job.result["llm_node_id"]
-        data["node"] = reply.to_dict() if reply is not None and can_read(reply, current_user()) else None
-    return jsonify(data)
+    """Your latest AI reply job for this entry; once completed its result holds the reply (`node`)."""
+    job = latest_job("llm_reply", current_user(), readable_node(node_id, current_user()))
+    return jsonify(job_json(job, current_user()))

@@ -3,14 +3,13 @@ from flask import Blueprint, current_app, jsonify
 
 from ..access import kept_from_ai, readable_node
 from ..jobs import job_status, submit
-from ..models import JobStatus
 from ..models.node import media_url
 from ..providers.errors import ProviderError
 from ..providers.text_to_speech import get_speaker
 from ..security import current_user, login_required
 from ..tasks.tts import KEPT_FROM_CLOUD_VOICE, LOCAL_SPEAKERS, current_audio, speech_hash
 from ..errors import BadRequest, Conflict, TooLarge, Unavailable
-from .nodes import latest_job_status
+from ..jobs.view import job_json, latest_job
 
 bp = Blueprint("read_aloud", __name__, url_prefix="/api/nodes")
 
@@ -48,9 +47,6 @@ def request_tts(node_id: int):
 @bp.get("/<int:node_id>/tts-status")
 @login_required
 def tts_status(node_id: int):
-    """The latest read-aloud job you started for this node; with `tts_url` once completed."""
-    node = readable_node(node_id, current_user())
-    job, data = latest_job_status(node, "tts")
-    if job.status == JobStatus.COMPLETED:
-        data["tts_url"] = media_url(node.audio_tts_path)
-    return jsonify(data)
+    """Your latest read-aloud job for this entry; once completed its result holds `tts_url`."""
+    job = latest_job("tts", current_user(), readable_node(node_id, current_user()))
+    return jsonify(job_json(job, current_user()))

@@ -12,7 +12,8 @@ from ..providers.speech_to_text import PROVIDERS
 from ..security import current_user, login_required
 from ..storage import new_media_path
 from .errors import ApiError
-from .nodes import latest_job_status, new_node, node_detail
+from ..jobs.view import job_json, latest_job
+from .nodes import new_node, node_detail
 from .validation import body
 
 bp = Blueprint("voice", __name__, url_prefix="/api/nodes")
@@ -117,9 +118,7 @@ def transcribe_again(node_id: int, body: TranscribeBody):
 @bp.get("/<int:node_id>/transcription-status")
 @login_required
 def transcription_status(node_id: int):
-    """The latest transcription job of this node; with the transcript (`content`) once completed."""
-    node = readable_node(node_id, current_user())
-    job, data = latest_job_status(node, "transcription")
-    if job.status == "completed":
-        data["content"] = node.content
-    return jsonify(data)
+    """Your latest transcription job for this entry; once completed its result holds the transcript
+    (`content`)."""
+    job = latest_job("transcription", current_user(), readable_node(node_id, current_user()))
+    return jsonify(job_json(job, current_user()))

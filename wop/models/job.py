@@ -6,7 +6,7 @@ from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, Stri
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import db
-from .base import iso, utcnow
+from .base import utcnow
 
 
 class JobStatus(StrEnum):
@@ -72,30 +72,3 @@ class Job(db.Model):
             postgresql_where=text(_ACTIVE_SQL),
         ),
     )
-
-    def to_dict(self, admin: bool = False) -> dict:
-        data = {
-            "task_id": self.id,
-            "kind": self.kind,
-            "status": self.status,
-            "progress": self.progress,
-            "stage": self.stage,
-            "error": self.error,
-            "attempts": self.attempts,
-            "max_attempts": self.max_attempts,
-            "node_id": self.node_id,
-            "params": self.params,
-            "result": self.result,
-            "queue": self.queue,
-            "retry_of": self.retry_of,
-            "cancel_requested": self.cancel_requested,
-            "created_at": iso(self.created_at),
-            "started_at": iso(self.started_at),
-            "heartbeat_at": iso(self.heartbeat_at),
-            "finished_at": iso(self.finished_at),
-        }
-        if admin:
-            data["error_detail"] = self.error_detail
-            data["user_id"] = self.user_id
-            data["worker"] = self.worker
-        return data
