@@ -513,29 +513,6 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(200, {"ok": True})
 
 
-# -- pytest fixtures (import them into a test module or conftest) -----------------------
-try:
-    import pytest
-except ImportError:  # standalone use without pytest
-    pytest = None
-
-if pytest is not None:
-
-    @pytest.fixture(scope="session")
-    def fake_ai_server():
-        """One FakeAI for the whole test run."""
-        fake = FakeAI().start()
-        yield fake
-        fake.stop()
-
-    @pytest.fixture
-    def fake_ai(fake_ai_server):
-        """The shared FakeAI, reset before each test."""
-        fake_ai_server.reset()
-        yield fake_ai_server
-        fake_ai_server.reset()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description="Fake OpenAI/Anthropic API server for tests.")
     parser.add_argument("--host", default="127.0.0.1")

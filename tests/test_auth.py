@@ -1,7 +1,7 @@
 """Accounts: signup, login, tokens, logout, CSRF, rate limits, the approval gate."""
 import pytest
 
-from tests.conftest import unique_name
+from tests.helpers import unique_name
 
 
 def test_signup_returns_user_and_starts_session(app):

@@ -143,7 +143,7 @@ def test_killed_pool_process_mid_job_still_completes_once(app, alice, fake_ai, w
     fake_ai.set_latency(3)
     node = alice.write("survive a crash")
     task_id = ask(alice, node["id"])
-    job = wait_status(alice, task_id, "processing")
+    wait_status(alice, task_id, "processing")
     with app.app_context():
         owner = db.session.get(Job, task_id).worker
     pid = int(owner.rpartition(":")[2])

@@ -15,10 +15,7 @@ from wop.providers.errors import (UNAVAILABLE, PermanentProviderError, ProviderE
                                   classify_sdk_error)
 from wop.providers.llm import ChatMessage, complete
 
-try:
-    from tests.fake_ai import FakeAI, fake_ai, fake_ai_server  # noqa: F401  (fixtures)
-except ImportError:
-    from fake_ai import FakeAI, fake_ai, fake_ai_server  # noqa: F401
+from tests.fake_ai import FakeAI
 
 SETTINGS = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "DEFAULT_LLM_MODEL",
             "MODELS_FILE", "EXTRA_MODELS", "PROVIDER_TIMEOUT", "PROVIDER_MAX_RETRIES"]

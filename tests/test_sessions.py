@@ -3,7 +3,7 @@ from datetime import timedelta
 
 import requests
 
-from tests.conftest import Api, unique_name
+from tests.helpers import Api, unique_name
 
 
 def copy_of(app, api: Api):

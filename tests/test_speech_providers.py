@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from audio_samples import FOX, make_silence, make_speech, make_tone
-from fake_ai import FakeAI, speech_seconds
+from tests.fake_ai import speech_seconds
 from wop.audio import concat, probe, split_for_transcription
 from wop.providers import speech_to_text, text_to_speech
 from wop.providers.errors import PermanentProviderError, TransientProviderError
@@ -39,22 +39,9 @@ def no_ambient_settings(monkeypatch):
         monkeypatch.delenv(name, raising=False)
 
 
-@pytest.fixture(scope="module")
-def fake_server():
-    fake = FakeAI().start()
-    yield fake
-    fake.stop()
-
-
 @pytest.fixture
-def fake(fake_server):
-    fake_server.reset()
-    return fake_server
-
-
-@pytest.fixture
-def openai_config(fake):
-    return {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": fake.openai_base_url, "PROVIDER_MAX_RETRIES": 2}
+def openai_config(fake_ai):
+    return {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": fake_ai.openai_base_url, "PROVIDER_MAX_RETRIES": 2}
 
 
 @pytest.fixture(scope="module")
@@ -238,45 +225,45 @@ def test_long_text_read_in_parts_and_joined(tmp_path):
 # -- OpenAI, against the fake server -----------------------------------------------------------
 
 
-def test_openai_transcription(fake, openai_config, fox_clip):
+def test_openai_transcription(fake_ai, openai_config, fox_clip):
     text = get_transcriber(openai_config).transcribe(fox_clip)
     size = fox_clip.stat().st_size
     assert text == f"[part 1: fox.wav {size} bytes]"
-    [request] = fake.requests_to("/audio/transcriptions")
+    [request] = fake_ai.requests_to("/audio/transcriptions")
     assert request.form["model"] == "gpt-4o-transcribe"
     assert request.files["file"][:2] == ("fox.wav", size)
 
 
-def test_openai_transcription_model_from_settings(fake, openai_config, fox_clip):
+def test_openai_transcription_model_from_settings(fake_ai, openai_config, fox_clip):
     get_transcriber({**openai_config, "TRANSCRIPTION_MODEL": "whisper-1"}).transcribe(fox_clip)
-    assert fake.requests_to("/audio/transcriptions")[0].form["model"] == "whisper-1"
+    assert fake_ai.requests_to("/audio/transcriptions")[0].form["model"] == "whisper-1"
 
 
-def test_openai_transcription_retry_resends_the_whole_file(fake, openai_config, fox_clip):
-    fake.fail_next(1, 503, "/audio/transcriptions")
+def test_openai_transcription_retry_resends_the_whole_file(fake_ai, openai_config, fox_clip):
+    fake_ai.fail_next(1, 503, "/audio/transcriptions")
     text = get_transcriber(openai_config).transcribe(fox_clip)
     assert text.startswith("[part 1: fox.wav")
-    first, second = fake.requests_to("/audio/transcriptions")
+    first, second = fake_ai.requests_to("/audio/transcriptions")
     assert first.files["file"] == second.files["file"]  # same name, size and checksum
 
 
-def test_openai_transcription_of_parts_in_order(fake, openai_config, tmp_path):
+def test_openai_transcription_of_parts_in_order(fake_ai, openai_config, tmp_path):
     recording = make_tone(tmp_path / "tone.wav", 50)
     transcriber = get_transcriber(openai_config)
     parts = split_for_transcription(recording, tmp_path, part_seconds=20)
     texts = [transcriber.transcribe(p) for p in parts]
     assert [t.split(":")[0] for t in texts] == ["[part 1", "[part 2", "[part 3"]
-    assert [r.files["file"][0] for r in fake.requests_to("/audio/transcriptions")] == [p.name for p in parts]
+    assert [r.files["file"][0] for r in fake_ai.requests_to("/audio/transcriptions")] == [p.name for p in parts]
 
 
-def test_openai_rejected_key_is_permanent(fake, openai_config, fox_clip):
+def test_openai_rejected_key_is_permanent(fake_ai, openai_config, fox_clip):
     with pytest.raises(PermanentProviderError) as info:
         get_transcriber({**openai_config, "OPENAI_API_KEY": "wrong"}).transcribe(fox_clip)
     assert "API key was rejected" in info.value.detail
 
 
-def test_openai_outage_is_transient(fake, openai_config, fox_clip, tmp_path):
-    fake.fail_next(10, 503)
+def test_openai_outage_is_transient(fake_ai, openai_config, fox_clip, tmp_path):
+    fake_ai.fail_next(10, 503)
     with pytest.raises(TransientProviderError):
         get_transcriber(openai_config).transcribe(fox_clip)
     with pytest.raises(TransientProviderError):
@@ -284,16 +271,16 @@ def test_openai_outage_is_transient(fake, openai_config, fox_clip, tmp_path):
     assert list(tmp_path.iterdir()) == []  # no partial or temporary file
 
 
-def test_openai_speech(fake, openai_config, tmp_path):
+def test_openai_speech(fake_ai, openai_config, tmp_path):
     out = tmp_path / "speech.mp3"
     get_speaker({**openai_config, "TTS_VOICE": "nova"}).synthesize(PARAGRAPH, out)
     assert probe(out).duration_seconds == pytest.approx(speech_seconds(PARAGRAPH), abs=0.2)
-    [request] = fake.requests_to("/audio/speech")
+    [request] = fake_ai.requests_to("/audio/speech")
     assert request.json == {"model": "gpt-4o-mini-tts", "voice": "nova", "input": PARAGRAPH, "response_format": "mp3"}
     assert [p.name for p in tmp_path.iterdir()] == ["speech.mp3"]
 
 
-def test_openai_speech_streams_to_disk(fake, openai_config, tmp_path, monkeypatch):
+def test_openai_speech_streams_to_disk(fake_ai, openai_config, tmp_path, monkeypatch):
     # Audio must go to disk chunk by chunk as it arrives. A non-streaming call makes the
     # HTTP client read the whole body into memory with Response.read(): forbid that.
     speaker = get_speaker(openai_config)
@@ -309,14 +296,14 @@ def test_openai_speech_streams_to_disk(fake, openai_config, tmp_path, monkeypatc
     assert probe(out).codec == "mp3"
 
 
-def test_openai_speech_replaces_an_existing_file_only_when_done(fake, openai_config, tmp_path):
+def test_openai_speech_replaces_an_existing_file_only_when_done(fake_ai, openai_config, tmp_path):
     out = tmp_path / "speech.mp3"
     out.write_bytes(b"previous")
-    fake.fail_next(10, 500)
+    fake_ai.fail_next(10, 500)
     with pytest.raises(TransientProviderError):
         get_speaker(openai_config).synthesize("Hello.", out)
     assert out.read_bytes() == b"previous"
-    fake.reset()
+    fake_ai.reset()
     get_speaker(openai_config).synthesize("Hello.", out)
     assert probe(out).codec == "mp3"
 

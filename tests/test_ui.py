@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import unique_name
+from tests.helpers import unique_name
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST_INDEX = ROOT / "frontend" / "dist" / "index.html"
