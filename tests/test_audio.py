@@ -5,9 +5,24 @@ import shutil
 from pathlib import Path
 
 import pytest
+from audio_samples import (
+    generate,
+    make_mediarecorder_webm,
+    make_silence,
+    make_speech,
+    make_tone,
+    transcode,
+)
 
-from audio_samples import generate, make_mediarecorder_webm, make_silence, make_speech, make_tone, transcode
-from wop.audio import UNREADABLE_MESSAGE, UnreadableAudio, concat, ffmpeg, probe, run_ffmpeg, split_for_transcription
+from wop.audio import (
+    UNREADABLE_MESSAGE,
+    UnreadableAudio,
+    concat,
+    ffmpeg,
+    probe,
+    run_ffmpeg,
+    split_for_transcription,
+)
 from wop.errors import JobFailed
 
 MiB = 1024 * 1024

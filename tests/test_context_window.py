@@ -6,7 +6,14 @@ import pytest
 
 from wop.model_catalog import CatalogError, ModelSpec, load_catalog
 from wop.providers.llm import ChatMessage
-from wop.tasks.llm_reply import ESTIMATE_MARGIN, MESSAGE_OVERHEAD, SYSTEM_PROMPT, Part, ThreadTooLong, fit
+from wop.tasks.llm_reply import (
+    ESTIMATE_MARGIN,
+    MESSAGE_OVERHEAD,
+    SYSTEM_PROMPT,
+    Part,
+    ThreadTooLong,
+    fit,
+)
 from wop.tokens import count_tokens
 
 

@@ -15,7 +15,6 @@ from wop.models import Node
 from wop.tasks.llm_reply import model_account
 from wop.tasks.maintenance import expire_exports_task
 
-
 pytestmark = pytest.mark.usefixtures("jobs_ready")
 
 

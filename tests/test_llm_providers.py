@@ -9,13 +9,22 @@ import openai
 import pytest
 
 from wop import model_catalog
-from wop.model_catalog import CatalogError, ModelSpec, default_model_id, is_usable, load_catalog
+from wop.model_catalog import (
+    CatalogError,
+    ModelSpec,
+    default_model_id,
+    is_usable,
+    load_catalog,
+)
 from wop.providers import llm
-from wop.providers.errors import (UNAVAILABLE, PermanentProviderError, ProviderError, TransientProviderError,
-                                  classify_sdk_error)
+from wop.providers.errors import (
+    UNAVAILABLE,
+    PermanentProviderError,
+    ProviderError,
+    TransientProviderError,
+    classify_sdk_error,
+)
 from wop.providers.llm import ChatMessage, complete
-
-from tests.fake_ai import FakeAI
 
 SETTINGS = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "DEFAULT_LLM_MODEL",
             "MODELS_FILE", "EXTRA_MODELS", "PROVIDER_TIMEOUT", "PROVIDER_MAX_RETRIES"]

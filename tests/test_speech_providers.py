@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from audio_samples import FOX, make_silence, make_speech, make_tone
+
 from tests.fake_ai import speech_seconds
 from wop.audio import concat, probe, split_for_transcription
 from wop.providers import speech_to_text, text_to_speech

@@ -10,7 +10,6 @@ from wop.extensions import db
 from wop.models import NodeVersion
 from wop.storage import resolve
 
-
 pytestmark = pytest.mark.usefixtures("jobs_ready")
 
 

@@ -9,7 +9,7 @@ rule in SQL.)
 """
 from sqlalchemy import select
 
-from .errors import Gone, NotFound
+from .errors import Forbidden, Gone, NotFound
 from .extensions import db
 from .models import Job, Node, ReplySource, User
 
@@ -63,6 +63,13 @@ def kept_from_ai(node: Node) -> bool:
     if entry is None or entry.ai_excluded:
         return True
     return node.node_type == "llm" and any(s is None or s.ai_excluded for s in reply_sources(node))
+
+
+def require_author(node: Node, user: User, action: str) -> Node:
+    """The node, when `user` wrote it; otherwise 403 saying who may `action`."""
+    if node.user_id != user.id:
+        raise Forbidden(f"Only the author can {action}.")
+    return node
 
 
 def can_delete(node: Node, user: User) -> bool:

@@ -17,7 +17,15 @@ from .errors import Conflict
 from .exports.files import exports_root
 from .extensions import db
 from .jobs import cancel
-from .models import ACTIVE_STATUSES, Job, Node, NodeVersion, TokenCredit, User, UserProfile
+from .models import (
+    ACTIVE_STATUSES,
+    Job,
+    Node,
+    NodeVersion,
+    TokenCredit,
+    User,
+    UserProfile,
+)
 from .storage import media_root, remove
 
 CHUNK = 500  # ids per IN (...) clause

@@ -5,8 +5,8 @@ session is valid while its `user_session` row exists. Ending a session deletes t
 copied cookie stops working at once.
 """
 import hashlib
-from datetime import timedelta
 import secrets
+from datetime import timedelta
 from functools import wraps
 
 from argon2 import PasswordHasher

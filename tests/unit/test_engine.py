@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from wop.errors import Conflict, JobFailed
 from wop.extensions import db
-from wop.jobs import enqueue, reaper, run as run_module
+from wop.jobs import enqueue, reaper
+from wop.jobs import run as run_module
 from wop.jobs.run import ENTRY_GONE, JobCancelled, JobRun, JobSuperseded
 from wop.jobs.runner import UNEXPECTED, run_job
 from wop.models import Job, JobStatus, Node, User

@@ -4,10 +4,10 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ..account_deletion import delete_user_data
+from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import UserProfile
 from ..security import current_user, login_required
-from ..errors import BadRequest, NotFound
 from .validation import body
 
 bp = Blueprint("account", __name__, url_prefix="/api")

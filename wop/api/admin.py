@@ -2,11 +2,11 @@
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
-from ..extensions import db
-from ..models import Job, User
-from ..jobs.view import job_json
-from ..security import admin_required, current_user
 from ..errors import NotFound
+from ..extensions import db
+from ..jobs.view import job_json
+from ..models import Job, User
+from ..security import admin_required, current_user
 from .pagination import page_args
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")

@@ -7,12 +7,21 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..errors import Conflict, Forbidden, NotFound, NotLoggedIn
 from ..extensions import db, limiter
 from ..models import ApiToken, User, UserSession
 from ..models.base import utcnow
-from ..security import (check_password, current_session_id, current_user, end_current_session,
-                        end_sessions_and_tokens, hash_password, issue_token, login_required, login_session)
-from ..errors import Conflict, Forbidden, NotFound, NotLoggedIn
+from ..security import (
+    check_password,
+    current_session_id,
+    current_user,
+    end_current_session,
+    end_sessions_and_tokens,
+    hash_password,
+    issue_token,
+    login_required,
+    login_session,
+)
 from .fields import NewPassword, OptionalEmail
 from .validation import body
 

@@ -4,13 +4,13 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ..access import can_read
+from ..errors import NotFound
 from ..extensions import db
 from ..models import Node, User
 from ..models.base import utcnow
 from ..models.node import previews
 from ..security import current_user, login_required
 from ..stats import token_summary
-from ..errors import NotFound
 from .fields import OptionalEmail
 from .pagination import page_args
 from .validation import body

@@ -3,8 +3,20 @@ readable>", ...}. Domain errors (wop/errors.py) become HTTP answers here and now
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
-from ..errors import (BadRequest, Conflict, DomainError, Forbidden, Gone, InvalidFields, NotFound, NotLoggedIn,
-                      TooLarge, TooManyRequests, Unavailable, UnsupportedMedia)
+from ..errors import (
+    BadRequest,
+    Conflict,
+    DomainError,
+    Forbidden,
+    Gone,
+    InvalidFields,
+    NotFound,
+    NotLoggedIn,
+    TooLarge,
+    TooManyRequests,
+    Unavailable,
+    UnsupportedMedia,
+)
 
 STATUS: dict[type[DomainError], int] = {
     BadRequest: 400,

@@ -1,10 +1,18 @@
 """Exports and the AI profile: the JSON dump, the thread file, the profile's token estimate and job."""
 from datetime import timedelta
 
-from flask import Blueprint, Response, current_app, jsonify, send_file, stream_with_context
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    jsonify,
+    send_file,
+    stream_with_context,
+)
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from ..errors import BadRequest, Conflict, Gone, NotFound
 from ..exports.account_data import account_json
 from ..exports.budget import select_threads
 from ..exports.files import exports_root, ttl_seconds
@@ -14,7 +22,6 @@ from ..jobs.view import job_json, latest_job
 from ..models import Job, JobStatus, Node
 from ..models.base import utcnow
 from ..security import current_user, login_required
-from ..errors import BadRequest, Conflict, Gone, NotFound
 from .model_choice import usable_model_id
 from .validation import body
 

@@ -3,12 +3,12 @@ from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
 from ..access import own_job, readable_node
+from ..errors import BadRequest
 from ..extensions import db
 from ..jobs import cancel, retry
+from ..jobs.view import job_json
 from ..models import Job, JobStatus
 from ..security import current_user, login_required
-from ..errors import BadRequest
-from ..jobs.view import job_json
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/jobs")
 STATUSES = tuple(JobStatus)

@@ -5,11 +5,11 @@ from flask import Blueprint, Response, current_app, send_file
 from sqlalchemy import or_, select
 
 from ..access import can_read
+from ..errors import NotFound
 from ..extensions import db
 from ..models import Node
 from ..security import current_user, login_required
 from ..storage import resolve
-from ..errors import NotFound
 
 bp = Blueprint("media", __name__, url_prefix="/api/media")
 

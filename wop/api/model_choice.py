@@ -1,9 +1,8 @@
 """Which AI model a request uses: the one asked for, else the default, if it can be used now."""
 from flask import current_app
 
-from ..model_catalog import default_model_id, load_catalog
-from ..model_catalog import CatalogError
 from ..errors import BadRequest
+from ..model_catalog import CatalogError, default_model_id, load_catalog
 
 
 def usable_model_id(requested: str | None) -> str:

@@ -1,20 +1,21 @@
 """The writing tree: nodes, their versions, links, and the AI jobs that hang off a node."""
-from flask import Blueprint, current_app, jsonify, request
+from flask import Blueprint, jsonify, request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from ..access import can_delete, can_read, kept_from_ai, readable_node
+from ..access import can_delete, kept_from_ai, readable_node, require_author
+from ..errors import Conflict, Forbidden
 from ..extensions import db
 from ..jobs import job_status, submit
-from ..models import Node, NodeVersion
+from ..jobs.view import job_json, latest_job
+from ..models import NodeType, NodeVersion
 from ..models.base import utcnow
-from ..models.node import previews
 from ..security import current_user, login_required
 from ..tokens import count_tokens
-from ..errors import Conflict, Forbidden
-from ..jobs.view import job_json, latest_job
+from ..writing import new_node, node_detail
 from .model_choice import usable_model_id
 from .validation import body, parse_body
+from .voice import create_voice_node
 
 bp = Blueprint("nodes", __name__, url_prefix="/api/nodes")
 MAX_CONTENT_CHARS = 200_000
@@ -41,53 +42,23 @@ class LlmBody(BaseModel):
     model: str | None = Field(default=None, max_length=100)
 
 
-def node_detail(node: Node) -> dict:
-    user = current_user()
-    data = node.to_dict()
-    ancestors = node.ancestors()
-    children = db.session.scalars(
-        select(Node).where(Node.parent_id == node.id).order_by(Node.created_at, Node.id)).all()
-    linked = [node.linked_node] if node.linked_node is not None else []
-    readable = [n for n in ancestors + children + linked if can_read(n, user)]
-    shown = dict(zip((n.id for n in readable), previews(readable, user)))  # one count query for all
-    data["ancestors"] = [shown.get(a.id, {"id": a.id, "hidden": True}) for a in ancestors]
-    data["children"] = [shown[c.id] for c in children if c.id in shown]
-    if linked and linked[0].id in shown:
-        data["linked_node"] = shown[linked[0].id]
-    return data
-
-
-def new_node(parent_id: int | None, privacy: str | None, **fields) -> Node:
-    user = current_user()
-    parent = readable_node(parent_id, user) if parent_id is not None else None
-    node = Node(
-        user_id=user.id, parent_id=parent.id if parent else None,
-        privacy=privacy or (parent.privacy if parent else current_app.config["DEFAULT_PRIVACY"]), **fields,
-    )
-    node.token_count = count_tokens(node.content)
-    db.session.add(node)
-    return node
-
-
 @bp.post("/")
 @login_required
 def create_node():
     """Create an entry: JSON {content, parent_id?, privacy?, ai_excluded?}, or multipart with an `audio_file`."""
     if request.mimetype == "multipart/form-data":
-        from .voice import create_voice_node
-
         return create_voice_node()
     data = parse_body(NodeCreate)
-    node = new_node(data.parent_id, data.privacy, content=data.content, ai_excluded=data.ai_excluded)
+    node = new_node(current_user(), data.parent_id, data.privacy, content=data.content, ai_excluded=data.ai_excluded)
     db.session.commit()
-    return jsonify(node_detail(node)), 201
+    return jsonify(node_detail(node, current_user())), 201
 
 
 @bp.get("/<int:node_id>")
 @login_required
 def get_node(node_id: int):
     """A node with its ancestors (root first) and children (previews with counts); 410 once deleted."""
-    return jsonify(node_detail(readable_node(node_id, current_user(), deleted_status=410)))
+    return jsonify(node_detail(readable_node(node_id, current_user(), deleted_status=410), current_user()))
 
 
 @bp.put("/<int:node_id>")
@@ -95,9 +66,7 @@ def get_node(node_id: int):
 @body(NodeUpdate)
 def update_node(node_id: int, body: NodeUpdate):
     """Edit an entry's text, privacy or `ai_excluded`; the old text is kept as a version."""
-    node = readable_node(node_id, current_user())
-    if node.user_id != current_user().id:
-        raise Forbidden("Only the author can edit this entry.")
+    node = require_author(readable_node(node_id, current_user()), current_user(), "edit this entry")
     if body.content is not None and body.content != node.content:
         node.save_version("edit")
         node.content = body.content
@@ -107,7 +76,7 @@ def update_node(node_id: int, body: NodeUpdate):
     if body.ai_excluded is not None:
         node.ai_excluded = body.ai_excluded
     db.session.commit()
-    return jsonify(node_detail(node))
+    return jsonify(node_detail(node, current_user()))
 
 
 @bp.delete("/<int:node_id>")
@@ -127,9 +96,7 @@ def delete_node(node_id: int):
 @login_required
 def list_versions(node_id: int):
     """Earlier texts of an entry (its author only)."""
-    node = readable_node(node_id, current_user())
-    if node.user_id != current_user().id:
-        raise Forbidden("Only the author can see earlier versions.")
+    node = require_author(readable_node(node_id, current_user()), current_user(), "see earlier versions")
     rows = db.session.scalars(select(NodeVersion).where(NodeVersion.node_id == node.id).order_by(NodeVersion.id))
     return jsonify(versions=[v.to_dict() for v in rows])
 
@@ -141,9 +108,9 @@ def link_node(node_id: int, body: LinkBody):
     """Link an existing node as a child of this one."""
     parent = readable_node(node_id, current_user())
     target = readable_node(body.node_id, current_user())
-    node = new_node(parent.id, None, node_type="link", linked_node_id=target.id, content="")
+    node = new_node(current_user(), parent.id, None, node_type=NodeType.LINK, linked_node_id=target.id, content="")
     db.session.commit()
-    return jsonify(node_detail(node)), 201
+    return jsonify(node_detail(node, current_user())), 201
 
 
 @bp.post("/<int:node_id>/llm")

@@ -2,14 +2,19 @@
 from flask import Blueprint, current_app, jsonify
 
 from ..access import kept_from_ai, readable_node
+from ..errors import BadRequest, Conflict, TooLarge, Unavailable
 from ..jobs import job_status, submit
+from ..jobs.view import job_json, latest_job
 from ..models.node import media_url
 from ..providers.errors import ProviderError
 from ..providers.text_to_speech import get_speaker
 from ..security import current_user, login_required
-from ..tasks.tts import KEPT_FROM_CLOUD_VOICE, LOCAL_SPEAKERS, current_audio, speech_hash
-from ..errors import BadRequest, Conflict, TooLarge, Unavailable
-from ..jobs.view import job_json, latest_job
+from ..tasks.tts import (
+    KEPT_FROM_CLOUD_VOICE,
+    LOCAL_SPEAKERS,
+    current_audio,
+    speech_hash,
+)
 
 bp = Blueprint("read_aloud", __name__, url_prefix="/api/nodes")
 

@@ -4,16 +4,16 @@ from pathlib import Path
 from flask import Blueprint, jsonify, request
 from pydantic import BaseModel, Field
 
-from ..access import kept_from_ai, readable_node
+from ..access import kept_from_ai, readable_node, require_author
 from ..extensions import db
 from ..jobs import job_status, submit
+from ..jobs.view import job_json, latest_job
 from ..models import Node
 from ..providers.speech_to_text import PROVIDERS
 from ..security import current_user, login_required
 from ..storage import new_media_path
+from ..writing import new_node, node_detail
 from .errors import ApiError
-from ..jobs.view import job_json, latest_job
-from .nodes import new_node, node_detail
 from .validation import body
 
 bp = Blueprint("voice", __name__, url_prefix="/api/nodes")
@@ -91,11 +91,11 @@ def create_voice_node():
     if path.stat().st_size == 0:
         path.unlink()
         raise ApiError(400, "The recording is empty.")
-    node = new_node(parent_id, privacy, content=PLACEHOLDER, audio_original_path=rel, audio_mime_type=AUDIO_TYPES[ext],
+    node = new_node(current_user(), parent_id, privacy, content=PLACEHOLDER, audio_original_path=rel, audio_mime_type=AUDIO_TYPES[ext],
                     ai_excluded=ai_excluded)
     db.session.commit()  # the recording and its node are safe before any job exists
     job, _created = _submit_transcription(node, None)
-    return jsonify({**node_detail(node), "transcription_status": "pending", "task_id": job.id}), 201
+    return jsonify({**node_detail(node, current_user()), "transcription_status": "pending", "task_id": job.id}), 201
 
 
 @bp.post("/<int:node_id>/transcribe")
@@ -103,9 +103,7 @@ def create_voice_node():
 @body(TranscribeBody)
 def transcribe_again(node_id: int, body: TranscribeBody):
     """Transcribe the stored recording again (after a failure, or with another provider)."""
-    node = readable_node(node_id, current_user())
-    if node.user_id != current_user().id and not current_user().is_admin:
-        raise ApiError(403, "Only the author can transcribe this recording again.")
+    node = require_author(readable_node(node_id, current_user()), current_user(), "transcribe this recording again")
     if not node.audio_original_path:
         raise ApiError(409, "This entry has no recording to transcribe.")
     if body.provider is not None and body.provider not in PROVIDERS + ("auto",):

@@ -10,8 +10,15 @@ from celery.signals import worker_process_init, worker_ready
 from flask import Flask
 from kombu import Queue as KombuQueue
 
-from ..queues import (HARD_TIME_LIMIT, MAX_TASKS_PER_CHILD, QUEUES, SOFT_SHUTDOWN_SECONDS, SOFT_TIME_LIMIT,
-                     VISIBILITY_TIMEOUT, Queue)
+from ..queues import (
+    HARD_TIME_LIMIT,
+    MAX_TASKS_PER_CHILD,
+    QUEUES,
+    SOFT_SHUTDOWN_SECONDS,
+    SOFT_TIME_LIMIT,
+    VISIBILITY_TIMEOUT,
+    Queue,
+)
 
 log = logging.getLogger(__name__)
 EXPORT_EXPIRY_SECONDS = 600  # how often expired thread exports are deleted

@@ -9,8 +9,8 @@ from sqlalchemy import select, update
 from ..extensions import db
 from ..models import Job, JobStatus
 from ..models.base import utcnow
-from .run import finish_cancelled, give_up, owner_is_dead
 from .enqueue import send
+from .run import finish_cancelled, give_up, owner_is_dead
 
 # A job created this long ago and never sent (the broker was down) is sent by the reaper.
 UNSENT_GRACE_SECONDS = 5

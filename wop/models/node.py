@@ -3,8 +3,21 @@ from datetime import datetime
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Integer, String, Text, case, false, func,
-                        literal_column, or_, select)
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    case,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from ..extensions import db

@@ -20,7 +20,12 @@ import openai
 
 from ..model_catalog import ModelSpec, load_catalog, setting
 from ..tokens import count_tokens
-from .errors import UNAVAILABLE, PermanentProviderError, TransientProviderError, classify_sdk_error
+from .errors import (
+    UNAVAILABLE,
+    PermanentProviderError,
+    TransientProviderError,
+    classify_sdk_error,
+)
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MAX_RETRIES = 3

@@ -4,8 +4,8 @@ from string import Template
 
 from flask import current_app
 
-from ..exports.budget import select_threads
 from ..errors import JobFailed
+from ..exports.budget import select_threads
 from ..extensions import db
 from ..jobs import JobRun, job_kind
 from ..models import User, UserProfile
