@@ -8,13 +8,13 @@ from ..jobs.view import job_json, latest_job
 from ..models.node import media_url
 from ..providers.errors import ProviderError
 from ..providers.text_to_speech import get_speaker
-from ..security import current_user, login_required
-from ..tasks.tts import (
+from ..read_aloud import (
     KEPT_FROM_CLOUD_VOICE,
     LOCAL_SPEAKERS,
     current_audio,
     speech_hash,
 )
+from ..security import current_user, login_required
 
 bp = Blueprint("read_aloud", __name__, url_prefix="/api/nodes")
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import openai
 
 from ..model_catalog import setting
-from . import choose
+from . import Transcriber, choose
 from .errors import PermanentProviderError, classify_sdk_error
 from .llm import openai_client
 
@@ -108,7 +108,7 @@ class LocalWhisperTranscriber:
             raise UnreadableAudio(f"local transcription could not decode {Path(path).name}: {exc}") from exc
 
 
-def get_transcriber(config: Mapping, provider: str | None = None):
+def get_transcriber(config: Mapping, provider: str | None = None) -> Transcriber:
     """The configured transcriber; `provider` overrides the setting (to transcribe again with another one)."""
     return choose(config, "TRANSCRIPTION_PROVIDER", provider,
                   {"openai": OpenAITranscriber, "local": LocalWhisperTranscriber}, "transcription")

@@ -16,7 +16,7 @@ import openai
 
 from wop.audio import run_ffmpeg
 
-from . import choose
+from . import Speaker, choose
 from .errors import PermanentProviderError, classify_sdk_error
 from .llm import openai_client
 from .speech_to_text import _setting
@@ -127,6 +127,6 @@ def _check_length(text: str, max_chars: int) -> None:
         raise ValueError(f"text of {len(text)} characters is over the {max_chars} limit; split it first")
 
 
-def get_speaker(config: Mapping, provider: str | None = None):
+def get_speaker(config: Mapping, provider: str | None = None) -> Speaker:
     """The configured text-to-speech provider; `provider` overrides the setting."""
     return choose(config, "TTS_PROVIDER", provider, {"openai": OpenAISpeech, "local": EspeakSpeech}, "text-to-speech")

@@ -1,59 +1,33 @@
-"""Read aloud: turn an entry's text into one mp3, cached by what was read and how.
-
-The file is named by a hash of provider, model, voice and text, under the author's folder
-(media/tts/<user_id>/<hash>.mp3), so the same text read the same way is made only once and
-account deletion removes it with the author's other files.
-"""
-import hashlib
+"""Read aloud: turn an entry's text into one mp3, read part by part and joined (naming and
+reuse of the files: wop/read_aloud.py)."""
 import os
 import shutil
 from pathlib import Path
 
 from flask import current_app
-from sqlalchemy import select
 
 from ..access import kept_from_ai
 from ..audio import concat
 from ..errors import JobFailed
 from ..extensions import db
 from ..jobs import JobRun, job_kind
-from ..models import Node
 from ..models.node import media_url
+from ..providers import Speaker
 from ..providers.text_to_speech import get_speaker
 from ..queues import Queue
-from ..storage import remove, resolve, scratch_dir
+from ..read_aloud import (
+    KEPT_FROM_CLOUD_VOICE,
+    LOCAL_SPEAKERS,
+    remove_if_unused,
+    speech_hash,
+    speech_path,
+)
+from ..storage import resolve, scratch_dir
 from ..text_split import split_text
 from .entry import entry_for
 
-# Read-aloud that runs on this machine: the only kind an entry kept away from AI may use.
-LOCAL_SPEAKERS = ("local",)
-KEPT_FROM_CLOUD_VOICE = ("This entry is kept away from AI, so no cloud voice may read it. "
-                         "It can be read aloud by the local voice (TTS_PROVIDER=local).")
 
-
-def speech_hash(speaker, text: str) -> str:
-    """Same text read by the same provider, model and voice: same audio."""
-    key = "|".join([speaker.name, getattr(speaker, "model", ""), speaker.voice, text])
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()
-
-
-def speech_path(user_id: int, digest: str) -> str:
-    return f"tts/{user_id}/{digest}.mp3"
-
-
-def is_stored(rel: str | None) -> bool:
-    path = resolve(rel) if rel else None
-    return path is not None and path.is_file()
-
-
-def current_audio(node: Node, digest: str) -> str | None:
-    """The node's read-aloud file when it was made from this very text and setting, and still exists."""
-    if node.audio_tts_hash == digest and is_stored(node.audio_tts_path):
-        return node.audio_tts_path
-    return None
-
-
-def synthesize(run, speaker, text: str, target: Path) -> int:
+def synthesize(run: JobRun, speaker: Speaker, text: str, target: Path) -> int:
     """Read `text` part by part into a scratch folder and join the parts at `target`. Returns the part count."""
     parts = split_text(text, speaker.max_chars)
     workdir = scratch_dir("tts-")
@@ -73,12 +47,6 @@ def synthesize(run, speaker, text: str, target: Path) -> int:
         return len(parts)
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
-
-
-def remove_if_unused(rel: str | None) -> None:
-    """Delete a read-aloud file no entry points at any more (entries with the same text share one)."""
-    if rel and db.session.scalar(select(Node.id).where(Node.audio_tts_path == rel).limit(1)) is None:
-        remove(rel)
 
 
 @job_kind("tts", queue=Queue.AUDIO)
