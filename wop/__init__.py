@@ -13,7 +13,7 @@ def create_app(overrides: dict | None = None):
     from sqlalchemy.engine import Engine
 
     from .api.pagination import check_paging_args
-    from .api.validation import IdConverter, JsonRequest, require_object_body
+    from .api.validation import IdConverter, JsonRequest, reject_nul_in_url, require_object_body
     from .config import PRIVATE_UMASK, load_config
     from .extensions import db, limiter, migrate
     from .http_headers import register_security_headers
@@ -41,6 +41,7 @@ def create_app(overrides: dict | None = None):
         event.listen(Engine, "connect", _sqlite_pragmas)
 
     # Before the rate limiter's own hook: its key functions read the body too.
+    app.before_request(reject_nul_in_url)
     app.before_request(require_object_body)
     app.before_request(check_paging_args)
     register_security_headers(app)

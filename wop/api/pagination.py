@@ -1,8 +1,8 @@
 """Paging arguments, parsed and bounded in one place.
 
 Sizes (`per_page`, `limit`) are clamped to what an endpoint allows; positions (`page`,
-`offset`) must be whole numbers no larger than MAX_PAGE / MAX_OFFSET, so a huge number is a
-clear 400 and never an overflow in the database.
+`offset`) must be whole numbers no larger than MAX_PAGE / MAX_OFFSET. A huge number is a clear
+400, never an overflow in the database.
 """
 from flask import request
 
@@ -22,11 +22,11 @@ def _whole(name: str, default: int) -> int:
         value = int(raw) if raw.isascii() else None  # int() also reads other scripts' digits
     except ValueError:
         value = None
-    if value is None or abs(value) > MAX_ID:
+    if value is None:
         raise ApiError(400, f"{name} must be a whole number, not '{raw[:40]}'.")
-    most = PAGING_ARGS[name]
-    if most is not None and value > most:
-        raise ApiError(400, f"{name} must be at most {most:,}.")
+    most = PAGING_ARGS[name] or MAX_ID
+    if abs(value) > most:
+        raise ApiError(400, f"{name} must be a whole number of at most {most:,}.")
     return value
 
 

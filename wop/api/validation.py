@@ -1,7 +1,7 @@
 """Input checks shared by every endpoint: JSON bodies, request bodies as pydantic models, ids.
 
 A bad field gets 422 naming the field; a body that is not a JSON object gets 400. Numbers a
-database cannot hold (64-bit) never reach it: ids in paths answer 404, in bodies 422.
+database column cannot hold never reach it: ids in paths answer 404, in bodies 422.
 """
 from functools import wraps
 from typing import Annotated, Any
@@ -12,14 +12,16 @@ from werkzeug.routing import IntegerConverter
 
 from .errors import ApiError
 
-MAX_ID = 2**63 - 1  # the largest signed 64-bit integer: SQLite's and PostgreSQL's bigint ceiling
+# The largest value of an Integer column, as every id here is: PostgreSQL's `integer` is 32-bit
+# (and compares a larger number by raising an error); SQLite's holds 64 bits.
+MAX_ID = 2**31 - 1
 
 # A database id in a request body: `parent_id: Id | None = None`.
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="an id (a whole number from 1)")]
 
 
 class IdConverter(IntegerConverter):
-    """`<int:...>` in routes: an id beyond 64 bits cannot exist, so its URL matches nothing (404)."""
+    """`<int:...>` in routes: an id above MAX_ID cannot exist, so its URL matches nothing (404)."""
 
     def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
         super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
@@ -43,12 +45,21 @@ def require_object_body() -> None:
             raise ApiError(400, "The request body must be a JSON object.")
 
 
-def _too_large(value: Any, path: tuple = ()) -> tuple | None:
-    """The path of the first integer in `value` that does not fit in 64 bits, else None."""
+def reject_nul_in_url() -> None:
+    """PostgreSQL text cannot hold the NUL character: refuse it in paths and query strings."""
+    if "\x00" in request.path or any("\x00" in v for values in request.args.listvalues() for v in values):
+        raise ApiError(400, "Remove the NUL character (%00) from the address.")
+
+
+def _unstorable(value: Any, path: tuple = ()) -> tuple[tuple, str] | None:
+    """(path, problem) of the first value in `value` that no database column can hold, else None:
+    an integer beyond an Integer column, or text with the NUL character (PostgreSQL refuses it)."""
     if isinstance(value, bool):
         return None
-    if isinstance(value, int):
-        return path if not -MAX_ID - 1 <= value <= MAX_ID else None
+    if isinstance(value, int) and not -MAX_ID - 1 <= value <= MAX_ID:
+        return path, f"must be at most {MAX_ID}"
+    if isinstance(value, str) and "\x00" in value:
+        return path, "must not contain the NUL character (\\u0000)"
     if isinstance(value, dict):
         items = value.items()
     elif isinstance(value, (list, tuple)):
@@ -56,7 +67,7 @@ def _too_large(value: Any, path: tuple = ()) -> tuple | None:
     else:
         return None
     for key, item in items:
-        found = _too_large(item, path + (key,))
+        found = _unstorable(item, path + (key,))
         if found is not None:
             return found
     return None
@@ -81,9 +92,10 @@ def parse_body(model: type[BaseModel]) -> BaseModel:
     except ValidationError as exc:
         raise _invalid({".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()})
     # Checked after validation, since "99999999999999999999" (a string) also becomes an int.
-    path = _too_large(parsed.model_dump())
-    if path is not None:
-        raise _invalid({".".join(str(p) for p in path) or "body": f"must be at most {MAX_ID}"})
+    found = _unstorable(parsed.model_dump())
+    if found is not None:
+        path, problem = found
+        raise _invalid({".".join(str(p) for p in path) or "body": problem})
     return parsed
 
 

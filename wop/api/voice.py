@@ -76,7 +76,7 @@ def _form_int(name: str) -> int | None:
     raw = (request.form.get(name) or "").strip()
     if not raw:
         return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 19 and int(raw) <= MAX_ID):
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= MAX_ID):
         raise ApiError(422, f"Invalid request: {name}: must be a whole number", fields={name: "must be a whole number"})
     return int(raw)
 
