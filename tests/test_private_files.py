@@ -66,6 +66,20 @@ def test_a_looser_data_dir_is_tightened_at_start(tmp_path):
     assert oct((data_dir / "secret_key").stat().st_mode & 0o777) == "0o600"
 
 
+def test_a_default_acl_given_by_the_operator_is_respected(tmp_path):
+    """nginx may be given read access to media with a default ACL; new folders inherit it."""
+    from wop.config import private_dir
+
+    media = tmp_path / "media"
+    media.mkdir()
+    subprocess.run(["setfacl", "-m", "d:u:nobody:rX", str(media)], check=True)
+    made = private_dir(media / "audio" / "7")
+    acl = subprocess.run(["getfacl", "-p", str(made)], capture_output=True, text=True, check=True).stdout
+    assert "user:nobody:r-x" in acl and "#effective:---" not in acl, acl
+    plain = private_dir(tmp_path / "plain" / "7")
+    assert oct(plain.stat().st_mode & 0o777) == oct((tmp_path / "plain").stat().st_mode & 0o777) == "0o700"
+
+
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 
 

@@ -29,6 +29,13 @@ def _str(name: str, default: str = "") -> str:
     return os.environ.get(name, "").strip() or default
 
 
+def _has_acl(path: Path, kind: str = "system.posix_acl_access") -> bool:
+    try:
+        return kind in os.listxattr(path)
+    except OSError:
+        return False
+
+
 # Everything the service writes is readable by the service user only: folders 0700, files 0600.
 PRIVATE_UMASK = 0o077
 # What the service keeps directly under DATA_DIR, by name or name prefix (tightened when an
@@ -37,8 +44,14 @@ OWN_ENTRIES = ("media", "exports", "tmp", "redis", "secret_key", "wop.sqlite3", 
 
 
 def private_dir(path: Path) -> Path:
-    """Create `path` (and missing parents) readable by the service user only."""
-    path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    """Create `path` (and missing parents) readable by the service user only: mode 0700, unless
+    the folder it is made in has a default ACL (an operator granting nginx read access to
+    media, say), which then decides as it does for every other file made in it."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    if missing:
+        inherit = _has_acl(missing[-1].parent, "system.posix_acl_default")
+        for folder in reversed(missing):
+            folder.mkdir(mode=0o777 if inherit else 0o700, exist_ok=True)
     return path
 
 
@@ -52,11 +65,6 @@ def _tighten(path: Path) -> None:
             pass  # not ours (another owner) or gone meanwhile
 
 
-def _has_acl(path: Path) -> bool:
-    try:
-        return "system.posix_acl_access" in os.listxattr(path)
-    except OSError:
-        return False
 
 
 def secure_data_dir(data_dir: Path) -> Path:
