@@ -58,6 +58,7 @@ def service_env(run_dir, redis_server, database_url, fake_ai) -> dict:
         "ANTHROPIC_BASE_URL": fake_ai.anthropic_base_url,
         "DEFAULT_LLM_MODEL": "",
         "EXTRA_MODELS": "test-gpt=openai:gpt-test:Test GPT;test-claude=anthropic:claude-test:Test Claude",
+        "MODELS_FILE": str(Path(__file__).with_name("models.toml")),
         "PROVIDER_MAX_RETRIES": "1",
         "PROVIDER_TIMEOUT": "20",
         "JOB_HEARTBEAT_SECONDS": "1",

@@ -10,7 +10,10 @@ official SDKs, pointed at it through `base_url`, work unmodified.
 
 Answers are deterministic, so tests can assert on them:
 - chat / messages: "Reply from <model> to: <first 60 chars of the last message>"; token usage
-  counts words.
+  counts words. With `"stream": true` the reply is sent word by word in the vendor's own
+  server-sent events (`fake.set_stream_delay(s)` waits between words; `fake.set_reply_words(n)`
+  pads the reply to n words so a stream lasts). `fake.aborted_streams` counts streams the client
+  closed before the end.
 - transcriptions: "[part <n>: <filename> <size> bytes]", n counting answered transcription
   requests since the last reset (1, 2, ...), so the order of parts is visible.
 - speech: a real sine tone encoded by ffmpeg, 1 s per 15 characters of input (0.5 s to 30 s).
@@ -21,7 +24,7 @@ tests down. Every request, faulty or not, is recorded.
 
 Run standalone with `python tests/fake_ai.py --port 8765`; a test can then steer it over HTTP:
 POST /_fake/reset, /_fake/fail_next {"n", "status", "path"}, /_fake/drop_next {"n", "path"},
-/_fake/latency {"seconds"}; GET /_fake/requests.
+/_fake/latency {"seconds"}, /_fake/stream {"delay", "words"}; GET /_fake/requests.
 """
 from __future__ import annotations
 
@@ -150,10 +153,27 @@ class FakeAI:
             self._faults: list[_Fault] = []
             self._latency = 0.0
             self._transcriptions = 0
+            self._stream_delay = 0.0
+            self._reply_words = 0
+            self.aborted_streams = 0
 
     def set_latency(self, seconds: float) -> None:
         with self._lock:
             self._latency = float(seconds)
+
+    def set_stream_delay(self, seconds: float) -> None:
+        with self._lock:
+            self._stream_delay = float(seconds)
+
+    def set_reply_words(self, words: int) -> None:
+        with self._lock:
+            self._reply_words = int(words)
+
+    def reply_text(self, model: str, last_message: str) -> str:
+        text = f"Reply from {model} to: {last_message[:60]}"
+        with self._lock:
+            missing = self._reply_words - _words(text)
+        return text + "".join(f" word{i}" for i in range(max(0, missing)))
 
     def fail_next(self, n: int, status: int = 503, path: str | None = None) -> None:
         with self._lock:
@@ -209,6 +229,8 @@ class _Handler(BaseHTTPRequestHandler):
     # HTTP/1.0: one request per connection, so a reset or a dropped answer never leaves a
     # half-dead keep-alive connection in a client's pool.
     protocol_version = "HTTP/1.0"
+    # Without this, two writes per answer stall ~40 ms (Nagle and delayed ACK).
+    disable_nagle_algorithm = True
 
     def log_message(self, *args) -> None:  # keep test output quiet
         pass
@@ -348,9 +370,11 @@ class _Handler(BaseHTTPRequestHandler):
             return self._error("openai", 400, "Unsupported parameter: 'max_tokens' is not supported with this "
                                               "model. Use 'max_completion_tokens' instead.")
         messages = body["messages"]
-        text = f"Reply from {model} to: {_text_of(messages[-1].get('content'))[:60]}"
+        text = self.fake.reply_text(model, _text_of(messages[-1].get("content")))
         prompt = sum(_words(_text_of(m.get("content"))) for m in messages)
         completion = _words(text)
+        if body.get("stream"):
+            return self._chat_stream(body, model, text, prompt, completion)
         self._json(200, {
             "id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion",
             "created": int(time.time()), "model": model,
@@ -370,15 +394,79 @@ class _Handler(BaseHTTPRequestHandler):
             if m.get("role") not in ("user", "assistant"):
                 return self._error("anthropic", 400, f"messages.{i}.role: Input should be 'user' or 'assistant'")
         model = body["model"]
-        text = f"Reply from {model} to: {_text_of(messages[-1].get('content'))[:60]}"
+        text = self.fake.reply_text(model, _text_of(messages[-1].get("content")))
         system = body.get("system")
         prompt = sum(_words(_text_of(m.get("content"))) for m in messages) + _words(_text_of(system or ""))
+        if body.get("stream"):
+            return self._messages_stream(model, text, prompt)
         self._json(200, {
             "id": f"msg_{uuid.uuid4().hex[:24]}", "type": "message", "role": "assistant", "model": model,
             "content": [{"type": "text", "text": text}],
             "stop_reason": "end_turn", "stop_sequence": None,
             "usage": {"input_tokens": prompt, "output_tokens": _words(text)},
         })
+
+    # -- streaming: the vendors' server-sent events, one word per event ------------------
+    def _stream(self, events) -> None:
+        """Send `events` (already formatted SSE blocks) with the configured delay between them;
+        a client that closes early is counted in `aborted_streams`."""
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.send_header("Cache-Control", "no-cache")
+        self.end_headers()
+        with self.fake._lock:
+            delay = self.fake._stream_delay
+        try:
+            for i, block in enumerate(events):
+                if delay and i:
+                    time.sleep(delay)
+                self.wfile.write(block.encode())
+                self.wfile.flush()
+        except (BrokenPipeError, ConnectionResetError):
+            with self.fake._lock:
+                self.fake.aborted_streams += 1
+        self.close_connection = True
+
+    @staticmethod
+    def _pieces(text: str) -> list[str]:
+        words = text.split(" ")
+        return [w if i == 0 else " " + w for i, w in enumerate(words)]
+
+    def _chat_stream(self, body: dict, model: str, text: str, prompt: int, completion: int) -> None:
+        ident, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
+
+        def chunk(delta: dict, finish=None, usage=None, choices=True) -> str:
+            payload = {"id": ident, "object": "chat.completion.chunk", "created": created, "model": model,
+                       "choices": [{"index": 0, "delta": delta, "finish_reason": finish}] if choices else []}
+            if usage is not None:
+                payload["usage"] = usage
+            return f"data: {json.dumps(payload)}\n\n"
+
+        events = [chunk({"role": "assistant", "content": ""})]
+        events += [chunk({"content": piece}) for piece in self._pieces(text)]
+        events.append(chunk({}, finish="stop"))
+        if (body.get("stream_options") or {}).get("include_usage"):
+            events.append(chunk({}, usage={"prompt_tokens": prompt, "completion_tokens": completion,
+                                           "total_tokens": prompt + completion}, choices=False))
+        events.append("data: [DONE]\n\n")
+        self._stream(events)
+
+    def _messages_stream(self, model: str, text: str, prompt: int) -> None:
+        def event(name: str, data: dict) -> str:
+            return f"event: {name}\ndata: {json.dumps({'type': name, **data})}\n\n"
+
+        message = {"id": f"msg_{uuid.uuid4().hex[:24]}", "type": "message", "role": "assistant", "model": model,
+                   "content": [], "stop_reason": None, "stop_sequence": None,
+                   "usage": {"input_tokens": prompt, "output_tokens": 1}}
+        events = [event("message_start", {"message": message}),
+                  event("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}})]
+        events += [event("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": piece}})
+                   for piece in self._pieces(text)]
+        events += [event("content_block_stop", {"index": 0}),
+                   event("message_delta", {"delta": {"stop_reason": "end_turn", "stop_sequence": None},
+                                           "usage": {"output_tokens": _words(text)}}),
+                   event("message_stop", {})]
+        self._stream(events)
 
     def _transcription(self, req: RecordedRequest, uploads: dict) -> None:
         if "file" not in uploads or not req.form.get("model"):
@@ -417,6 +505,9 @@ class _Handler(BaseHTTPRequestHandler):
             fake.drop_next(int(args.get("n", 1)), args.get("path"))
         elif path == "/_fake/latency":
             fake.set_latency(float(args.get("seconds", 0)))
+        elif path == "/_fake/stream":
+            fake.set_stream_delay(float(args.get("delay", 0)))
+            fake.set_reply_words(int(args.get("words", 0)))
         else:
             return self._json(404, {"error": f"unknown control {path}"})
         self._json(200, {"ok": True})

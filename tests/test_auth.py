@@ -59,6 +59,7 @@ def test_bearer_token_works_everywhere_and_can_be_revoked(app, alice):
     assert created.status_code == 201
     tokens = alice.get("/auth/tokens").get_json()["tokens"]
     assert [t["name"] for t in tokens] == ["cli"] and "token_hash" not in tokens[0]
+    assert tokens[0]["last_used_at"] is not None
     assert alice.delete(f"/auth/tokens/{tokens[0]['id']}").status_code == 204
     revoked = fresh.get("/api/dashboard", headers=headers)
     assert revoked.status_code == 401 and "revoked" in revoked.get_json()["error"]
@@ -134,3 +135,99 @@ def test_cli_creates_admin(app, service_env):
     client = app.test_client()
     resp = client.post("/auth/login", json={"username": name, "password": "cli password 1"})
     assert resp.status_code == 200 and resp.get_json()["user"]["is_admin"] is True
+
+
+def test_login_and_token_attempts_share_one_limit(app, alice):
+    client = app.test_client()
+    wrong = {"username": alice.username, "password": "bad password"}
+    codes = [client.post("/auth/login", json=wrong).status_code for _ in range(3)]
+    codes += [client.post("/auth/token", json=wrong).status_code for _ in range(2)]
+    assert codes == [401] * 5
+    assert client.post("/auth/token", json=wrong).status_code == 429
+    assert client.post("/auth/login", json=wrong).status_code == 429
+
+
+def test_correct_logins_are_never_limited(app, alice):
+    client = app.test_client()
+    right = {"username": alice.username, "password": alice.password}
+    codes = [client.post(path, json=right).status_code for path in ["/auth/login"] * 7 + ["/auth/token"] * 3]
+    assert codes == [200] * 10
+
+
+def test_wrong_guesses_from_one_address_do_not_lock_out_another(app, alice):
+    client = app.test_client()
+    attacker, owner = {"REMOTE_ADDR": "10.66.0.1"}, {"REMOTE_ADDR": "10.77.0.1"}
+    wrong = {"username": alice.username, "password": "bad password"}
+    right = {"username": alice.username, "password": alice.password}
+    assert [client.post("/auth/login", json=wrong, environ_base=attacker).status_code
+            for _ in range(6)] == [401] * 5 + [429]
+    assert client.post("/auth/login", json=right, environ_base=attacker).status_code == 429
+    assert client.post("/auth/login", json=right, environ_base=owner).status_code == 200
+    assert client.post("/auth/token", json=right, environ_base=owner).status_code == 200
+
+
+def _post_from(address: str, url: str, payload: dict) -> int:
+    """POST over real HTTP from a chosen loopback source address (all of 127/8 is local)."""
+    import http.client
+    import json
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30, source_address=(address, 0))
+    try:
+        conn.request("POST", parts.path, body=json.dumps(payload), headers={"Content-Type": "application/json"})
+        return conn.getresponse().status
+    finally:
+        conn.close()
+
+
+def test_login_limit_through_the_real_server(live_server, alice):
+    login = f"{live_server.url}/auth/login"
+    wrong = {"username": alice.username, "password": "bad password"}
+    right = {"username": alice.username, "password": alice.password}
+    assert [_post_from("127.0.0.1", login, right) for _ in range(7)] == [200] * 7
+    assert [_post_from("127.0.0.2", login, wrong) for _ in range(6)] == [401] * 5 + [429]
+    assert _post_from("127.0.0.2", login, right) == 429
+    assert _post_from("127.0.0.1", login, right) == 200
+    assert _post_from("127.0.0.1", f"{live_server.url}/auth/token", right) == 200
+
+
+@pytest.mark.parametrize("path", ["/auth/login", "/auth/token"])
+@pytest.mark.parametrize("payload", ["[1, 2]", '"alice"', "5", "true", "null"])
+def test_non_object_json_bodies_are_refused_with_400(app, path, payload):
+    resp = app.test_client().post(path, data=payload, content_type="application/json")
+    assert resp.status_code == 400 and "JSON object" in resp.get_json()["error"]
+
+
+def test_an_account_waiting_for_approval_cannot_create_api_tokens(app, make_user):
+    app.config["REQUIRE_APPROVAL"] = True
+    try:
+        waiting = make_user()
+        resp = app.test_client().post("/auth/token", json={"username": waiting.username, "password": waiting.password})
+        assert resp.status_code == 403 and "approv" in resp.get_json()["error"]
+        admin = make_user(admin=True)
+        assert admin.post(f"/api/admin/users/{waiting.user['id']}/approve").status_code == 200
+        resp = app.test_client().post("/auth/token", json={"username": waiting.username, "password": waiting.password})
+        assert resp.status_code == 200 and resp.get_json()["token"]
+    finally:
+        app.config["REQUIRE_APPROVAL"] = False
+
+
+@pytest.mark.parametrize("email", ["bad..dots@example.com", "name@exa_mple.com", "<b>@example.com",
+                                   "two@@example.com", "nobody@localhost"])
+def test_invalid_email_addresses_are_refused(app, alice, email):
+    resp = app.test_client().post("/auth/signup",
+                                  json={"username": unique_name(), "password": "long enough pw", "email": email})
+    assert resp.status_code == 422 and "email" in resp.get_json()["fields"]
+    resp = alice.put("/api/dashboard/user", json={"email": email})
+    assert resp.status_code == 422 and "email" in resp.get_json()["fields"]
+
+
+def test_valid_email_addresses_are_kept_and_can_be_cleared(app, alice):
+    resp = alice.put("/api/dashboard/user", json={"email": "writer@example.org"})
+    assert resp.status_code == 200 and resp.get_json()["user"]["email"] == "writer@example.org"
+    resp = alice.put("/api/dashboard/user", json={"email": ""})
+    assert resp.status_code == 200 and resp.get_json()["user"]["email"] is None
+    resp = app.test_client().post("/auth/signup", json={"username": unique_name(), "password": "long enough pw",
+                                                        "email": ""})
+    assert resp.status_code == 201 and resp.get_json()["user"]["email"] is None

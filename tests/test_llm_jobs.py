@@ -11,6 +11,7 @@ from wop.extensions import db
 from wop.jobs import engine
 from wop.models import Job, Node, TokenCredit
 from wop.models.base import utcnow
+from wop.providers.errors import UNAVAILABLE
 
 OPENAI_MODEL = "test-gpt"
 ANTHROPIC_MODEL = "test-claude"
@@ -105,8 +106,20 @@ def test_rejected_key_fails_at_once(alice, fake_ai):
     fake_ai.fail_next(1, status=401)
     job = alice.wait_job(ask(alice, alice.write("bad key")["id"]))
     assert job["status"] == "failed" and job["attempts"] == 1
-    assert job["error"] == "The OpenAI API key was rejected. Check OPENAI_API_KEY."
+    # The writer is told what to do in their terms; which key is wrong is for administrators.
+    assert job["error"] == UNAVAILABLE and "error_detail" not in job
     assert len(fake_ai.requests_to("/chat/completions")) == 1
+
+
+def test_operator_detail_of_a_failure_is_for_administrators_only(alice, make_user, fake_ai):
+    fake_ai.fail_next(1, status=401)
+    task_id = ask(alice, alice.write("bad key again")["id"])
+    job = alice.wait_job(task_id)
+    assert "OPENAI_API_KEY" not in str(job)
+    admin = make_user(admin=True)
+    seen = admin.get(f"/api/jobs/{task_id}").get_json()
+    assert seen["error"] == UNAVAILABLE
+    assert "The OpenAI API key was rejected. Check OPENAI_API_KEY." in seen["error_detail"]
 
 
 def test_unknown_model_is_refused_up_front(alice):

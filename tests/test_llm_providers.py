@@ -11,7 +11,7 @@ import pytest
 from wop import model_catalog
 from wop.model_catalog import CatalogError, ModelSpec, default_model_id, is_usable, load_catalog
 from wop.providers import llm
-from wop.providers.errors import (PermanentProviderError, ProviderError, TransientProviderError,
+from wop.providers.errors import (UNAVAILABLE, PermanentProviderError, ProviderError, TransientProviderError,
                                   classify_sdk_error)
 from wop.providers.llm import ChatMessage, complete
 
@@ -128,7 +128,8 @@ def test_extra_model_through_openai_compatible_server_needs_no_key(fake_ai):
     # The fake accepts only test-key, so the placeholder key comes back as rejected: proof it was sent.
     with pytest.raises(PermanentProviderError) as info:
         complete(THREAD, "llama", config)
-    assert info.value.message == "The OpenAI API key was rejected. Check OPENAI_API_KEY."
+    assert info.value.message == UNAVAILABLE
+    assert "The OpenAI API key was rejected. Check OPENAI_API_KEY." in info.value.detail
     [request] = fake_ai.requests_to("/chat/completions")
     assert request.json["model"] == "llama3.2:3b"
     assert request.headers["authorization"] == f"Bearer {llm.NO_KEY_NEEDED}"
@@ -158,8 +159,8 @@ def test_persistent_server_errors_become_transient_after_max_retries(fake_ai, mo
     fake_ai.fail_next(10, 503)
     with pytest.raises(TransientProviderError) as info:
         complete(THREAD, model_id, make_config(fake_ai, PROVIDER_MAX_RETRIES=2))
-    assert info.value.message == f"The {vendor} API had a temporary problem (HTTP 503); the job will be retried."
-    assert "503" in info.value.detail
+    assert info.value.message == "The AI service had a temporary problem; it will be asked again."
+    assert f"The {vendor} API had a temporary problem (HTTP 503)." in info.value.detail
     assert len(fake_ai.requests_to(path)) == 3
 
 
@@ -168,7 +169,8 @@ def test_persistent_rate_limit_becomes_transient(fake_ai, model_id, path, vendor
     fake_ai.fail_next(10, 429)
     with pytest.raises(TransientProviderError) as info:
         complete(THREAD, model_id, make_config(fake_ai, PROVIDER_MAX_RETRIES=1))
-    assert info.value.message == f"The {vendor} API is rate-limiting requests; the job will be retried."
+    assert info.value.message == "The AI service is busy right now; it will be asked again."
+    assert f"The {vendor} API is rate-limiting requests." in info.value.detail
     assert len(fake_ai.requests_to(path)) == 2
 
 
@@ -177,7 +179,8 @@ def test_persistent_connection_drops_become_transient(fake_ai, model_id, path, v
     fake_ai.drop_next(10)
     with pytest.raises(TransientProviderError) as info:
         complete(THREAD, model_id, make_config(fake_ai, PROVIDER_MAX_RETRIES=1))
-    assert info.value.message == f"Could not connect to the {vendor} API; the job will be retried."
+    assert info.value.message == "The AI service could not be reached; it will be asked again."
+    assert f"Could not connect to the {vendor} API" in info.value.detail
     assert len(fake_ai.requests_to(path)) == 2
 
 
@@ -185,7 +188,8 @@ def test_a_slow_provider_times_out_as_transient(fake_ai):
     fake_ai.set_latency(1.0)
     with pytest.raises(TransientProviderError) as info:
         complete(THREAD, "gpt-5.5", make_config(fake_ai, PROVIDER_TIMEOUT=0.2, PROVIDER_MAX_RETRIES=1))
-    assert info.value.message == "The OpenAI API did not answer in time; the job will be retried."
+    assert info.value.message == "The AI service did not answer in time; it will be asked again."
+    assert "The OpenAI API did not answer in time." in info.value.detail
     assert len(fake_ai.requests_to("/chat/completions")) == 2
 
 
@@ -196,7 +200,8 @@ def test_a_rejected_key_fails_at_once(fake_ai, model_id, path, vendor):
     config = make_config(fake_ai, OPENAI_API_KEY="sk-wrong", ANTHROPIC_API_KEY="sk-ant-wrong")
     with pytest.raises(PermanentProviderError) as info:
         complete(THREAD, model_id, config)
-    assert info.value.message == f"The {vendor} API key was rejected. Check {vendor.upper()}_API_KEY."
+    assert info.value.message == UNAVAILABLE
+    assert f"The {vendor} API key was rejected. Check {vendor.upper()}_API_KEY." in info.value.detail
     assert "401" in info.value.detail
     assert len(fake_ai.requests) == 1
 
@@ -206,13 +211,15 @@ def test_not_found_and_bad_request_fail_at_once_with_the_vendors_words(fake_ai, 
     fake_ai.fail_next(1, 404)
     with pytest.raises(PermanentProviderError) as info:
         complete(THREAD, model_id, make_config(fake_ai))
-    assert "check the model name" in info.value.message
-    assert ("does not exist" in info.value.message) or ("not found" in info.value.message)
+    assert info.value.message == UNAVAILABLE
+    assert "check the model name" in info.value.detail
+    assert ("does not exist" in info.value.detail) or ("not found" in info.value.detail)
 
     fake_ai.fail_next(1, 400)
     with pytest.raises(PermanentProviderError) as info:
         complete(THREAD, model_id, make_config(fake_ai))
-    assert info.value.message == f"The {vendor} API rejected the request (HTTP 400): Invalid request."
+    assert info.value.message.startswith("The AI service refused this request.")
+    assert f"The {vendor} API rejected the request (HTTP 400): Invalid request." in info.value.detail
     assert len(fake_ai.requests_to(path)) == 2
 
 
@@ -229,7 +236,8 @@ def test_a_missing_key_fails_without_any_request(fake_ai, model_id, vendor):
     config = make_config(OPENAI_BASE_URL="", ANTHROPIC_BASE_URL=fake_ai.anthropic_base_url)
     with pytest.raises(PermanentProviderError) as info:
         complete(THREAD, model_id, config)
-    assert info.value.message == f"No {vendor} API key is configured (set {vendor.upper()}_API_KEY)."
+    assert info.value.message == UNAVAILABLE
+    assert info.value.detail == f"No {vendor} API key is configured (set {vendor.upper()}_API_KEY)."
     assert fake_ai.requests == []
 
 
@@ -242,7 +250,8 @@ def test_classify_keeps_provider_errors_and_knows_openai_quota_exhaustion():
                                   body={"message": "You exceeded your current quota.", "code": "insufficient_quota"})
     error = classify_sdk_error(quota, "OpenAI")
     assert isinstance(error, PermanentProviderError)
-    assert error.message == "The OpenAI account has run out of quota: You exceeded your current quota."
+    assert error.message == UNAVAILABLE
+    assert "The OpenAI account has run out of quota: You exceeded your current quota." in error.detail
 
     weird = classify_sdk_error(ValueError("boom"), "Anthropic")
     assert isinstance(weird, PermanentProviderError) and "boom" in weird.detail
@@ -270,7 +279,7 @@ def test_default_catalog():
     catalog = load_catalog(make_config())
     assert [m.id for m in catalog.all()] == DEFAULT_IDS
     assert catalog.get("claude-haiku-4-5") == ModelSpec("claude-haiku-4-5", "anthropic", "claude-haiku-4-5",
-                                                        "Claude Haiku 4.5")
+                                                        "Claude Haiku 4.5", context_window=200_000)
     assert {m.provider for m in catalog.all()} == {"openai", "anthropic"}
     assert all(m.display_name and m.api_model for m in catalog.all())
 

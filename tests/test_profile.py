@@ -2,6 +2,7 @@
 import pytest
 
 from wop.exports.threads import thread_texts
+from wop.providers.errors import UNAVAILABLE
 from wop.tokens import count_tokens
 
 MODEL = "test-gpt"
@@ -79,7 +80,7 @@ def test_provider_failure_fails_the_job_and_stores_nothing(alice, fake_ai):
     started = generate(alice)
     job = alice.wait_job(started["task_id"])
     assert job["status"] == "failed" and job["attempts"] == 1
-    assert job["error"] == "The OpenAI API key was rejected. Check OPENAI_API_KEY."
+    assert job["error"] == UNAVAILABLE
     status = alice.get(f"/api/export/profile-status/{started['task_id']}").get_json()
     assert status["status"] == "failed" and status["error"] == job["error"] and status["profile"] is None
     missing = alice.get("/api/profile")

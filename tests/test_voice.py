@@ -128,7 +128,7 @@ def test_others_cannot_read_the_audio_or_the_status(alice, bob, make_user, speec
     assert bob.get("/api/media/../secret_key").status_code == 404
     assert alice.get("/api/media/../../etc/passwd").status_code == 404
     admin = make_user(admin=True)
-    assert admin.get(node["audio_original_url"]).status_code == 200
+    assert admin.get(node["audio_original_url"]).status_code == 404  # administrators read no private writing
     alice.wait_job(node["task_id"])
 
 

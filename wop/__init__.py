@@ -40,6 +40,12 @@ def create_app(overrides: dict | None = None):
     if not event.contains(Engine, "connect", _sqlite_pragmas):
         event.listen(Engine, "connect", _sqlite_pragmas)
 
+    if app.config["TRUSTED_PROXIES"]:
+        # Behind nginx every peer is 127.0.0.1: the client's own address comes from X-Forwarded-For.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
+
     # Before the rate limiter's own hook: its key functions read the body too.
     app.before_request(reject_nul_in_url)
     app.before_request(require_object_body)

@@ -1,18 +1,48 @@
-"""Who may see or change what. One place, used by every endpoint."""
+"""Who may see or change what. One place, used by every endpoint and every job.
+
+An entry is readable by its author, and by everyone when it is public. An AI reply is readable
+by exactly those who can read the entry it answers, decided now: when that entry is made
+private or deleted, its replies go with it. Administrators get no shortcut: they run the
+system, they do not read private writing. (reply_counts in wop.models.node applies the same
+rule in SQL.)
+"""
 from .api.errors import ApiError
 from .extensions import db
 from .models import Job, Node, User
 
 
-def can_read(node: Node, user: User | None) -> bool:
-    if node.deleted_at is not None:
+def answered_entry(node: Node) -> Node | None:
+    """The person's entry an AI reply answers (through replies to replies); the node itself
+    when it is not an AI reply; None when the chain is broken."""
+    seen = set()
+    while node.node_type == "llm" and node.parent_id is not None:
+        if node.id in seen:
+            return None
+        seen.add(node.id)
+        parent = node.parent
+        if parent is None or parent.deleted_at is not None:
+            return None  # a deleted entry takes its AI replies with it
+        node = parent
+    return node
+
+
+def could_read(node: Node, user: User | None) -> bool:
+    """Whether `user` could read `node` were it not deleted itself."""
+    entry = answered_entry(node)
+    if entry is None:
         return False
-    if user is not None and (user.is_admin or node.user_id == user.id):
-        return True
-    if node.node_type == "llm" and node.parent is not None:
-        # An AI reply belongs to the thread it answers.
-        return node.privacy == "public" or can_read(node.parent, user)
-    return node.privacy == "public"
+    return entry.privacy == "public" or (user is not None and entry.user_id == user.id)
+
+
+def can_read(node: Node, user: User | None) -> bool:
+    return node.deleted_at is None and could_read(node, user)
+
+
+def kept_from_ai(node: Node) -> bool:
+    """Whether the node's text must never reach an AI provider: its author kept it away from AI,
+    or it is an AI reply to such an entry (a reply quotes what it answers)."""
+    entry = answered_entry(node)
+    return entry is None or entry.ai_excluded
 
 
 def can_delete(node: Node, user: User) -> bool:
@@ -21,15 +51,20 @@ def can_delete(node: Node, user: User) -> bool:
     return node.node_type == "llm" and node.parent is not None and node.parent.user_id == user.id
 
 
-def readable_node(node_id: int, user: User | None) -> Node:
+def readable_node(node_id: int, user: User | None, deleted_status: int = 404) -> Node:
+    """The node if `user` may read it, else 404. With deleted_status=410, a deleted node that
+    `user` could otherwise read answers 410, so that the web app can say "deleted"."""
     node = db.session.get(Node, node_id)
+    if node is not None and node.deleted_at is not None and deleted_status == 410 and could_read(node, user):
+        raise ApiError(410, "This entry was deleted.", code="deleted")
     if node is None or not can_read(node, user):
         raise ApiError(404, f"Node {node_id} was not found.")
     return node
 
 
 def own_job(task_id: str, user: User) -> Job:
-    """A job the caller owns (or any job, for an admin). Others' jobs look absent."""
+    """A job the caller owns (or any job, for an admin: admins see jobs, not writing).
+    Others' jobs look absent."""
     job = db.session.get(Job, task_id)
     if job is None or (job.user_id != user.id and not user.is_admin):
         raise ApiError(404, "No such task.")

@@ -116,6 +116,7 @@ def load_config() -> dict:
         "REQUIRE_APPROVAL": _bool(os.environ.get("REQUIRE_APPROVAL")),
         "LOGIN_RATE_LIMIT": _str("LOGIN_RATE_LIMIT", "10 per minute"),
         "SESSION_COOKIE_SECURE": _bool(os.environ.get("SESSION_COOKIE_SECURE")),
+        "TRUSTED_PROXIES": _int("TRUSTED_PROXIES", 0),
         "DEFAULT_PRIVACY": _str("DEFAULT_PRIVACY", "private"),
         # AI providers
         "OPENAI_API_KEY": _str("OPENAI_API_KEY"),
@@ -133,7 +134,7 @@ def load_config() -> dict:
         "JOB_STALE_SECONDS": _float("JOB_STALE_SECONDS", 90.0),
         "JOB_RESEND_SECONDS": _float("JOB_RESEND_SECONDS", 600.0),
         "JOB_RETRY_BASE_SECONDS": _float("JOB_RETRY_BASE_SECONDS", 5.0),
-        "REAPER_INTERVAL_SECONDS": _float("REAPER_INTERVAL_SECONDS", 60.0),
+        "REAPER_INTERVAL_SECONDS": _float("REAPER_INTERVAL_SECONDS", 15.0),
         # Audio
         "MAX_UPLOAD_MB": _int("MAX_UPLOAD_MB", 100),
         "MAX_AUDIO_MINUTES": _int("MAX_AUDIO_MINUTES", 180),

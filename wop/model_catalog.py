@@ -15,6 +15,10 @@ from importlib import resources
 from .providers.errors import PermanentProviderError
 
 PROVIDERS = ("openai", "anthropic")
+# For a model whose entry does not give `context_window`: the size most current models reach.
+DEFAULT_CONTEXT_WINDOW = 128_000
+# Room kept for the reply when a model gives no `max_tokens` (what Anthropic models get then too).
+DEFAULT_REPLY_TOKENS = 4096
 
 
 class CatalogError(PermanentProviderError):
@@ -28,9 +32,15 @@ class ModelSpec:
     api_model: str
     display_name: str
     max_tokens: int | None = None
+    context_window: int | None = None  # tokens the model reads and writes in one call
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+    def input_budget(self) -> int:
+        """Tokens a request may send: the context window less the room kept for the reply."""
+        window = self.context_window or DEFAULT_CONTEXT_WINDOW
+        return max(0, window - (self.max_tokens or DEFAULT_REPLY_TOKENS))
 
 
 def setting(config: Mapping, name: str):
@@ -168,7 +178,12 @@ def _spec(entry: Mapping, source: str) -> ModelSpec:
         raise bad(f"model {model_id}: provider must be one of {', '.join(PROVIDERS)}, not {provider!r}")
     if not api_model or not isinstance(api_model, str):
         raise bad(f"model {model_id} has no api_model")
-    max_tokens = entry.get("max_tokens")
-    if max_tokens is not None and (not isinstance(max_tokens, int) or max_tokens <= 0):
-        raise bad(f"model {model_id}: max_tokens must be a positive integer")
-    return ModelSpec(model_id, provider, api_model, entry.get("display_name") or model_id, max_tokens)
+    limits = {}
+    for name in ("max_tokens", "context_window"):
+        value = entry.get(name)
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value <= 0):
+            raise bad(f"model {model_id}: {name} must be a positive integer")
+        limits[name] = value
+    if limits["max_tokens"] and limits["context_window"] and limits["max_tokens"] >= limits["context_window"]:
+        raise bad(f"model {model_id}: max_tokens must be smaller than context_window")
+    return ModelSpec(model_id, provider, api_model, entry.get("display_name") or model_id, **limits)

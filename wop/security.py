@@ -1,4 +1,9 @@
-"""Who is asking: session cookie or bearer token, CSRF for cookie sessions, the approval gate."""
+"""Who is asking: session cookie or bearer token, CSRF for cookie sessions, the approval gate.
+
+A cookie session lives on the server: the signed cookie carries only a random key, and the
+session is valid while its `user_session` row exists. Ending a session deletes the row, so a
+copied cookie stops working at once.
+"""
 import hashlib
 from datetime import timedelta
 import secrets
@@ -8,18 +13,22 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request, session
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
 from .api.errors import ApiError
 from .extensions import db
-from .models import ApiToken, User
+from .models import ApiToken, User, UserSession
 from .models.base import utcnow
 
 _hasher = PasswordHasher()
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
-TOKEN_USE_RESOLUTION = timedelta(minutes=1)
-# What an account still waiting for approval may do.
-ALLOWED_WHILE_UNAPPROVED = {"dashboard.own_dashboard", "dashboard.accept_terms", "auth.logout", "auth.me"}
+LAST_USE_RESOLUTION = timedelta(minutes=1)  # last use is written once a minute at most, not per request
+SESSION_KEY = "session_key"
+# What an account still waiting for approval may do: read its dashboard and guard its account.
+ALLOWED_WHILE_UNAPPROVED = {
+    "dashboard.own_dashboard", "dashboard.accept_terms", "auth.logout", "auth.me",
+    "auth.logout_everywhere", "auth.change_password", "auth.list_sessions", "auth.end_session",
+}
 
 
 def hash_password(password: str) -> str:
@@ -47,10 +56,67 @@ def issue_token(user: User, name: str | None = None) -> str:
 
 
 def login_session(user: User) -> str:
-    session.clear()
-    session["user_id"] = user.id
+    """Start a new server-side session in a fresh cookie; returns its CSRF token."""
+    _forget_cookie_session()  # a browser holds one session: logging in again ends the one it had
+    key, now = secrets.token_urlsafe(32), utcnow()
+    db.session.execute(delete(UserSession).where(
+        UserSession.user_id == user.id, UserSession.last_seen_at < now - current_app.permanent_session_lifetime))
+    row = UserSession(user_id=user.id, key_hash=token_digest(key), created_at=now, last_seen_at=now,
+                      user_agent=request.headers.get("User-Agent", "")[:255] or None, ip=request.remote_addr)
+    db.session.add(row)
+    db.session.commit()
+    session[SESSION_KEY] = key
     session.permanent = True
+    g.user, g.auth_by_token, g.session_id = user, False, row.id
     return generate_csrf()
+
+
+def end_current_session() -> None:
+    """Log this browser out, on the server as well as in its cookie."""
+    _forget_cookie_session()
+    db.session.commit()
+
+
+def _forget_cookie_session() -> None:
+    key = session.get(SESSION_KEY)
+    if key:
+        db.session.execute(delete(UserSession).where(UserSession.key_hash == token_digest(key)))
+    session.clear()
+
+
+def end_sessions_and_tokens(user_id: int) -> None:
+    """End every session and revoke every API token of the user (the caller commits)."""
+    db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    db.session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
+                       .values(revoked_at=utcnow()))
+
+
+def current_session_id() -> int | None:
+    """The id of the caller's cookie session; None for bearer tokens and anonymous callers."""
+    current_user()
+    return g.get("session_id")
+
+
+def _note_use(model, row_id: int, column: str, last) -> None:
+    now = utcnow()
+    if last is None or now - last > LAST_USE_RESOLUTION:
+        # A statement, not an ORM flush: the row may be deleted meanwhile (logged out elsewhere).
+        db.session.execute(update(model).where(model.id == row_id).values({column: now}))
+        db.session.commit()
+
+
+def _live_session(key: str):
+    """(id, user_id) of the session this cookie key opens, or None when it has ended."""
+    row = db.session.execute(select(UserSession.id, UserSession.user_id, UserSession.last_seen_at)
+                             .where(UserSession.key_hash == token_digest(key))).first()
+    if row is None:
+        return None
+    if utcnow() - row.last_seen_at > current_app.permanent_session_lifetime:
+        db.session.execute(delete(UserSession).where(UserSession.id == row.id))  # unused too long
+        db.session.commit()
+        return None
+    _note_use(UserSession, row.id, "last_seen_at", row.last_seen_at)
+    return row
 
 
 def _bearer_token() -> str | None:
@@ -63,27 +129,29 @@ def _bearer_token() -> str | None:
 def current_user() -> User | None:
     if "user" in g:
         return g.user
-    g.user, g.auth_by_token = None, False
+    g.user, g.auth_by_token, g.session_id = None, False, None
     token = _bearer_token()
     if token:
-        row = db.session.scalar(
-            select(ApiToken).where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
-        )
+        row = db.session.execute(
+            select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
+            .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+        ).first()
         if row is None:
             raise ApiError(401, "This API token is not valid or has been revoked.")
-        now = utcnow()
-        if row.last_used_at is None or now - row.last_used_at > TOKEN_USE_RESOLUTION:
-            row.last_used_at = now  # a write per minute at most, not one per request
-            db.session.commit()
+        _note_use(ApiToken, row.id, "last_used_at", row.last_used_at)
         g.user, g.auth_by_token = db.session.get(User, row.user_id), True
-    elif session.get("user_id"):
-        g.user = db.session.get(User, session["user_id"])
+    elif session.get(SESSION_KEY):
+        row = _live_session(session[SESSION_KEY])
+        if row is None:
+            session.clear()  # ended elsewhere: let the browser forget the cookie
+        else:
+            g.user, g.session_id = db.session.get(User, row.user_id), row.id
     return g.user
 
 
 def check_csrf() -> None:
     """Cookie sessions must echo the CSRF token on unsafe methods; bearer tokens need not."""
-    if request.method in SAFE_METHODS or _bearer_token() or not session.get("user_id"):
+    if request.method in SAFE_METHODS or _bearer_token() or not session.get(SESSION_KEY):
         return
     try:
         validate_csrf(request.headers.get("X-CSRF-Token") or request.headers.get("X-CSRFToken"))

@@ -8,6 +8,7 @@ import ErrorMessage from "./components/ErrorMessage";
 import Feed from "./components/Feed";
 import NavBar from "./components/NavBar";
 import ProfilePage from "./components/ProfilePage";
+import { DraftOwner, clearDrafts } from "./hooks/useDraft";
 import { href, useRoute } from "./router";
 import type { User } from "./types";
 
@@ -37,6 +38,8 @@ export default function App() {
   }
 
   const logout = async () => {
+    // Unsent drafts may be private: the next person on this browser must not find them.
+    clearDrafts(session.user.id);
     await api.post("/auth/logout").catch(() => undefined);
     setCsrfToken(null);
     setSession({ state: "out" });
@@ -69,12 +72,12 @@ export default function App() {
   }
 
   return (
-    <>
+    <DraftOwner value={me.id}>
       <NavBar user={me} route={route} onLogout={logout} />
       {me.approved === false && !me.is_admin && (
         <p className="notice banner">Your account is waiting for approval by an administrator.</p>
       )}
       {screen}
-    </>
+    </DraftOwner>
   );
 }

@@ -4,11 +4,14 @@
 export class ApiError extends Error {
   readonly status: number;
   readonly fields?: Record<string, string>;
+  /** The whole error body, for answers that carry more than a message (e.g. `code`, `parent_id`). */
+  readonly body: Record<string, unknown>;
 
-  constructor(status: number, message: string, fields?: Record<string, string>) {
+  constructor(status: number, message: string, fields?: Record<string, string>, body: Record<string, unknown> = {}) {
     super(message);
     this.status = status;
     this.fields = fields;
+    this.body = body;
   }
 }
 
@@ -62,9 +65,9 @@ async function parse<T>(resp: Response): Promise<T> {
     }
   }
   if (!resp.ok) {
-    const err = data as { error?: string; fields?: Record<string, string> } | undefined;
+    const err = data && typeof data === "object" ? (data as { error?: string; fields?: Record<string, string> }) : undefined;
     const message = err?.error ?? `The server answered ${resp.status} ${resp.statusText}`.trim() + ".";
-    throw new ApiError(resp.status, message, err?.fields);
+    throw new ApiError(resp.status, message, err?.fields, err ?? {});
   }
   return data as T;
 }

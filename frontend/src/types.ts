@@ -21,6 +21,8 @@ export interface NodePreview {
   privacy: Privacy;
   preview: string;
   deleted: boolean;
+  /** Kept away from AI by its author (absent from servers that predate the setting). */
+  ai_excluded?: boolean;
   created_at: string | null;
   child_count: number;
   descendant_count: number;
@@ -42,6 +44,8 @@ export interface NodeDetail {
   privacy: Privacy;
   content: string;
   deleted: boolean;
+  /** Kept away from AI by its author: no AI model reads it or replies to it. */
+  ai_excluded?: boolean;
   token_count: number;
   distributed_tokens: number;
   audio_original_url: string | null;
@@ -64,7 +68,10 @@ export interface Job {
   status: JobStatus;
   progress: number;
   stage: string | null;
+  /** What went wrong, worded for the person who asked. */
   error: string | null;
+  /** The operator's detail (which setting or key is wrong); sent to administrators only. */
+  error_detail?: string | null;
   kind?: string;
   attempts?: number;
   max_attempts?: number;

@@ -1,4 +1,4 @@
-"""Accounts: signup, login, personal API tokens, logout."""
+"""Accounts: signup, login, sessions, personal API tokens, password change, logout."""
 import re
 
 from flask import Blueprint, current_app, jsonify, request, session
@@ -8,10 +8,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db, limiter
-from ..models import ApiToken, User
+from ..models import ApiToken, User, UserSession
 from ..models.base import utcnow
-from ..security import check_password, current_user, hash_password, issue_token, login_required, login_session
+from ..security import (check_password, current_session_id, current_user, end_current_session,
+                        end_sessions_and_tokens, hash_password, issue_token, login_required, login_session)
 from .errors import ApiError
+from .fields import NewPassword, OptionalEmail
 from .validation import body
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -20,8 +22,8 @@ USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
 
 class SignupBody(BaseModel):
     username: str
-    password: str = Field(min_length=8, max_length=256)
-    email: str | None = Field(default=None, max_length=255)
+    password: NewPassword
+    email: OptionalEmail = None
 
     @field_validator("username")
     @classmethod
@@ -30,13 +32,6 @@ class SignupBody(BaseModel):
             raise ValueError("use 3 to 32 letters, digits, '.', '_' or '-'")
         return value
 
-    @field_validator("email")
-    @classmethod
-    def _email(cls, value: str | None) -> str | None:
-        if value and not re.match(r"^[^@\s]+@[^@\s]+\.[^@\s]+$", value):
-            raise ValueError("not a valid email address")
-        return value or None
-
 
 class LoginBody(BaseModel):
     username: str = Field(min_length=1, max_length=64)
@@ -44,13 +39,36 @@ class LoginBody(BaseModel):
     name: str | None = Field(default=None, max_length=100, description="label for a new API token")
 
 
-def _login_key() -> str:
-    data = request.get_json(silent=True) or {}
-    return f"{request.remote_addr}:{str(data.get('username', ''))[:64].lower()}"
+class PasswordChange(BaseModel):
+    current_password: str = Field(min_length=1, max_length=256)
+    new_password: NewPassword
 
 
-def _login_limit() -> str:
-    return current_app.config["LOGIN_RATE_LIMIT"]
+def _guesser(username: str) -> str:
+    """Wrong passwords are counted per address and account: guesses from one address never
+    lock the same person out when they log in from another."""
+    return f"{request.remote_addr}:{username[:64].lower()}"
+
+
+def _username_in_body() -> str:
+    data = request.get_json(silent=True)
+    return _guesser(str(data.get("username") or "") if isinstance(data, dict) else "")
+
+
+def _logged_in_username() -> str:
+    user = current_user()
+    return _guesser(user.username if user else "")
+
+
+def _wrong_password(response) -> bool:
+    return response.status_code == 401
+
+
+def password_guesses(key_func):
+    """LOGIN_RATE_LIMIT: one budget of wrong passwords shared by every route that checks one.
+    Only failures count, so a person who types the right password is never limited."""
+    return limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="password-guesses",
+                                key_func=key_func, deduct_when=_wrong_password, methods=["POST"])
 
 
 def _authenticate(data: LoginBody) -> User:
@@ -77,7 +95,7 @@ def signup(body: SignupBody):
 
 
 @bp.post("/login")
-@limiter.limit(_login_limit, key_func=_login_key, methods=["POST"])
+@password_guesses(_username_in_body)
 @body(LoginBody)
 def login(body: LoginBody):
     """Log in with username and password; starts a cookie session."""
@@ -87,11 +105,14 @@ def login(body: LoginBody):
 
 
 @bp.post("/token")
-@limiter.limit(_login_limit, key_func=_login_key, methods=["POST"])
+@password_guesses(_username_in_body)
 @body(LoginBody)
 def create_token(body: LoginBody):
     """Trade username and password for a personal API token (shown once)."""
     user = _authenticate(body)
+    if current_app.config["REQUIRE_APPROVAL"] and not user.approved and not user.is_admin:
+        raise ApiError(403, "Your account is waiting for approval by an administrator; "
+                            "API tokens can be created once it is approved.")
     token = issue_token(user, body.name)
     db.session.commit()
     return jsonify(token=token, user=user.to_dict(private=True))
@@ -132,6 +153,60 @@ def me():
 
 @bp.post("/logout")
 def logout():
-    """End the cookie session."""
+    """End this browser's session, on the server too."""
+    end_current_session()
+    return "", 204
+
+
+@bp.post("/logout_everywhere")
+@login_required
+def logout_everywhere():
+    """End every session of the caller, this one included, and revoke all their API tokens."""
+    end_sessions_and_tokens(current_user().id)
+    db.session.commit()
     session.clear()
+    return "", 204
+
+
+@bp.post("/password")
+@password_guesses(_logged_in_username)
+@login_required
+@body(PasswordChange)
+def change_password(body: PasswordChange):
+    """Change one's password: every other session ends and every API token is revoked."""
+    user = current_user()
+    if not check_password(user, body.current_password):
+        raise ApiError(401, "The current password is wrong.")
+    by_cookie = current_session_id() is not None
+    user.password_hash = hash_password(body.new_password)
+    end_sessions_and_tokens(user.id)
+    db.session.commit()
+    # This browser stays logged in, under a new session key: a copy of the old cookie is worthless.
+    csrf = login_session(user) if by_cookie else None
+    return jsonify(user=user.to_dict(private=True), csrf_token=csrf)
+
+
+@bp.get("/sessions")
+@login_required
+def list_sessions():
+    """The caller's active sessions, most recently used first; `current` marks this one."""
+    this = current_session_id()
+    oldest = utcnow() - current_app.permanent_session_lifetime
+    rows = db.session.scalars(
+        select(UserSession).where(UserSession.user_id == current_user().id, UserSession.last_seen_at >= oldest)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc()))
+    return jsonify(sessions=[row.to_dict(current=row.id == this) for row in rows])
+
+
+@bp.delete("/sessions/<int:session_id>")
+@login_required
+def end_session(session_id: int):
+    """End one of the caller's sessions (this one too: that logs this browser out)."""
+    row = db.session.get(UserSession, session_id)
+    if row is None or row.user_id != current_user().id:
+        raise ApiError(404, "No such session.")
+    if row.id == current_session_id():
+        session.clear()
+    db.session.delete(row)
+    db.session.commit()
     return "", 204

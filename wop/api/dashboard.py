@@ -7,9 +7,11 @@ from ..access import can_read
 from ..extensions import db
 from ..models import Node, User
 from ..models.base import utcnow
+from ..models.node import previews
 from ..security import current_user, login_required
 from ..stats import token_summary
 from .errors import ApiError
+from .fields import OptionalEmail
 from .pagination import page_args
 from .validation import body
 
@@ -18,7 +20,7 @@ bp = Blueprint("dashboard", __name__, url_prefix="/api/dashboard")
 
 class UserUpdate(BaseModel):
     description: str | None = Field(default=None, max_length=128)
-    email: str | None = Field(default=None, max_length=255)
+    email: OptionalEmail = None
 
 
 def _nodes_of(user: User, public_only: bool) -> list[dict]:
@@ -27,7 +29,8 @@ def _nodes_of(user: User, public_only: bool) -> list[dict]:
     if public_only:
         query = query.where(Node.privacy == "public")
     rows = db.session.scalars(query.order_by(Node.created_at.desc(), Node.id.desc()).limit(limit).offset(offset))
-    return [n.to_preview() for n in rows if can_read(n, current_user())]
+    viewer = current_user()
+    return previews([n for n in rows if can_read(n, viewer)], viewer)
 
 
 @bp.get("")
@@ -41,12 +44,12 @@ def own_dashboard():
 @bp.get("/<username>")
 @login_required
 def user_dashboard(username: str):
-    """Another writer's page: their description, public entries and tokens."""
+    """Another writer's page: their description, public entries and tokens (an admin sees no more)."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise ApiError(404, f"No user named '{username}'.")
     me = current_user()
-    public_only = not (me.id == user.id or me.is_admin)
+    public_only = me.id != user.id
     return jsonify(user=user.to_dict(), nodes=_nodes_of(user, public_only), **token_summary(user.id))
 
 

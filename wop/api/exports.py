@@ -47,7 +47,7 @@ def export_all():
 def export_threads():
     """Start writing every thread the caller started to a text file (a background job)."""
     user = current_user()
-    job, created = submit("export_threads", user.id, dedupe_key=f"export_threads:{user.id}")
+    job, created = submit("export_threads", user.id, dedupe_key="export_threads")
     return jsonify(task_id=job.id, status=job_status(job, created)), 202
 
 
@@ -87,7 +87,7 @@ def generate_profile(body: ProfileRequest):
     if db.session.scalar(select(Node.id).where(Node.user_id == user.id, Node.parent_id.is_(None)).limit(1)) is None:
         raise ApiError(400, "There is no writing to read yet: start a thread first.")
     params = {"model": model_id, "max_tokens": current_app.config["PROFILE_MAX_TOKENS"]}
-    job, created = submit("profile", user.id, params=params, dedupe_key=f"profile:{user.id}")
+    job, created = submit("profile", user.id, params=params, dedupe_key="profile")
     return jsonify(task_id=job.id, status=job_status(job, created), model=job.params["model"]), 202
 
 

@@ -5,7 +5,8 @@ from sqlalchemy import func, select
 from ..extensions import db
 from ..model_catalog import default_model_id, load_catalog
 from ..models import Node, User
-from ..security import login_required
+from ..models.node import previews
+from ..security import current_user, login_required
 from ..stats import GLOBAL_DAILY_TARGET, start_of_today, tokens_for
 from .pagination import page_args
 
@@ -21,7 +22,7 @@ def feed():
         select(Node).where(Node.parent_id.is_(None), Node.privacy == "public", Node.deleted_at.is_(None))
         .order_by(Node.created_at.desc(), Node.id.desc()).limit(limit).offset(offset)
     )
-    return jsonify(nodes=[n.to_preview() for n in rows], limit=limit, offset=offset)
+    return jsonify(nodes=previews(rows, current_user()), limit=limit, offset=offset)
 
 
 @bp.get("/stats")

@@ -1,11 +1,14 @@
 """Operations: liveness and readiness."""
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
 
 from ..extensions import db
 from ..jobs.celery_app import QUEUES
+from ..security import current_user
 
 bp = Blueprint("health", __name__, url_prefix="/api")
+LOOPBACK = {"127.0.0.1", "::1"}
+PROXY_HEADERS = ("X-Forwarded-For", "Forwarded")
 
 
 @bp.get("/health")
@@ -16,7 +19,7 @@ def health():
 
 @bp.get("/ready")
 def ready():
-    """Database, Redis and workers reachable (503 with details when not)."""
+    """Database, Redis and workers reachable (503 when not); details for operators only."""
     checks, ok = {}, True
     try:
         db.session.execute(text("SELECT 1"))
@@ -28,7 +31,23 @@ def ready():
     ok &= checks["redis"]["ok"]
     checks["workers"] = _workers() if checks["redis"]["ok"] else {"ok": False, "error": "Redis is unreachable"}
     ok &= checks["workers"]["ok"]
-    return jsonify(status="ready" if ok else "unavailable", checks=checks, queues=queue_lengths), 200 if ok else 503
+    status, code = ("ready", 200) if ok else ("unavailable", 503)
+    if not _may_see_details():
+        return jsonify(status=status), code
+    return jsonify(status=status, checks=checks, queues=queue_lengths), code
+
+
+def _may_see_details() -> bool:
+    """Worker names, queues and error texts are for operators: a caller on this machine that no
+    proxy relayed, or an administrator."""
+    if request.remote_addr in LOOPBACK and not any(request.headers.get(h) for h in PROXY_HEADERS):
+        return True
+    try:
+        user = current_user()
+    except Exception:  # a bad token, or no database to ask: no details
+        db.session.rollback()
+        return False
+    return bool(user and user.is_admin)
 
 
 def _redis():

@@ -2,7 +2,7 @@
 from flask import Blueprint, jsonify, request
 from sqlalchemy import select
 
-from ..access import own_job
+from ..access import own_job, readable_node
 from ..extensions import db
 from ..jobs import cancel, retry
 from ..models import Job, JobStatus
@@ -53,5 +53,8 @@ def cancel_job(task_id: str):
 @login_required
 def retry_job(task_id: str):
     """Run a failed or cancelled job again, as a new job whose retry_of names this one."""
-    new = retry(own_job(task_id, current_user()))
-    return jsonify(task_id=new.id, status="pending", retry_of=task_id), 202
+    job = own_job(task_id, current_user())
+    if job.node_id is not None:
+        readable_node(job.node_id, current_user())  # access is decided now: the entry may have become private
+    new = retry(job)
+    return jsonify(task_id=new.id, status=new.status, retry_of=new.retry_of), 202

@@ -1,14 +1,14 @@
 """Read aloud: ask for an entry's text as audio (a background job) and follow that job."""
 from flask import Blueprint, current_app, jsonify
 
-from ..access import readable_node
+from ..access import kept_from_ai, readable_node
 from ..jobs import job_status, submit
 from ..models import JobStatus
 from ..models.node import media_url
 from ..providers.errors import ProviderError
 from ..providers.text_to_speech import get_speaker
 from ..security import current_user, login_required
-from ..tasks.tts import current_audio, speech_hash
+from ..tasks.tts import KEPT_FROM_CLOUD_VOICE, LOCAL_SPEAKERS, current_audio, speech_hash
 from .errors import ApiError
 from .nodes import latest_job_status
 
@@ -34,6 +34,8 @@ def request_tts(node_id: int):
         speaker = get_speaker(current_app.config)
     except ProviderError as err:  # a misconfigured TTS_PROVIDER
         raise ApiError(503, err.message) from err
+    if kept_from_ai(node) and speaker.name not in LOCAL_SPEAKERS:
+        raise ApiError(409, KEPT_FROM_CLOUD_VOICE)
     digest = speech_hash(speaker, text)
     ready = current_audio(node, digest)
     if ready:

@@ -4,7 +4,7 @@ from pathlib import Path
 from flask import Blueprint, jsonify, request
 from pydantic import BaseModel, Field
 
-from ..access import readable_node
+from ..access import kept_from_ai, readable_node
 from ..audio import UnreadableAudio, probe
 from ..extensions import db
 from ..jobs import job_status, submit
@@ -81,7 +81,19 @@ def _form_int(name: str) -> int | None:
     return int(raw)
 
 
+def _form_bool(name: str) -> bool:
+    raw = (request.form.get(name) or "false").strip().lower()
+    if raw not in ("true", "false"):
+        raise ApiError(422, f"Invalid request: {name}: use 'true' or 'false'", fields={name: "use 'true' or 'false'"})
+    return raw == "true"
+
+
 def _submit_transcription(node: Node, provider: str | None):
+    if kept_from_ai(node):
+        if provider not in (None, "auto", "local"):
+            raise ApiError(409, "This entry is kept away from AI, so its recording is transcribed only on this "
+                                "server (provider 'local').")
+        provider = "local"  # never a cloud provider for an entry kept away from AI
     return submit("transcription", node.user_id, node_id=node.id, params={"provider": provider},
                   dedupe_key=f"transcription:{node.id}")
 
@@ -94,6 +106,7 @@ def create_voice_node():
     ext = _extension(upload.filename, upload.mimetype)
     parent_id = _form_int("parent_id")
     privacy = request.form.get("privacy") or None
+    ai_excluded = _form_bool("ai_excluded")
     if privacy not in (None, "private", "public"):
         raise ApiError(422, "Invalid request: privacy: use 'private' or 'public'", fields={"privacy": "invalid"})
     if parent_id is not None:
@@ -104,7 +117,8 @@ def create_voice_node():
         path.unlink()
         raise ApiError(400, "The recording is empty.")
     _check_content(path)
-    node = new_node(parent_id, privacy, content=PLACEHOLDER, audio_original_path=rel, audio_mime_type=AUDIO_TYPES[ext])
+    node = new_node(parent_id, privacy, content=PLACEHOLDER, audio_original_path=rel, audio_mime_type=AUDIO_TYPES[ext],
+                    ai_excluded=ai_excluded)
     db.session.commit()  # the recording and its node are safe before any job exists
     job, _created = _submit_transcription(node, None)
     return jsonify({**node_detail(node), "transcription_status": "pending", "task_id": job.id}), 201

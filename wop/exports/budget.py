@@ -1,4 +1,5 @@
-"""What the AI profile reads: whole threads, newest first, until the token budget is spent."""
+"""What the AI profile reads: whole threads, newest first, until the token budget is spent.
+Entries kept away from AI are read without their text."""
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -21,7 +22,7 @@ def select_threads(user_id: int, max_tokens: int, count_all: bool = False,
     (an older, shorter thread is not slipped in: the profile reads one recent stretch of writing).
     With `count_all`, keep counting the rest for the estimate."""
     reading, full = Reading(), False
-    for number, how_many, text in thread_texts(user_id):
+    for number, how_many, text in thread_texts(user_id, for_ai=True):
         reading.threads_total = how_many
         tokens = count_tokens(text)
         reading.total_tokens += tokens

@@ -1,6 +1,6 @@
 """Celery, wired the Flask way: every task runs inside the app context."""
 from celery import Celery, Task
-from celery.signals import worker_process_init
+from celery.signals import worker_process_init, worker_ready
 from flask import Flask
 from kombu import Queue
 
@@ -70,3 +70,20 @@ def _fresh_connections_after_fork(**_kwargs):
 
         with app.app_context():
             db.engine.dispose(close=False)
+
+
+@worker_ready.connect
+def _recover_jobs_of_dead_workers(**_kwargs):
+    """A worker starting on a host where another one died (killed, crashed machine) takes that
+    worker's jobs back at once, instead of waiting for their heartbeats to go silent."""
+    app = getattr(celery, "flask_app", None)
+    if app is not None:
+        from .engine import recover_lost_jobs
+
+        with app.app_context():
+            try:
+                recover_lost_jobs()
+            except Exception:  # never stop a worker from starting
+                import logging
+
+                logging.getLogger(__name__).exception("Could not recover the jobs of dead workers")

@@ -4,14 +4,21 @@ Web side: submit() inserts and commits, then sends; cancel(); retry().
 Worker side: JobRun claims a job, reports progress, and finishes it. Every write that ends
 an attempt is guarded by the attempt's claim token, so a stale or duplicate message can
 never overwrite the work of a newer attempt.
+
+Duplicates: a job may carry a dedupe key (kind, entry, model …, always prefixed with the
+user's id, so one person's request never answers with another's job). A partial unique index
+allows one active job per key; the key stays on the row when the job ends, so a retry carries
+it on and two retries of one job plus a fresh request still make one active job.
 """
 import logging
 import os
 import random
+import signal
 import socket
 import threading
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import timedelta
 
 from flask import current_app
@@ -20,44 +27,67 @@ from sqlalchemy.exc import IntegrityError
 
 from ..api.errors import ApiError
 from ..extensions import db
-from ..models import Job, JobStatus
+from ..models import Job, JobStatus, Node
 from ..models.base import utcnow
+from ..redis_client import redis_client
 from .registry import KINDS
 
 log = logging.getLogger(__name__)
 PROGRESS_INTERVAL = 1.0  # seconds between percentage-only progress writes
+SUBMIT_TRIES = 5  # inserts raced by a job that ended in between
+ENTRY_GONE = "The entry was deleted while this job was running, so nothing was written."
 
 
 class JobCancelled(Exception):
-    """Raised at a checkpoint when the owner cancelled the job."""
+    """Raised at a checkpoint when the owner cancelled the job (or its entry went away)."""
+
+    def __init__(self, reason: str | None = None):
+        super().__init__(reason or "cancelled")
+        self.reason = reason
 
 
 class JobSuperseded(Exception):
     """Raised when this attempt no longer owns the job (the reaper handed it on)."""
 
 
+def cancel_key(job_id: str) -> str:
+    """A Redis list the worker running the job listens on: a push there stops it at once."""
+    return f"wop:job:{job_id}:cancel"
+
+
 # ---------------------------------------------------------------- web side
 
 def submit(kind: str, user_id: int, *, node_id: int | None = None, params: dict | None = None,
-           dedupe_key: str | None = None, retry_of: str | None = None) -> tuple[Job, bool]:
-    """Record a job, commit, then send it. Returns (job, created); an active duplicate is returned as is."""
+           dedupe_key: str | None = None) -> tuple[Job, bool]:
+    """Record a job, commit, then send it. Returns (job, created); an active duplicate of the
+    same user's is returned as is."""
+    key = f"{user_id}:{dedupe_key}" if dedupe_key else None
+    return _submit(kind, user_id, node_id, params or {}, key, retry_of=None)
+
+
+def _submit(kind: str, user_id: int, node_id: int | None, params: dict, key: str | None,
+            retry_of: str | None) -> tuple[Job, bool]:
     spec = KINDS[kind]
-    job = Job(
-        kind=kind, user_id=user_id, node_id=node_id, params=params or {}, queue=spec.queue,
-        dedupe_key=dedupe_key, retry_of=retry_of, stage="Waiting for a worker",
-        max_attempts=spec.max_attempts or current_app.config["JOB_MAX_ATTEMPTS"],
-    )
-    db.session.add(job)
-    try:
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        active = active_job(dedupe_key)
-        if active is None:
-            raise
-        return active, False
-    send(job)
-    return job, True
+    for _ in range(SUBMIT_TRIES):
+        job = Job(
+            kind=kind, user_id=user_id, node_id=node_id, params=params, queue=spec.queue, dedupe_key=key,
+            retry_of=retry_of, stage="Waiting for a worker",
+            max_attempts=spec.max_attempts or current_app.config["JOB_MAX_ATTEMPTS"],
+        )
+        db.session.add(job)
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+            if key is None:
+                raise
+            active = active_job(key)
+            if active is not None:
+                return active, False
+            continue  # the active duplicate ended between our insert and our look: insert again
+        send(job)
+        return job, True
+    raise RuntimeError(f"could not record a {kind} job: its duplicate key kept changing hands")
 
 
 def job_status(job: Job, created: bool) -> str:
@@ -90,27 +120,50 @@ def send(job: Job, countdown: float | None = None) -> bool:
 
 
 def cancel(job: Job) -> Job:
-    """A pending job is cancelled at once; a running one stops at its next checkpoint."""
+    """A pending job is cancelled at once; a running one stops within about a second (the worker
+    listens for the signal) or at its next checkpoint."""
     if job.status in JobStatus.FINISHED:
         raise ApiError(409, f"This task has already {job.status}; there is nothing to cancel.")
     now = utcnow()
     done = db.session.execute(
         update(Job).where(Job.id == job.id, Job.status == JobStatus.PENDING)
-        .values(status=JobStatus.CANCELLED, stage="Cancelled", finished_at=now, dedupe_key=None)
+        .values(status=JobStatus.CANCELLED, stage="Cancelled", finished_at=now)
     ).rowcount
     if not done:
         db.session.execute(update(Job).where(Job.id == job.id).values(cancel_requested=True, stage="Cancelling"))
     db.session.commit()
+    if not done:
+        _signal_cancel(job.id)
     db.session.refresh(job)
     return job
 
 
+def _signal_cancel(job_id: str) -> None:
+    """Best effort: the database flag is the truth, the worker also reads it at its heartbeat."""
+    try:
+        pipe = redis_client().pipeline()
+        pipe.rpush(cancel_key(job_id), "1")
+        pipe.expire(cancel_key(job_id), 3600)
+        pipe.execute()
+    except Exception as exc:
+        log.warning("Could not signal the cancel of job %s through Redis (%s); the worker sees it at its "
+                    "next heartbeat.", job_id, exc)
+
+
 def retry(job: Job) -> Job:
-    """A failed or cancelled job runs again as a new job whose `retry_of` names the old one."""
-    if job.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+    """Run a failed or cancelled job again, as a new job whose `retry_of` names it. Retrying a job
+    that was already retried answers with that newer job (or retries it, when it failed too), so
+    retries never pile up."""
+    newest = job
+    while (later := db.session.scalar(select(Job).where(Job.retry_of == newest.id)
+                                      .order_by(Job.created_at.desc()).limit(1))) is not None:
+        newest = later
+    if newest.status not in (JobStatus.FAILED, JobStatus.CANCELLED):
+        if newest is not job:
+            return newest
         raise ApiError(409, f"Only failed or cancelled tasks can be retried; this one is {job.status}.")
-    new, _created = submit(job.kind, job.user_id, node_id=job.node_id, params=dict(job.params or {}),
-                           dedupe_key=job.dedupe_key, retry_of=job.id)
+    new, _created = _submit(newest.kind, newest.user_id, newest.node_id, dict(newest.params or {}),
+                            newest.dedupe_key, retry_of=newest.id)
     return new
 
 
@@ -161,9 +214,10 @@ class JobRun:
         self.params = dict(job.params or {})
         self.attempt, self.max_attempts = job.attempts, job.max_attempts
         self._stage, self._last_write = job.stage, 0.0
-        self._lost = threading.Event()
-        self._stop = threading.Event()
-        self._beat = None
+        self.last_beat = time.monotonic()
+        self.lost = threading.Event()  # the reaper handed the job to a newer attempt
+        self.cancel_seen = threading.Event()  # the owner cancelled: stop at the next chance
+        self.abortable_depth = 0  # > 0 while a provider call may be interrupted by a signal
 
     # -- claiming
     @classmethod
@@ -196,37 +250,23 @@ class JobRun:
             return None
         db.session.expire_all()
         run = cls(db.session.get(Job, job_id), token)
-        run._start_heartbeat()
+        from .watcher import watch
+
+        watch(run)
         return run
 
-    def _start_heartbeat(self) -> None:
-        app = current_app._get_current_object()
-        interval = app.config["JOB_HEARTBEAT_SECONDS"]
+    def release(self) -> None:
+        """The attempt is over: the process's watcher stops beating and listening for it."""
+        from .watcher import unwatch
 
-        def beat():
-            with app.app_context():
-                while not self._stop.wait(interval):
-                    with db.engine.begin() as conn:
-                        alive = conn.execute(
-                            update(Job).where(Job.id == self.job_id, Job.claim_token == self.token)
-                            .values(heartbeat_at=utcnow())
-                        ).rowcount
-                    if not alive:
-                        self._lost.set()
-                        return
-
-        self._beat = threading.Thread(target=beat, name=f"heartbeat-{self.job_id}", daemon=True)
-        self._beat.start()
-
-    def stop_heartbeat(self) -> None:
-        self._stop.set()
-        if self._beat is not None:
-            self._beat.join(timeout=5)
+        unwatch(self)
 
     # -- during the work
     def check_cancelled(self) -> None:
-        if self._lost.is_set():
+        if self.lost.is_set():
             raise JobSuperseded()
+        if self.cancel_seen.is_set():
+            raise JobCancelled()
         row = db.session.execute(
             select(Job.cancel_requested, Job.claim_token).where(Job.id == self.job_id)
         ).one_or_none()
@@ -235,6 +275,31 @@ class JobRun:
             raise JobSuperseded()
         if row.cancel_requested:
             raise JobCancelled()
+
+    def stop_if_cancelled(self, *_args) -> None:
+        """A cheap checkpoint (no database): for callbacks that run many times, such as each
+        piece of a streamed reply."""
+        if self.lost.is_set():
+            raise JobSuperseded()
+        if self.cancel_seen.is_set():
+            raise JobCancelled()
+
+    @contextmanager
+    def abortable(self):
+        """Run a slow call (a provider request) that a cancel may interrupt at once: when the
+        owner cancels, the watcher signals this thread and JobCancelled is raised wherever the
+        call is waiting (connecting, reading, backing off), which closes its connection.
+        Only the main thread can be interrupted; elsewhere the call ends at its next checkpoint."""
+        main = threading.current_thread() is threading.main_thread()
+        if main:
+            _install_abort_handler()
+            self.abortable_depth += 1
+        try:
+            self.stop_if_cancelled()
+            yield
+        finally:
+            if main:
+                self.abortable_depth -= 1
 
     def progress(self, percent: float, stage: str | None = None) -> None:
         """Report progress; a checkpoint too (raises JobCancelled when the owner cancelled)."""
@@ -249,14 +314,15 @@ class JobRun:
             self._stage = stage
         db.session.execute(update(Job).where(Job.id == self.job_id, Job.claim_token == self.token).values(**values))
         db.session.commit()
-        self._last_write = now
+        self._last_write = self.last_beat = now
 
     # -- ending the attempt
     def complete(self, apply=None, result: dict | None = None) -> dict | None:
         """Write the domain result (`apply()` may add rows and return the result dict) and mark
         the job completed, in one transaction. If the job was cancelled or taken over meanwhile,
-        nothing is written."""
+        or its entry was deleted, nothing is written."""
         try:
+            self._lock_entry()
             if apply is not None:
                 result = apply() or result
             done = db.session.execute(
@@ -264,7 +330,7 @@ class JobRun:
                     Job.id == self.job_id, Job.claim_token == self.token,
                     Job.status == JobStatus.PROCESSING, Job.cancel_requested.is_(False),
                 ).values(status=JobStatus.COMPLETED, progress=100, stage="Done", result=result,
-                         finished_at=utcnow(), dedupe_key=None)
+                         finished_at=utcnow())
             ).rowcount
             if not done:
                 db.session.rollback()
@@ -276,16 +342,26 @@ class JobRun:
             raise
         return result
 
+    def _lock_entry(self) -> None:
+        """The job's entry must still exist when its result is written. On PostgreSQL the row
+        stays locked until the commit, so a deletion waits for the result or wins outright."""
+        if self.node_id is None:
+            return
+        alive = db.session.scalar(
+            select(Node.id).where(Node.id == self.node_id, Node.deleted_at.is_(None)).with_for_update())
+        if alive is None:
+            raise JobCancelled(ENTRY_GONE)
+
     def fail(self, message: str, detail: str | None = None) -> None:
         _fail(self.job_id, self.token, message, detail)
 
-    def cancelled(self) -> None:
-        _finish_cancelled(self.job_id, self.token)
+    def cancelled(self, reason: str | None = None) -> None:
+        _finish_cancelled(self.job_id, self.token, reason)
 
     def retry_later(self, message: str, detail: str | None = None) -> None:
         """A transient failure: put the job back with backoff, or give up after max_attempts."""
         if self.attempt >= self.max_attempts:
-            self.fail(f"{message} Gave up after {self.attempt} attempts; try again later.", detail)
+            self.fail(f"{message.rstrip('.')}. Gave up after {self.attempt} attempts; try again later.", detail)
             return
         delay = backoff_seconds(self.attempt)
         moved = db.session.execute(
@@ -299,22 +375,45 @@ class JobRun:
             send(db.session.get(Job, self.job_id), countdown=delay)
 
 
+_abort_handler_installed = False
+
+
+def _install_abort_handler() -> None:
+    global _abort_handler_installed
+    if not _abort_handler_installed:
+        signal.signal(ABORT_SIGNAL, _on_abort_signal)
+        _abort_handler_installed = True
+
+
+# SIGUSR2 is free in Celery's pool processes (SIGUSR1 is the soft time limit).
+ABORT_SIGNAL = signal.SIGUSR2
+
+
+def _on_abort_signal(_signum, _frame) -> None:
+    from .watcher import current_run
+
+    run = current_run()
+    # Raise only inside an abortable call, and only for a cancel that really arrived.
+    if run is not None and run.abortable_depth > 0 and run.cancel_seen.is_set():
+        raise JobCancelled()
+
+
 def _fail(job_id: str, token: str | None, message: str, detail: str | None) -> None:
     db.session.rollback()
     db.session.execute(
         update(Job).where(Job.id == job_id, Job.claim_token == token, Job.status.in_(JobStatus.ACTIVE)).values(
             status=JobStatus.FAILED, error=message, error_detail=detail or message,
-            stage="Failed", finished_at=utcnow(), dedupe_key=None,
+            stage="Failed", finished_at=utcnow(),
         )
     )
     db.session.commit()
 
 
-def _finish_cancelled(job_id: str, token: str | None) -> None:
+def _finish_cancelled(job_id: str, token: str | None, reason: str | None = None) -> None:
     db.session.rollback()
     db.session.execute(
         update(Job).where(Job.id == job_id, Job.claim_token == token, Job.status.in_(JobStatus.ACTIVE)).values(
-            status=JobStatus.CANCELLED, stage="Cancelled", finished_at=utcnow(), dedupe_key=None,
+            status=JobStatus.CANCELLED, stage="Cancelled", finished_at=utcnow(), error=reason,
         )
     )
     db.session.commit()
@@ -329,7 +428,7 @@ def _give_up(job_id: str, token: str | None, attempts: int) -> None:
 # ---------------------------------------------------------------- the reaper
 
 def reap() -> dict:
-    """Send pending jobs that never reached a worker; recover processing jobs whose heartbeat stopped."""
+    """Send pending jobs that never reached a worker; recover processing jobs whose worker died."""
     cfg = current_app.config
     now = utcnow()
     counts = {"resent": 0, "recovered": 0, "failed": 0}
@@ -341,11 +440,26 @@ def reap() -> dict:
     ).all()
     for job in pending:
         counts["resent"] += send(job)
-    stale = db.session.scalars(
-        select(Job).where(Job.status == JobStatus.PROCESSING,
-                          Job.heartbeat_at < now - timedelta(seconds=cfg["JOB_STALE_SECONDS"]))
+    for key, value in recover_lost_jobs().items():
+        counts[key] += value
+    return counts
+
+
+def recover_lost_jobs() -> dict:
+    """Processing jobs whose owner is known dead (it ran on this host and its process is gone)
+    go back to pending at once; elsewhere a heartbeat silent for JOB_STALE_SECONDS is the sign.
+    Run by every reaper pass and when a worker starts."""
+    cfg = current_app.config
+    stale_before = utcnow() - timedelta(seconds=cfg["JOB_STALE_SECONDS"])
+    counts = {"recovered": 0, "failed": 0}
+    candidates = db.session.scalars(
+        select(Job).where(Job.status == JobStatus.PROCESSING).where(
+            (Job.heartbeat_at < stale_before) | Job.worker.like(f"{socket.gethostname()}:%"))
     ).all()
-    for job in stale:
+    for job in candidates:
+        silent = job.heartbeat_at is None or job.heartbeat_at < stale_before
+        if not (silent or _owner_is_dead(job.worker)):
+            continue
         if job.cancel_requested:
             _finish_cancelled(job.id, job.claim_token)
         elif job.attempts >= job.max_attempts:
@@ -355,7 +469,7 @@ def reap() -> dict:
             moved = db.session.execute(
                 update(Job).where(Job.id == job.id, Job.claim_token == job.claim_token).values(
                     status=JobStatus.PENDING, claim_token=None, worker=None,
-                    stage="Restarting: the worker running it stopped responding",
+                    stage="Restarting: the worker running it stopped",
                 )
             ).rowcount
             db.session.commit()

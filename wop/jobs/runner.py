@@ -16,8 +16,8 @@ def run_job(job_id: str, fn) -> None:
         return  # finished, cancelled, or owned by a live attempt: this message is stale
     try:
         fn(run)
-    except JobCancelled:
-        run.cancelled()
+    except JobCancelled as stop:
+        run.cancelled(stop.reason)
     except JobSuperseded:
         log.info("Job %s was taken over by a newer attempt; this one stops.", job_id)
     except ProviderError as err:
@@ -32,4 +32,4 @@ def run_job(job_id: str, fn) -> None:
         run.fail("Something went wrong while running this job; the error was recorded for the administrators.",
                  "".join(traceback.format_exception(exc)))
     finally:
-        run.stop_heartbeat()
+        run.release()

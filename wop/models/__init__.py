@@ -1,6 +1,6 @@
 """The data model. Import models from here."""
 from .job import Job, JobStatus
 from .node import Node, NodeVersion, TokenCredit
-from .user import ApiToken, User, UserProfile
+from .user import ApiToken, User, UserProfile, UserSession
 
-__all__ = ["ApiToken", "Job", "JobStatus", "Node", "NodeVersion", "TokenCredit", "User", "UserProfile"]
+__all__ = ["ApiToken", "Job", "JobStatus", "Node", "NodeVersion", "TokenCredit", "User", "UserProfile", "UserSession"]

@@ -1,10 +1,16 @@
+from collections.abc import Iterable
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import DateTime, Float, ForeignKey, Integer, String, Text, func, select
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Integer, String, Text, case, false, func,
+                        literal_column, or_, select)
+from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from ..extensions import db
 from .base import iso, utcnow
+
+if TYPE_CHECKING:
+    from .user import User
 
 NODE_TYPES = ("user", "llm", "link")
 PRIVACY_LEVELS = ("private", "public")
@@ -20,6 +26,9 @@ class Node(db.Model):
     node_type: Mapped[str] = mapped_column(String(10), default="user", nullable=False)
     llm_model: Mapped[str | None] = mapped_column(String(100))
     privacy: Mapped[str] = mapped_column(String(10), default="private", nullable=False)
+    # The author's choice to keep this entry away from every AI provider (context, read-aloud,
+    # transcription, profile). Replies do not inherit it.
+    ai_excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
     content: Mapped[str] = mapped_column(Text, default="", nullable=False)
     token_count: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     distributed_tokens: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
@@ -57,21 +66,6 @@ class Node(db.Model):
         text = "[deleted]" if self.deleted_at else self.content
         return text if len(text) <= PREVIEW_CHARS else text[:PREVIEW_CHARS].rstrip() + "…"
 
-    def child_count(self) -> int:
-        return db.session.scalar(
-            select(func.count()).select_from(Node).where(Node.parent_id == self.id, Node.deleted_at.is_(None))
-        )
-
-    def descendant_count(self) -> int:
-        total, frontier = 0, [self.id]
-        while frontier:
-            rows = db.session.scalars(
-                select(Node.id).where(Node.parent_id.in_(frontier), Node.deleted_at.is_(None))
-            ).all()
-            total += len(rows)
-            frontier = rows
-        return total
-
     def to_dict(self) -> dict:
         return {
             "id": self.id,
@@ -82,6 +76,7 @@ class Node(db.Model):
             "node_type": self.node_type,
             "llm_model": self.llm_model,
             "privacy": self.privacy,
+            "ai_excluded": self.ai_excluded,
             "content": "[deleted]" if self.deleted_at else self.content,
             "deleted": self.deleted_at is not None,
             "token_count": self.token_count,
@@ -94,19 +89,73 @@ class Node(db.Model):
             "updated_at": iso(self.updated_at),
         }
 
-    def to_preview(self) -> dict:
+    def to_preview(self, viewer: "User | None", counts: tuple[int, int] | None = None) -> dict:
+        """A short form for lists; the reply counts are what `viewer` may read. Pass `counts`
+        (from reply_counts) when previewing many nodes, so that one query serves them all."""
+        if counts is None:
+            counts = reply_counts([self.id], viewer).get(self.id, (0, 0))
         return {
             "id": self.id,
             "author": self.author.username if self.author else None,
             "node_type": self.node_type,
             "llm_model": self.llm_model,
             "privacy": self.privacy,
+            "ai_excluded": self.ai_excluded,
             "preview": self.preview(),
             "deleted": self.deleted_at is not None,
             "created_at": iso(self.created_at),
-            "child_count": self.child_count(),
-            "descendant_count": self.descendant_count(),
+            "child_count": counts[0],
+            "descendant_count": counts[1],
         }
+
+
+def previews(nodes: "Iterable[Node]", viewer: "User | None") -> list[dict]:
+    """Previews of nodes the viewer may read, their counts taken in one query."""
+    nodes = list(nodes)
+    counts = reply_counts([n.id for n in nodes], viewer)
+    return [n.to_preview(viewer, counts.get(n.id, (0, 0))) for n in nodes]
+
+
+def _readable_sql(node, parent_readable, viewer_id: int | None):
+    """1 when `viewer_id` may read `node`, else 0: wop.access.can_read in SQL. An AI reply is
+    readable when the entry it answers is (`parent_readable`)."""
+    own_or_public = or_(node.privacy == "public", node.user_id == viewer_id) if viewer_id else node.privacy == "public"
+    return case(
+        (node.deleted_at.is_not(None), 0),
+        (node.node_type == "llm", parent_readable),
+        (own_or_public, 1),
+        else_=0,
+    )
+
+
+def reply_counts(node_ids: list[int], viewer: "User | None") -> dict[int, tuple[int, int]]:
+    """{node id: (readable replies, readable descendants)} for nodes the viewer may read.
+
+    One recursive query walks every subtree, carrying whether each node is readable so that an
+    AI reply counts only when the entry it answers does; a deleted entry is not counted, but the
+    replies under it are."""
+    if not node_ids:
+        return {}
+    viewer_id = viewer.id if viewer is not None else None
+    one = literal_column("1", Integer)
+    tree = (
+        select(Node.parent_id.label("top_id"), Node.id.label("id"), one.label("depth"),
+               _readable_sql(Node, one, viewer_id).label("readable"))
+        .where(Node.parent_id.in_(node_ids))
+        .cte("reply_tree", recursive=True)
+    )
+    child = aliased(Node)
+    tree = tree.union_all(
+        select(tree.c.top_id, child.id, tree.c.depth + 1, _readable_sql(child, tree.c.readable, viewer_id))
+        .where(child.parent_id == tree.c.id)
+    )
+    rows = db.session.execute(
+        select(tree.c.top_id,
+               func.sum(case((tree.c.depth == 1, tree.c.readable), else_=0)),
+               func.sum(tree.c.readable))
+        .group_by(tree.c.top_id)
+    )
+    return {top: (int(children or 0), int(descendants or 0)) for top, children, descendants in rows}
 
 
 def media_url(path: str | None) -> str | None:

@@ -59,6 +59,29 @@ class ApiToken(db.Model):
         }
 
 
+class UserSession(db.Model):
+    """A logged-in browser. The signed cookie carries a random key whose SHA-256 is stored here;
+    the session lives only while its row does, so deleting the row ends it at once."""
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
+    key_hash: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
+    created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    last_seen_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
+    user_agent: Mapped[str | None] = mapped_column(String(255))
+    ip: Mapped[str | None] = mapped_column(String(45))
+
+    def to_dict(self, current: bool = False) -> dict:
+        return {
+            "id": self.id,
+            "created_at": iso(self.created_at),
+            "last_seen_at": iso(self.last_seen_at),
+            "user_agent": self.user_agent,
+            "ip": self.ip,
+            "current": current,
+        }
+
+
 class UserProfile(db.Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)

@@ -1,21 +1,26 @@
 """Chat with an AI model: one small class per vendor, chosen through the model catalog.
 
-The official SDKs retry rate limits, 5xx answers, timeouts and dropped connections themselves
-(exponential backoff with jitter, at most PROVIDER_MAX_RETRIES times); what still fails is
-turned into a TransientProviderError or PermanentProviderError for the job engine.
+Replies are streamed: each piece goes to an `on_text` callback as the model writes it, and
+closing the stream (a cancelled job) ends the vendor's work at once. The official SDKs retry
+rate limits, 5xx answers, timeouts and dropped connections before the reply starts themselves
+(exponential backoff with jitter, at most PROVIDER_MAX_RETRIES times); what still fails, or a
+connection that drops mid-reply, is turned into a TransientProviderError or
+PermanentProviderError for the job engine.
 """
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
 import anthropic
+import httpx2
 import openai
 
 from ..model_catalog import ModelSpec, load_catalog, setting
-from .errors import PermanentProviderError, TransientProviderError, classify_sdk_error
+from ..tokens import count_tokens
+from .errors import UNAVAILABLE, PermanentProviderError, TransientProviderError, classify_sdk_error
 
 DEFAULT_TIMEOUT = 120.0
 DEFAULT_MAX_RETRIES = 3
@@ -39,8 +44,12 @@ class ChatResult:
     model: str  # as the vendor reports it (may be a dated snapshot of the requested model)
 
 
+# Called with each piece of the reply as it arrives; it may raise (a cancelled job) to stop the stream.
+OnText = Callable[[str], None]
+
+
 class OpenAIChat:
-    """Chat Completions. Any limit goes as `max_completion_tokens`: current OpenAI models
+    """Chat Completions, streamed. Any limit goes as `max_completion_tokens`: current OpenAI models
     reject `max_tokens`. With no limit set, none is sent, which every compatible server accepts."""
 
     vendor = "OpenAI"
@@ -49,24 +58,39 @@ class OpenAIChat:
         self.client = client
         self.max_tokens = max_tokens
 
-    def complete(self, messages: list[ChatMessage], api_model: str) -> ChatResult:
+    def complete(self, messages: list[ChatMessage], api_model: str, on_text: OnText | None = None) -> ChatResult:
         extra = {"max_completion_tokens": self.max_tokens} if self.max_tokens else {}
+        pieces: list[str] = []
+        usage, model = None, api_model
         try:
-            response = self.client.chat.completions.create(
-                model=api_model, messages=[{"role": m.role, "content": m.content} for m in messages], **extra)
-        except openai.OpenAIError as exc:
+            stream = self.client.chat.completions.create(
+                model=api_model, messages=[{"role": m.role, "content": m.content} for m in messages],
+                stream=True, stream_options={"include_usage": True}, **extra)
+            with stream:  # closing it (early, on an error or a cancel) closes the HTTP response
+                for chunk in stream:
+                    model = chunk.model or model
+                    usage = chunk.usage or usage
+                    for choice in chunk.choices:
+                        piece = choice.delta.content or getattr(choice.delta, "refusal", None) or ""
+                        if piece:
+                            pieces.append(piece)
+                            if on_text is not None:
+                                on_text(piece)
+        except (openai.OpenAIError, httpx2.HTTPError) as exc:
             raise classify_sdk_error(exc, self.vendor) from exc
-        message = response.choices[0].message if response.choices else None
-        text = (message.content or message.refusal or "") if message else ""
-        usage = response.usage
-        input_tokens = usage.prompt_tokens if usage else 0
-        output_tokens = usage.completion_tokens if usage else 0
-        total = usage.total_tokens if usage and usage.total_tokens else input_tokens + output_tokens
-        return _result(self.vendor, text, input_tokens, output_tokens, total, response.model or api_model)
+        text = "".join(pieces)
+        if usage is None:  # a compatible server that does not report usage: count it ourselves
+            input_tokens = sum(count_tokens(m.content) for m in messages)
+            output_tokens = count_tokens(text)
+            total = input_tokens + output_tokens
+        else:
+            input_tokens, output_tokens = usage.prompt_tokens or 0, usage.completion_tokens or 0
+            total = usage.total_tokens or input_tokens + output_tokens
+        return _result(self.vendor, text, input_tokens, output_tokens, total, model)
 
 
 class AnthropicChat:
-    """Messages API: system prompts go in the separate `system` field; `max_tokens` is required."""
+    """Messages API, streamed: system prompts go in the separate `system` field; `max_tokens` is required."""
 
     vendor = "Anthropic"
 
@@ -74,35 +98,50 @@ class AnthropicChat:
         self.client = client
         self.max_tokens = max_tokens
 
-    def complete(self, messages: list[ChatMessage], api_model: str) -> ChatResult:
+    def complete(self, messages: list[ChatMessage], api_model: str, on_text: OnText | None = None) -> ChatResult:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
         turns = [{"role": m.role, "content": m.content} for m in messages if m.role != "system"]
         extra = {"system": system} if system else {}
+        pieces: list[str] = []
+        input_tokens = output_tokens = 0
+        model = api_model
         try:
-            response = self.client.messages.create(
-                model=api_model, max_tokens=self.max_tokens, messages=turns, **extra)
-        except anthropic.AnthropicError as exc:
+            stream = self.client.messages.create(
+                model=api_model, max_tokens=self.max_tokens, messages=turns, stream=True, **extra)
+            with stream:
+                for event in stream:
+                    if event.type == "message_start":
+                        model = event.message.model or model
+                        usage = event.message.usage
+                        # input_tokens leaves out tokens read from or written to the prompt cache.
+                        input_tokens = (usage.input_tokens + (usage.cache_creation_input_tokens or 0)
+                                        + (usage.cache_read_input_tokens or 0))
+                        output_tokens = usage.output_tokens or 0
+                    elif event.type == "content_block_delta" and event.delta.type == "text_delta":
+                        pieces.append(event.delta.text)
+                        if on_text is not None:
+                            on_text(event.delta.text)
+                    elif event.type == "message_delta" and event.usage is not None:
+                        output_tokens = event.usage.output_tokens or output_tokens
+        except (anthropic.AnthropicError, httpx2.HTTPError) as exc:
             raise classify_sdk_error(exc, self.vendor) from exc
-        text = "".join(block.text for block in response.content if block.type == "text")
-        usage = response.usage
-        # input_tokens leaves out tokens read from or written to the prompt cache.
-        input_tokens = (usage.input_tokens + (usage.cache_creation_input_tokens or 0)
-                        + (usage.cache_read_input_tokens or 0))
-        return _result(self.vendor, text, input_tokens, usage.output_tokens,
-                       input_tokens + usage.output_tokens, response.model or api_model)
+        return _result(self.vendor, "".join(pieces), input_tokens, output_tokens,
+                       input_tokens + output_tokens, model)
 
 
 def _result(vendor: str, text: str, input_tokens: int, output_tokens: int, total: int, model: str) -> ChatResult:
     if not text.strip():
-        raise TransientProviderError(f"The {vendor} model returned an empty reply; the job will be retried.",
-                                     f"empty reply from {model}")
+        raise TransientProviderError("The AI service sent an empty reply; it will be asked again.",
+                                     f"empty reply from {vendor} model {model}")
     return ChatResult(text, input_tokens or 0, output_tokens or 0, total or 0, model)
 
 
-def complete(messages: list[ChatMessage], model_id: str, config: Mapping) -> ChatResult:
-    """Send the conversation to the catalog model `model_id`; raise ProviderError on failure."""
+def complete(messages: list[ChatMessage], model_id: str, config: Mapping,
+             on_text: OnText | None = None) -> ChatResult:
+    """Send the conversation to the catalog model `model_id`, streaming the reply into `on_text`
+    as it is generated; raise ProviderError on failure."""
     spec = load_catalog(config).get(model_id)
-    return chat_for(spec, config).complete(messages, spec.api_model)
+    return chat_for(spec, config).complete(messages, spec.api_model, on_text)
 
 
 def chat_for(spec: ModelSpec, config: Mapping) -> OpenAIChat | AnthropicChat:
@@ -117,14 +156,14 @@ def openai_client(config: Mapping) -> openai.OpenAI:
     """The process's OpenAI client for these settings (also used for speech and transcription)."""
     key, base_url = setting(config, "OPENAI_API_KEY"), setting(config, "OPENAI_BASE_URL")
     if not key and not base_url:
-        raise PermanentProviderError("No OpenAI API key is configured (set OPENAI_API_KEY).")
+        raise PermanentProviderError(UNAVAILABLE, "No OpenAI API key is configured (set OPENAI_API_KEY).")
     return _client("openai", key or NO_KEY_NEEDED, base_url, *_limits(config))
 
 
 def anthropic_client(config: Mapping) -> anthropic.Anthropic:
     key, base_url = setting(config, "ANTHROPIC_API_KEY"), setting(config, "ANTHROPIC_BASE_URL")
     if not key:
-        raise PermanentProviderError("No Anthropic API key is configured (set ANTHROPIC_API_KEY).")
+        raise PermanentProviderError(UNAVAILABLE, "No Anthropic API key is configured (set ANTHROPIC_API_KEY).")
     return _client("anthropic", key, base_url, *_limits(config))
 
 

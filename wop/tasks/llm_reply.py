@@ -1,38 +1,144 @@
-"""AI reply: send the thread to a model and add its answer as a child node."""
+"""AI reply: send the thread to a model and add its answer as a child node.
+
+What is sent is decided when the job runs, for the person who asked (the job's owner): only the
+entries that person may read now and that their authors did not keep away from AI. Each entry
+left out becomes a short note, so the model knows the thread has a gap. A thread longer than the
+model reads is trimmed to its first entry and the newest ones that fit.
+"""
+from dataclasses import dataclass
+
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
+from ..access import can_read, kept_from_ai
 from ..extensions import db
 from ..jobs import job_kind
+from ..model_catalog import load_catalog
 from ..models import Node, TokenCredit, User
 from ..providers import llm
 from ..tokens import count_tokens
+from .entry import entry_for
 
 SYSTEM_PROMPT = (
     "You are replying inside a writer's journal thread. Messages from people start with the "
     "author's name. Reply thoughtfully to the latest entry."
 )
+# Tokens a chat message costs beyond its text (role and separators).
+MESSAGE_OVERHEAD = 4
+# count_tokens is exact only for OpenAI's encoding; elsewhere it estimates within about 10-20 %,
+# so a thread is fitted into this share of the model's input budget.
+ESTIMATE_MARGIN = 0.85
 
 
-def thread_of(node: Node) -> list[Node]:
-    """The node's ancestors oldest first, then the node; deleted entries left out."""
-    return [n for n in node.ancestors() + [node] if n.deleted_at is None]
+def entries_note(count: int, what: str) -> str:
+    if count == 1:
+        return f"[An earlier entry in this thread is {what}]"
+    return f"[{count} earlier entries in this thread are {what}]"
 
 
-def _text(node: Node) -> str:
-    if node.node_type == "link" and node.linked_node is not None:
-        return node.linked_node.content
+def hidden_note(count: int) -> str:
+    return entries_note(count, "hidden")
+
+
+def trimmed_note(count: int) -> str:
+    return entries_note(count, "left out here: the thread is longer than the model reads")
+
+
+@dataclass
+class Part:
+    """One message of the context: an entry (`node` set), or a note about entries left out."""
+    message: llm.ChatMessage
+    node: Node | None = None
+    text: str = ""  # the entry's text as sent (a link's target text): its share of the token credit
+
+    @property
+    def tokens(self) -> int:
+        return count_tokens(self.message.content) + MESSAGE_OVERHEAD
+
+
+def sendable_text(node: Node, viewer: User | None) -> str | None:
+    """The node's text if it may go to an AI provider for `viewer` now, else None.
+    A link is followed only when its target may go too."""
+    if not can_read(node, viewer) or kept_from_ai(node):
+        return None
+    if node.node_type == "link":
+        target = node.linked_node
+        if target is None or not can_read(target, viewer) or kept_from_ai(target):
+            return None
+        return target.content
     return node.content
 
 
-def build_messages(thread: list[Node]) -> list[llm.ChatMessage]:
-    messages = [llm.ChatMessage("system", SYSTEM_PROMPT)]
-    for node in thread:
-        if node.node_type == "llm":
-            messages.append(llm.ChatMessage("assistant", node.content))
+def context_parts(node: Node, viewer: User | None) -> list[Part]:
+    """The node's thread, root first, as `viewer` may send it now; consecutive entries left out
+    collapse into one note."""
+    parts, hidden, parent_sent = [], 0, True
+    for entry in node.ancestors() + [node]:
+        # An AI reply to an entry left out would quote it: it is left out with it.
+        text = None if entry.node_type == "llm" and not parent_sent else sendable_text(entry, viewer)
+        parent_sent = text is not None
+        if text is None:
+            hidden += 1
+            continue
+        if hidden:
+            parts.append(Part(llm.ChatMessage("user", hidden_note(hidden))))
+            hidden = 0
+        if entry.node_type == "llm":
+            message = llm.ChatMessage("assistant", text)
         else:
-            messages.append(llm.ChatMessage("user", f"{node.author.username}: {_text(node)}"))
-    return messages
+            message = llm.ChatMessage("user", f"{entry.author.username}: {text}")
+        parts.append(Part(message, entry, text))
+    if hidden:
+        parts.append(Part(llm.ChatMessage("user", hidden_note(hidden))))
+    return parts
+
+
+@dataclass
+class Fitted:
+    parts: list[Part]
+    entries_total: int
+    trimmed: bool = False
+    first_sent: bool = True  # the thread's first entry is among what is sent
+    newest_sent: int = 0  # entries sent after the cut
+
+    @property
+    def entries_left_out(self) -> int:
+        return self.entries_total - self.newest_sent - self.first_sent if self.trimmed else 0
+
+    @property
+    def stage(self) -> str:
+        which = f"the first and the newest {self.newest_sent}" if self.first_sent else f"the newest {self.newest_sent}"
+        return f"Sending {which} of {self.entries_total} entries (the thread is longer than the model reads)"
+
+
+class ThreadTooLong(Exception):
+    """Even the entry to reply to does not fit in what the model reads."""
+
+
+def fit(parts: list[Part], budget: int) -> Fitted:
+    """Keep the system prompt, the first part (the root) and the newest parts that fit in
+    `budget` tokens; what is cut between them becomes one note."""
+    entries = lambda chosen: sum(1 for p in chosen if p.node is not None)  # noqa: E731
+    total = entries(parts)
+    system = count_tokens(SYSTEM_PROMPT) + MESSAGE_OVERHEAD
+    if system + sum(p.tokens for p in parts) <= budget:
+        return Fitted(parts, total)
+    used = system + count_tokens(trimmed_note(total)) + MESSAGE_OVERHEAD + parts[-1].tokens
+    if used > budget:
+        raise ThreadTooLong(parts[-1].tokens)
+    keep_first = len(parts) > 1 and used + parts[0].tokens <= budget
+    if keep_first:
+        used += parts[0].tokens
+    start = len(parts) - 1  # parts[start:] are sent
+    lowest = 1 if keep_first else 0
+    while start > lowest and used + parts[start - 1].tokens <= budget:
+        start -= 1
+        used += parts[start].tokens
+    head, tail = (parts[:1] if keep_first else []), parts[start:]
+    left_out = total - entries(head) - entries(tail)
+    note = [Part(llm.ChatMessage("user", trimmed_note(left_out)))] if left_out else []
+    return Fitted(head + note + tail, total, trimmed=True, first_sent=entries(head) == 1, newest_sent=entries(tail))
 
 
 def share_tokens(total: int, weights: list[int]) -> list[int]:
@@ -49,43 +155,66 @@ def share_tokens(total: int, weights: list[int]) -> list[int]:
 
 
 def model_account(model_id: str) -> User:
-    """The account AI replies of this model are written under (made on first use)."""
+    """The account AI replies of this model are written under (made on first use; two first
+    replies at once both end up with the one account)."""
     username = f"ai:{model_id}"[:64]
-    user = db.session.scalar(select(User).where(User.username == username))
-    if user is None:
-        user = User(username=username, is_bot=True, approved=True, description=f"AI model {model_id}"[:128])
-        db.session.add(user)
-        db.session.flush()
-    return user
+    for _ in range(2):
+        user = db.session.scalar(select(User).where(User.username == username))
+        if user is not None:
+            return user
+        db.session.add(User(username=username, is_bot=True, approved=True, description=f"AI model {model_id}"[:128]))
+        try:
+            db.session.commit()
+        except IntegrityError:
+            db.session.rollback()
+    return db.session.scalar(select(User).where(User.username == username))
 
 
 @job_kind("llm_reply", queue="llm")
 def llm_reply(run) -> None:
-    node = db.session.get(Node, run.node_id)
-    if node is None or node.deleted_at is not None:
-        run.fail("The entry to reply to was deleted.")
+    node = entry_for(run)
+    if node is None:
+        return
+    if kept_from_ai(node):
+        run.fail("This entry is kept away from AI, so no AI reply is written to it.")
         return
     model_id = run.params["model"]
-    thread = thread_of(node)
-    messages = build_messages(thread)
-    run.progress(10, f"Asking {model_id}")
-    answer = llm.complete(messages, model_id, current_app.config)
+    spec = load_catalog(current_app.config).get(model_id)
+    parts = context_parts(node, db.session.get(User, run.user_id))
+    if parts[-1].node is None:  # a link whose target cannot be sent now
+        run.fail("The entry this link points to cannot be read now, so there is nothing to reply to.")
+        return
+    try:
+        fitted = fit(parts, int(spec.input_budget() * ESTIMATE_MARGIN))
+    except ThreadTooLong as too_long:
+        run.fail(f"This entry is about {too_long.args[0]:,} tokens, more than {model_id} reads with room for "
+                 "a reply. Shorten the entry or choose a model with a larger context window.")
+        return
+    run.progress(10, fitted.stage if fitted.trimmed else f"Asking {model_id}")
+    messages = [llm.ChatMessage("system", SYSTEM_PROMPT)] + [p.message for p in fitted.parts]
+    with run.abortable():  # a cancel closes the stream at once
+        answer = llm.complete(messages, model_id, current_app.config, on_text=run.stop_if_cancelled)
     run.progress(90, "Saving the reply")
+    author = model_account(model_id)
+    sent = [p for p in fitted.parts if p.node is not None]
 
     def apply() -> dict:
         reply = Node(
-            user_id=model_account(model_id).id, parent_id=node.id, node_type="llm", llm_model=model_id,
+            user_id=author.id, parent_id=node.id, node_type="llm", llm_model=model_id,
             privacy=node.privacy, content=answer.text, token_count=count_tokens(answer.text),
             source_job_id=run.job_id,
         )
         db.session.add(reply)
-        humans = [n for n in thread if n.node_type != "llm" and not n.author.is_bot]
-        for n, tokens in zip(humans, share_tokens(answer.total_tokens, [len(_text(n)) for n in humans])):
+        # The tokens are credited to the people whose words were sent, by length.
+        humans = [p for p in sent if p.node.node_type != "llm" and not p.node.author.is_bot]
+        for part, tokens in zip(humans, share_tokens(answer.total_tokens, [len(p.text) for p in humans])):
             if tokens:
-                n.distributed_tokens += tokens
-                db.session.add(TokenCredit(user_id=n.user_id, node_id=n.id, job_id=run.job_id, tokens=tokens))
+                part.node.distributed_tokens += tokens
+                db.session.add(TokenCredit(user_id=part.node.user_id, node_id=part.node.id, job_id=run.job_id,
+                                           tokens=tokens))
         db.session.flush()
         return {"llm_node_id": reply.id, "model": model_id, "total_tokens": answer.total_tokens,
-                "input_tokens": answer.input_tokens, "output_tokens": answer.output_tokens}
+                "input_tokens": answer.input_tokens, "output_tokens": answer.output_tokens,
+                "entries_sent": len(sent), "entries_left_out": fitted.entries_left_out}
 
     run.complete(apply)

@@ -34,8 +34,9 @@ def profile(run) -> None:
         return
     username = db.session.get(User, run.user_id).username
     run.progress(30, f"Asking {model_id} to write your profile")
-    answer = llm.complete([llm.ChatMessage("user", profile_prompt(username, reading.texts))],
-                          model_id, current_app.config)
+    with run.abortable():
+        answer = llm.complete([llm.ChatMessage("user", profile_prompt(username, reading.texts))],
+                              model_id, current_app.config, on_text=run.stop_if_cancelled)
     run.progress(95, "Saving your profile")
 
     def apply() -> dict:

@@ -4,6 +4,7 @@ import shutil
 
 from flask import current_app
 
+from ..access import kept_from_ai
 from ..audio import probe, split_for_transcription
 from ..extensions import db
 from ..jobs import job_kind
@@ -12,15 +13,15 @@ from ..providers.errors import PermanentProviderError
 from ..providers.speech_to_text import get_transcriber
 from ..storage import resolve, scratch_dir
 from ..tokens import count_tokens
+from .entry import entry_for
 
 NO_SPEECH = "[Voice note – no speech was recognised]"
 
 
 @job_kind("transcription", queue="audio")
 def transcribe(run) -> None:
-    node = db.session.get(Node, run.node_id)
-    if node is None or node.deleted_at is not None:
-        run.fail("The voice entry was deleted before it could be transcribed.")
+    node = entry_for(run)
+    if node is None:
         return
     path = resolve(node.audio_original_path or "")
     if path is None or not path.is_file():
@@ -34,7 +35,9 @@ def transcribe(run) -> None:
             f"This recording is {info.duration_seconds / 60:.0f} minutes long; recordings of up to {limit} minutes "
             "are transcribed (MAX_AUDIO_MINUTES). The recording is kept."
         )
-    transcriber = get_transcriber(current_app.config, run.params.get("provider"))
+    # An entry kept away from AI is transcribed on this machine, whatever was asked for.
+    provider = "local" if kept_from_ai(node) else run.params.get("provider")
+    transcriber = get_transcriber(current_app.config, provider)
     folder = scratch_dir("transcribe-")
     try:
         run.progress(5, "Preparing the recording")
@@ -43,7 +46,8 @@ def transcribe(run) -> None:
         texts = []
         for i, part in enumerate(parts, 1):
             run.progress(10 + 85 * (i - 1) / len(parts), f"Transcribing part {i} of {len(parts)}")
-            texts.append(transcriber.transcribe(part))
+            with run.abortable():
+                texts.append(transcriber.transcribe(part))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     transcript = " ".join(t.strip() for t in texts if t.strip()) or NO_SPEECH

@@ -12,6 +12,7 @@ from pathlib import Path
 from flask import current_app
 from sqlalchemy import select
 
+from ..access import kept_from_ai
 from ..audio import concat
 from ..extensions import db
 from ..jobs import job_kind
@@ -20,6 +21,12 @@ from ..models.node import media_url
 from ..providers.text_to_speech import get_speaker
 from ..storage import remove, resolve, scratch_dir
 from ..text_split import split_text
+from .entry import entry_for
+
+# Read-aloud that runs on this machine: the only kind an entry kept away from AI may use.
+LOCAL_SPEAKERS = ("local",)
+KEPT_FROM_CLOUD_VOICE = ("This entry is kept away from AI, so no cloud voice may read it. "
+                         "It can be read aloud by the local voice (TTS_PROVIDER=local).")
 
 
 def speech_hash(speaker, text: str) -> str:
@@ -53,7 +60,8 @@ def synthesize(run, speaker, text: str, target: Path) -> int:
         for i, part in enumerate(parts, 1):
             run.progress(5 + 85 * (i - 1) / len(parts), f"Reading part {i} of {len(parts)}")
             files.append(workdir / f"part-{i:04d}.mp3")
-            speaker.synthesize(part, files[-1])
+            with run.abortable():
+                speaker.synthesize(part, files[-1])
         target.parent.mkdir(parents=True, exist_ok=True)
         if len(files) == 1:
             os.replace(files[0], target)  # already one mp3: no need to re-encode it
@@ -73,11 +81,13 @@ def remove_if_unused(rel: str | None) -> None:
 
 @job_kind("tts", queue="audio")
 def tts(run) -> None:
-    node = db.session.get(Node, run.node_id)
-    if node is None or node.deleted_at is not None:
-        run.fail("The entry to read aloud was deleted.")
+    node = entry_for(run)
+    if node is None:
         return
     speaker = get_speaker(current_app.config, run.params.get("provider"))
+    if kept_from_ai(node) and speaker.name not in LOCAL_SPEAKERS:
+        run.fail(KEPT_FROM_CLOUD_VOICE)
+        return
     text = node.content  # what is read; an edit made meanwhile makes this audio stale, not wrong
     digest = speech_hash(speaker, text)
     rel = speech_path(node.user_id, digest)

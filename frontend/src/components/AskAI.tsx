@@ -12,9 +12,11 @@ import ModelPicker from "./ModelPicker";
 interface Props {
   nodeId: number;
   onReply: () => void;
+  /** Set when the entry is kept away from AI: why no model may be asked. */
+  keptFromAI?: string;
 }
 
-export default function AskAI({ nodeId, onReply }: Props) {
+export default function AskAI({ nodeId, onReply, keptFromAI }: Props) {
   const { catalog, error: modelsError, model, setModel } = useModelChoice();
   const [taskId, setTaskId] = useState<string | null>(null);
   const [replyId, setReplyId] = useState<number | null>(null);
@@ -49,6 +51,21 @@ export default function AskAI({ nodeId, onReply }: Props) {
   };
 
   const noModel = catalog !== null && !catalog.models.some((m) => m.usable);
+
+  if (keptFromAI) {
+    return (
+      <section className="tool" aria-label="Ask AI">
+        <div className="row">
+          <button type="button" disabled aria-describedby={`kept-from-ai-${nodeId}`}>
+            Ask AI
+          </button>
+        </div>
+        <p id={`kept-from-ai-${nodeId}`} className="muted kept-from-ai">
+          {keptFromAI}
+        </p>
+      </section>
+    );
+  }
 
   return (
     <section className="tool" aria-label="Ask AI">

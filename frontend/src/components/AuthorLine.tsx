@@ -5,10 +5,11 @@ interface Props {
   model?: string | null;
   nodeType?: string;
   privacy?: Privacy;
+  aiExcluded?: boolean;
 }
 
-/** Who wrote an entry: a person, or an AI model (badged), and whether it is public. */
-export default function AuthorLine({ author, model, nodeType, privacy }: Props) {
+/** Who wrote an entry: a person, or an AI model (badged), whether it is public, and whether it is kept away from AI. */
+export default function AuthorLine({ author, model, nodeType, privacy, aiExcluded }: Props) {
   const ai = nodeType === "llm";
   return (
     <div className="author-line">
@@ -16,6 +17,11 @@ export default function AuthorLine({ author, model, nodeType, privacy }: Props) 
       {ai && <span className="tag tag-ai">AI</span>}
       {nodeType === "link" && <span className="tag">link</span>}
       {privacy === "public" && <span className="tag tag-public">public</span>}
+      {aiExcluded && (
+        <span className="tag tag-no-ai" title="Kept away from AI: no AI model reads it or replies to it">
+          kept from AI
+        </span>
+      )}
     </div>
   );
 }

@@ -1,4 +1,5 @@
-// A box to write an entry or a reply, with a privacy choice for new threads and a voice recorder.
+// A box to write an entry or a reply, with a privacy choice for new threads, a choice to keep it
+// away from AI, and a voice recorder.
 // The draft lives in localStorage until the server has it, so an error or a reload loses nothing.
 import { useState, type FormEvent } from "react";
 import { api } from "../api";
@@ -6,6 +7,7 @@ import { useAction } from "../hooks/useAction";
 import { useDraft } from "../hooks/useDraft";
 import type { NodeDetail, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
+import KeepFromAI from "./KeepFromAI";
 import VoiceRecorder from "./VoiceRecorder";
 
 interface Props {
@@ -18,13 +20,15 @@ interface Props {
 export default function Composer({ parentId, onCreated, placeholder = "What is on your mind?", submitLabel = "Save entry" }: Props) {
   const [text, setText, clearText] = useDraft(parentId ? `reply:${parentId}` : "new");
   const [privacy, setPrivacy] = useState<Privacy>("private");
+  const [aiExcluded, setAiExcluded] = useState(false);
   const { busy, error, run } = useAction();
   const topLevel = parentId === undefined;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await run(async () => {
-      const body = topLevel ? { content: text, privacy } : { content: text, parent_id: parentId };
+      const place = topLevel ? { privacy } : { parent_id: parentId };
+      const body = { content: text, ai_excluded: aiExcluded, ...place };
       const node = await api.post<NodeDetail>("/api/nodes/", body);
       clearText();
       onCreated(node, "text");
@@ -52,8 +56,14 @@ export default function Composer({ parentId, onCreated, placeholder = "What is o
             </select>
           </label>
         )}
+        <KeepFromAI checked={aiExcluded} onChange={setAiExcluded} />
         <span className="spacer" />
-        <VoiceRecorder parentId={parentId} privacy={topLevel ? privacy : undefined} onUploaded={(node) => onCreated(node, "voice")} />
+        <VoiceRecorder
+          parentId={parentId}
+          privacy={topLevel ? privacy : undefined}
+          aiExcluded={aiExcluded}
+          onUploaded={(node) => onCreated(node, "voice")}
+        />
         <button type="submit" disabled={busy || !text.trim()}>
           {busy ? "Saving…" : submitLabel}
         </button>

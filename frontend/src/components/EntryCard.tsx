@@ -1,4 +1,4 @@
-// The entry itself, with edit and delete for its author.
+// The entry itself, with edit and delete (after a confirmation) for its author.
 import { useState } from "react";
 import { api } from "../api";
 import { useAction } from "../hooks/useAction";
@@ -6,8 +6,8 @@ import { formatDate, pluralize } from "../format";
 import { href } from "../router";
 import type { NodeDetail } from "../types";
 import AuthorLine from "./AuthorLine";
+import ConfirmDialog from "./ConfirmDialog";
 import EntryEditor from "./EntryEditor";
-import ErrorMessage from "./ErrorMessage";
 
 interface Props {
   node: NodeDetail;
@@ -19,7 +19,7 @@ interface Props {
 export default function EntryCard({ node, isAuthor, onSaved, onDeleted }: Props) {
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
-  const { busy, error, run } = useAction();
+  const { busy, error, setError, run } = useAction();
 
   const remove = async () => {
     await run(async () => {
@@ -31,7 +31,13 @@ export default function EntryCard({ node, isAuthor, onSaved, onDeleted }: Props)
   return (
     <article className="entry card" data-node-id={node.id}>
       <header className="entry-head">
-        <AuthorLine author={node.author} model={node.llm_model} nodeType={node.node_type} privacy={node.privacy} />
+        <AuthorLine
+          author={node.author}
+          model={node.llm_model}
+          nodeType={node.node_type}
+          privacy={node.privacy}
+          aiExcluded={node.ai_excluded}
+        />
         <time className="muted">{formatDate(node.created_at)}</time>
       </header>
       {editing ? (
@@ -58,30 +64,35 @@ export default function EntryCard({ node, isAuthor, onSaved, onDeleted }: Props)
         </span>
         {isAuthor && !node.deleted && !editing && (
           <span className="entry-actions">
-            {confirming ? (
-              <>
-                <span>Delete this entry?</span>
-                <button type="button" className="danger small" onClick={remove} disabled={busy}>
-                  Yes, delete
-                </button>
-                <button type="button" className="secondary small" onClick={() => setConfirming(false)}>
-                  Keep it
-                </button>
-              </>
-            ) : (
-              <>
-                <button type="button" className="secondary small" onClick={() => setEditing(true)}>
-                  Edit
-                </button>
-                <button type="button" className="secondary small" onClick={() => setConfirming(true)}>
-                  Delete
-                </button>
-              </>
-            )}
+            <button type="button" className="secondary small" onClick={() => setEditing(true)}>
+              Edit
+            </button>
+            <button
+              type="button"
+              className="secondary small"
+              onClick={() => {
+                setError(null);
+                setConfirming(true);
+              }}
+            >
+              Delete
+            </button>
           </span>
         )}
       </footer>
-      <ErrorMessage message={error} />
+      {confirming && (
+        <ConfirmDialog
+          title="Delete this entry?"
+          confirmLabel="Delete entry"
+          busyLabel="Deleting…"
+          busy={busy}
+          error={error}
+          onConfirm={remove}
+          onClose={() => setConfirming(false)}
+        >
+          <p>It will no longer be shown to anyone. Replies to it stay where they are.</p>
+        </ConfirmDialog>
+      )}
     </article>
   );
 }

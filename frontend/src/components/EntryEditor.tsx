@@ -4,6 +4,7 @@ import { useAction } from "../hooks/useAction";
 import { useDraft } from "../hooks/useDraft";
 import type { NodeDetail, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
+import KeepFromAI from "./KeepFromAI";
 
 interface Props {
   node: NodeDetail;
@@ -11,16 +12,17 @@ interface Props {
   onCancel: () => void;
 }
 
-/** Edit an entry's text and privacy; the server keeps the old text as a version. */
+/** Edit an entry's text, privacy and whether AI may read it; the server keeps the old text as a version. */
 export default function EntryEditor({ node, onSaved, onCancel }: Props) {
   const [text, setText, clearText] = useDraft(`edit:${node.id}`, node.content);
   const [privacy, setPrivacy] = useState<Privacy>(node.privacy);
+  const [aiExcluded, setAiExcluded] = useState(node.ai_excluded ?? false);
   const { busy, error, run } = useAction();
 
   const save = async (event: FormEvent) => {
     event.preventDefault();
     await run(async () => {
-      const saved = await api.put<NodeDetail>(`/api/nodes/${node.id}`, { content: text, privacy });
+      const saved = await api.put<NodeDetail>(`/api/nodes/${node.id}`, { content: text, privacy, ai_excluded: aiExcluded });
       clearText();
       onSaved(saved);
     });
@@ -45,6 +47,7 @@ export default function EntryEditor({ node, onSaved, onCancel }: Props) {
             </select>
           </label>
         )}
+        <KeepFromAI checked={aiExcluded} onChange={setAiExcluded} />
         <span className="spacer" />
         <button type="button" className="secondary" onClick={cancel}>
           Cancel

@@ -7,7 +7,7 @@ import AuthorLine from "./AuthorLine";
 export default function EntryPreview({ node }: { node: NodePreview }) {
   return (
     <a className={`preview card${node.node_type === "llm" ? " preview-ai" : ""}`} href={href.node(node.id)} data-node-id={node.id}>
-      <AuthorLine author={node.author} model={node.llm_model} nodeType={node.node_type} privacy={node.privacy} />
+      <AuthorLine author={node.author} model={node.llm_model} nodeType={node.node_type} privacy={node.privacy} aiExcluded={node.ai_excluded} />
       <p className={node.deleted ? "preview-text deleted" : "preview-text"}>{node.preview || "(empty)"}</p>
       <div className="preview-meta muted">
         <time>{formatDate(node.created_at)}</time>

@@ -1,12 +1,14 @@
 // One entry: its thread above, the text, voice and read-aloud, the AI, its replies and a reply box.
 import { useCallback, useEffect, useState } from "react";
-import { api, messageOf } from "../api";
+import { ApiError, api, messageOf } from "../api";
+import { knownParent, rememberParents } from "../knownParents";
 import { navigate } from "../router";
 import type { NodeDetail, User } from "../types";
 import AskAI from "./AskAI";
 import Breadcrumbs from "./Breadcrumbs";
 import Composer from "./Composer";
 import EntryCard from "./EntryCard";
+import EntryGone from "./EntryGone";
 import ErrorMessage from "./ErrorMessage";
 import ReadAloud from "./ReadAloud";
 import Replies from "./Replies";
@@ -17,22 +19,48 @@ interface Props {
   me: User;
 }
 
+/** 410: the entry was deleted; 404: there is none, or the caller may not read it. */
+type Gone = { deleted: boolean; parentId: number | null };
+
+function goneFrom(err: unknown, id: number): Gone | null {
+  if (!(err instanceof ApiError) || (err.status !== 410 && err.status !== 404)) return null;
+  const parentId = typeof err.body.parent_id === "number" ? err.body.parent_id : knownParent(id);
+  return { deleted: err.status === 410, parentId };
+}
+
+function keptFromAINote(isAuthor: boolean): string {
+  return isAuthor
+    ? "You keep this entry away from AI, so no AI model reads it or replies to it. Edit the entry to change that."
+    : "Its author keeps this entry away from AI, so no AI model reads it or replies to it.";
+}
+
 export default function EntryView({ id, me }: Props) {
   const [node, setNode] = useState<NodeDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [gone, setGone] = useState<Gone | null>(null);
+
+  const show = useCallback((data: NodeDetail) => {
+    rememberParents(data);
+    setNode(data);
+  }, []);
 
   const load = useCallback(() => {
     api.get<NodeDetail>(`/api/nodes/${id}`).then(
       (data) => {
-        setNode(data);
+        show(data);
+        setGone(null);
         setError(null);
       },
-      (err) => setError(messageOf(err)),
+      (err) => {
+        setGone(goneFrom(err, id));
+        setError(messageOf(err));
+      },
     );
-  }, [id]);
+  }, [id, show]);
 
   useEffect(load, [load]);
 
+  if (gone) return <EntryGone deleted={gone.deleted} parentId={gone.parentId} />;
   if (!node) {
     return (
       <main className="page">
@@ -42,16 +70,21 @@ export default function EntryView({ id, me }: Props) {
   }
 
   const deleted = () => navigate(node.parent_id ? `/node/${node.parent_id}` : "/");
+  const isAuthor = node.user_id === me.id;
 
   return (
     <main className="page entry-page">
       <Breadcrumbs ancestors={node.ancestors} />
       <ErrorMessage message={error} />
-      <EntryCard node={node} isAuthor={node.user_id === me.id} onSaved={setNode} onDeleted={deleted} />
+      <EntryCard node={node} isAuthor={isAuthor} onSaved={show} onDeleted={deleted} />
       {node.audio_original_url && <VoicePanel node={node} onTranscribed={load} />}
       {!node.deleted && (
         <div className="tools card">
-          <AskAI nodeId={node.id} onReply={load} />
+          <AskAI
+            nodeId={node.id}
+            onReply={load}
+            keptFromAI={node.ai_excluded ? keptFromAINote(isAuthor) : undefined}
+          />
           {!node.audio_original_url && <ReadAloud nodeId={node.id} />}
         </div>
       )}

@@ -1,5 +1,7 @@
 // Live progress of one background job: polls its status about every second and shows the
-// status, stage and a progress bar, with Cancel while it runs and Retry once it failed.
+// status, stage and a progress bar, with Cancel while it runs. A failed job shows its `error`
+// (worded for the writer) with "Try again"; the operator's `error_detail`, which the API sends to
+// administrators only, stays folded away under a disclosure.
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { ApiError, api, messageOf } from "../api";
 import { useAction } from "../hooks/useAction";
@@ -25,6 +27,21 @@ interface Props {
 }
 
 const jobUrl = (taskId: string) => `/api/jobs/${taskId}`;
+
+function Failure({ job }: { job: Job | null }) {
+  const detail = job?.error_detail;
+  return (
+    <div className="job-failure">
+      <ErrorMessage message={job?.error || "This did not finish. Try again."} />
+      {detail && detail !== job?.error && (
+        <details className="job-detail">
+          <summary>Details for administrators</summary>
+          <p>{detail}</p>
+        </details>
+      )}
+    </div>
+  );
+}
 
 export default function JobProgress({
   taskId,
@@ -112,7 +129,7 @@ export default function JobProgress({
         {stage || (running ? "Starting…" : "")}
         {attempts}
       </p>
-      {status === "failed" && job?.error && <ErrorMessage message={job.error} />}
+      {status === "failed" && <Failure job={job} />}
       {pollError && <ErrorMessage message={pollError} />}
       {actionError && <ErrorMessage message={actionError} />}
       {status === "completed" && children}
@@ -124,7 +141,7 @@ export default function JobProgress({
         )}
         {(status === "failed" || status === "cancelled") && (
           <button type="button" className="small" onClick={retry} disabled={busy}>
-            Retry
+            Try again
           </button>
         )}
       </div>

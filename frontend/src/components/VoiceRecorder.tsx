@@ -8,6 +8,7 @@ import ErrorMessage from "./ErrorMessage";
 interface Props {
   parentId?: number;
   privacy?: Privacy;
+  aiExcluded?: boolean;
   onUploaded: (node: NodeDetail) => void;
 }
 
@@ -25,7 +26,7 @@ function clock(seconds: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
-export default function VoiceRecorder({ parentId, privacy, onUploaded }: Props) {
+export default function VoiceRecorder({ parentId, privacy, aiExcluded = false, onUploaded }: Props) {
   const [state, setState] = useState<State>("idle");
   const [error, setError] = useState<string | null>(null);
   const [seconds, setSeconds] = useState(0);
@@ -52,6 +53,7 @@ export default function VoiceRecorder({ parentId, privacy, onUploaded }: Props) 
     form.append("audio_file", blob, `recording.${extensionOf(blob.type)}`);
     if (parentId !== undefined) form.append("parent_id", String(parentId));
     if (privacy) form.append("privacy", privacy);
+    if (aiExcluded) form.append("ai_excluded", "true");
     try {
       const node = await api.post<NodeDetail>("/api/nodes/", form);
       setRecording(null);

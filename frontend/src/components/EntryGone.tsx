@@ -1,0 +1,25 @@
+// What stands where an entry was: deleted (410) or never there / not shared with you (404).
+import { href } from "../router";
+
+interface Props {
+  deleted: boolean;
+  /** The entry it replied to, when known: the way back into its thread. */
+  parentId: number | null;
+}
+
+export default function EntryGone({ deleted, parentId }: Props) {
+  return (
+    <main className="page entry-gone">
+      <h1 className="page-title">{deleted ? "This entry was deleted" : "Entry not found"}</h1>
+      <p>
+        {deleted
+          ? "It is no longer shown to anyone."
+          : "There is no entry here, or it is not shared with you."}
+      </p>
+      <p className="row">
+        {parentId !== null && <a href={href.node(parentId)}>Back to the thread</a>}
+        <a href={href.dashboard}>Back to your journal</a>
+      </p>
+    </main>
+  );
+}

@@ -1,0 +1,111 @@
+"""One thread per worker process that keeps the running job's heartbeat and listens for its cancel.
+
+Started once per process (not once per job): a pool process runs one job at a time, and the
+thread follows whichever job that is. It waits on the job's Redis cancel list (BLPOP, so a
+cancel arrives within milliseconds) and, every JOB_HEARTBEAT_SECONDS, proves the attempt is
+alive in the database — which also reads the cancel flag, so a cancel still arrives when Redis
+was unreachable at the moment it was asked for.
+"""
+import logging
+import os
+import signal
+import threading
+import time
+
+from flask import Flask, current_app
+from sqlalchemy import update
+
+from ..extensions import db
+from ..models import Job
+from ..models.base import utcnow
+from ..redis_client import redis_client
+
+log = logging.getLogger(__name__)
+LISTEN_SECONDS = 1.0  # longest wait on Redis before looking at the current job again
+
+_lock = threading.Lock()
+_changed = threading.Event()
+_current = None  # the JobRun being worked on in this process
+_thread_pid: int | None = None
+
+
+def current_run():
+    return _current
+
+
+def watch(run) -> None:
+    global _current
+    _ensure_thread(current_app._get_current_object())
+    with _lock:
+        _current = run
+    _changed.set()
+
+
+def unwatch(run) -> None:
+    global _current
+    with _lock:
+        if _current is run:
+            _current = None
+
+
+def _ensure_thread(app: Flask) -> None:
+    """Threads do not survive a fork: start one in each process that runs jobs."""
+    global _thread_pid
+    with _lock:
+        if _thread_pid == os.getpid():
+            return
+        _thread_pid = os.getpid()
+    threading.Thread(target=_loop, args=(app,), name="job-watcher", daemon=True).start()
+
+
+def _loop(app: Flask) -> None:
+    with app.app_context():
+        interval = float(app.config["JOB_HEARTBEAT_SECONDS"])
+        wait = min(LISTEN_SECONDS, interval)
+        while True:
+            run = _current
+            if run is None:
+                _changed.wait()
+                _changed.clear()
+                continue
+            try:
+                _listen(run, wait)
+                if run is _current and time.monotonic() - run.last_beat >= interval:
+                    _beat(run)
+            except Exception:  # the watcher must outlive any Redis or database hiccup
+                log.exception("The job watcher hit an error; it carries on.")
+                time.sleep(wait)
+
+
+def _listen(run, wait: float) -> None:
+    from .engine import cancel_key
+
+    try:
+        popped = redis_client().blpop([cancel_key(run.job_id)], timeout=wait)
+    except Exception:  # Redis away: the database heartbeat still sees the cancel
+        time.sleep(wait)
+        return
+    if popped and run is _current:
+        _cancel(run)
+
+
+def _beat(run) -> None:
+    with db.engine.begin() as conn:
+        row = conn.execute(
+            update(Job).where(Job.id == run.job_id, Job.claim_token == run.token)
+            .values(heartbeat_at=utcnow()).returning(Job.cancel_requested)
+        ).first()
+    run.last_beat = time.monotonic()
+    if row is None:
+        run.lost.set()
+    elif row.cancel_requested:
+        _cancel(run)
+
+
+def _cancel(run) -> None:
+    run.cancel_seen.set()
+    if run.abortable_depth > 0:
+        from .engine import ABORT_SIGNAL
+
+        # Interrupt the provider call where it waits: the handler raises JobCancelled there.
+        signal.pthread_kill(threading.main_thread().ident, ABORT_SIGNAL)
