@@ -64,7 +64,7 @@ USER = obj(["user"], user=ref("User"))
 SESSION = obj(["user", "csrf_token"], user=ref("User"), csrf_token={"type": "string"})
 DASHBOARD = obj(["user", "nodes"], user=ref("User"), nodes=array_of(ref("NodePreview")),
                 tokens_today={"type": "integer"}, tokens_all_time={"type": "integer"})
-READY = obj(["status", "checks"], status={"enum": ["ready", "unavailable"]}, checks={"type": "object"},
+READY = obj(["status"], status={"enum": ["ready", "unavailable"]}, checks={"type": "object"},
             queues={"type": "object"})
 NODE_JOB = obj(["task_id", "status", "node_id"], task_id={"type": "string"}, status=STATUS, node_id=ID)
 
@@ -76,6 +76,8 @@ RESPONSES: dict[str, dict[str, dict]] = {
     "auth.list_tokens": {"200": obj(["tokens"], tokens=array_of(ref("Token")))},
     "auth.me": {"200": USER},
     "auth.csrf_token": {"200": obj(["csrf_token"], csrf_token={"type": "string"})},
+    "auth.change_password": {"200": SESSION},
+    "auth.list_sessions": {"200": obj(["sessions"], sessions=array_of(obj(["id"], id=ID)))},
     "nodes.create_node": {"201": ref("NodeDetail")},
     "nodes.get_node": {"200": ref("NodeDetail")},
     "nodes.update_node": {"200": ref("NodeDetail")},
