@@ -138,7 +138,7 @@ def test_wop_up_restarts_a_killed_worker_and_redis_and_stops_everything(wop_up):
 
     # The private Redis says whose it is.
     redis_pid = child_pid(proc, is_redis)
-    assert f"127.0.0.1:{redis_port} wop:{data_dir}" in cmdline(redis_pid)
+    wait_until(lambda: f"127.0.0.1:{redis_port} wop:{data_dir}" in cmdline(redis_pid), 30, "Redis's process title")
     assert f"wop:{data_dir}" in log.read_text()
 
     # Kill the worker's whole process group, as a crashed machine would.
@@ -163,7 +163,8 @@ def test_wop_up_restarts_a_killed_worker_and_redis_and_stops_everything(wop_up):
     os.kill(redis_pid, signal.SIGKILL)
     new_redis = wait_until(lambda: (pid := child_pid(proc, is_redis)) not in (None, redis_pid) and pid,
                            60, "new Redis process", proc, log)
-    assert f"127.0.0.1:{redis_port} wop:{data_dir}" in cmdline(new_redis)
+    # Redis sets its process title a moment after it starts.
+    wait_until(lambda: f"127.0.0.1:{redis_port} wop:{data_dir}" in cmdline(new_redis), 30, "Redis's process title")
     wait_until(lambda: ready(base), 90, "/api/ready after Redis came back", proc, log)
     assert requests.get(f"{base}/api/health", timeout=5).status_code == 200
 
