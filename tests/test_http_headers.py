@@ -41,7 +41,7 @@ def test_every_kind_of_response_carries_the_headers(app, alice, tmp_path):
 
 def test_the_real_server_sends_them(live_server):
     assert_secure(requests.get(f"{live_server.url}/api/health", timeout=10))
-    assert_secure(requests.get(f"{live_server.url}/api/ready", timeout=10))
+    assert_secure(requests.get(f"{live_server.url}/api/openapi.json", timeout=10))
 
 
 def test_nginx_sets_the_same_headers():
