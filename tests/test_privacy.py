@@ -95,10 +95,64 @@ def test_entries_hidden_from_the_requester_are_left_out_with_a_note(alice, bob, 
     ]
     assert "ALICE-ONE" not in everything_sent(fake_ai)
 
-    # Alice, who may read all of it, is sent all of it.
+    # A reply to a public entry is read by everyone: it is made from public entries only, even
+    # when Alice, who may read all of them, asks for it.
     fake_ai.reset()
     assert ask_reply(alice, mine["id"])["status"] == "completed"
-    assert [role for role, _ in sent_conversation(fake_ai)] == ["user", "assistant", "user", "user"]
+    assert "ALICE-ONE" not in everything_sent(fake_ai)
+    # Under her own private entry the reply is hers alone: she is sent all she may read.
+    own = alice.write("ALICE-PRIVATE a note to myself", parent_id=mine["id"], privacy="private")
+    fake_ai.reset()
+    assert ask_reply(alice, own["id"])["status"] == "completed"
+    assert [role for role, _ in sent_conversation(fake_ai)] == ["user", "assistant", "user", "user", "user"]
+
+
+def test_a_reply_to_a_public_entry_is_made_from_public_entries_only(alice, bob, fake_ai):
+    diary = alice.write("DIARY-SECRET what I told no one")
+    shared = alice.write("SHARED-PART the part I publish", parent_id=diary["id"], privacy="public")
+    job = ask_reply(alice, shared["id"])
+    assert job["status"] == "completed"
+    assert sent_conversation(fake_ai) == [
+        ("user", "[An earlier entry in this thread is hidden]"),
+        ("user", f"{alice.username}: SHARED-PART the part I publish"),
+    ]
+    reply = bob.get(f"/api/nodes/{job['result']['llm_node_id']}")
+    assert reply.status_code == 200 and "DIARY-SECRET" not in str(reply.get_json())
+
+
+def test_a_reply_hides_when_an_entry_it_was_made_from_is_made_private(alice, bob, fake_ai):
+    root = alice.write("ROOT-QUOTED public at first", privacy="public")
+    child = alice.write("CHILD-ASKED also public", parent_id=root["id"], privacy="public")
+    reply_id = reply_to(alice, child["id"])
+    assert "ROOT-QUOTED" in everything_sent(fake_ai)
+    assert bob.get(f"/api/nodes/{reply_id}").status_code == 200
+    assert bob.get(f"/api/nodes/{child['id']}").get_json()["children"][0]["id"] == reply_id
+
+    make_private(alice, root["id"])  # the reply may quote it: it hides too
+    assert bob.get(f"/api/nodes/{reply_id}").status_code == 404
+    seen = bob.get(f"/api/nodes/{child['id']}").get_json()
+    assert seen["children"] == []
+    assert alice.get(f"/api/nodes/{reply_id}").status_code == 200  # Alice may read every source
+
+    # A later reply made from the hidden one inherits its sources.
+    mine = bob.write("BOB-FOLLOWS", parent_id=child["id"], privacy="public")
+    assert alice.put(f"/api/nodes/{root['id']}", json={"privacy": "public"}).status_code == 200
+    own = alice.write("ALICE-ON-THE-REPLY", parent_id=reply_id, privacy="public")
+    second = reply_to(alice, own["id"])
+    assert bob.get(f"/api/nodes/{second}").status_code == 200
+    make_private(alice, root["id"])
+    assert bob.get(f"/api/nodes/{second}").status_code == 404
+    assert bob.get(f"/api/nodes/{mine['id']}").status_code == 200
+
+
+def test_a_reply_made_from_deleted_writing_hides(alice, bob, fake_ai):
+    root = alice.write("ALICE-ROOT soon gone", privacy="public")
+    mine = bob.write("BOB-ASKS under it", parent_id=root["id"], privacy="public")
+    reply_id = reply_to(bob, mine["id"])
+    assert "ALICE-ROOT" in everything_sent(fake_ai)
+    assert alice.delete("/api/delete_my_data", json={"confirm": "DELETE"}).status_code == 200
+    assert bob.get(f"/api/nodes/{mine['id']}").status_code == 200  # Bob's words stay
+    assert bob.get(f"/api/nodes/{reply_id}").status_code == 404  # the reply quoted Alice's: it goes
 
 
 def test_entries_kept_away_from_ai_are_left_out_even_for_their_author(app, alice, bob, fake_ai):

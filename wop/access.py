@@ -1,14 +1,17 @@
 """Who may see or change what. One place, used by every endpoint and every job.
 
 An entry is readable by its author, and by everyone when it is public. An AI reply is readable
-by exactly those who can read the entry it answers, decided now: when that entry is made
-private or deleted, its replies go with it. Administrators get no shortcut: they run the
+by exactly those who can read the entry it answers and every entry it was made from (its
+sources: what was sent to the model), decided now: when one of them is made private or deleted,
+the reply goes with it, since it may quote it. Administrators get no shortcut: they run the
 system, they do not read private writing. (reply_counts in wop.models.node applies the same
 rule in SQL.)
 """
+from sqlalchemy import select
+
 from .api.errors import ApiError
 from .extensions import db
-from .models import Job, Node, User
+from .models import Job, Node, ReplySource, User
 
 
 def answered_entry(node: Node) -> Node | None:
@@ -26,12 +29,27 @@ def answered_entry(node: Node) -> Node | None:
     return node
 
 
+def _own_or_public(node: Node, user: User | None) -> bool:
+    return node.privacy == "public" or (user is not None and node.user_id == user.id)
+
+
+def reply_sources(node: Node) -> list[Node | None]:
+    """The entries an AI reply was made from; None for one that no longer exists."""
+    rows = db.session.execute(
+        select(Node).select_from(ReplySource).outerjoin(Node, Node.id == ReplySource.source_id)
+        .where(ReplySource.reply_id == node.id)
+    ).all()
+    return [row[0] for row in rows]
+
+
 def could_read(node: Node, user: User | None) -> bool:
     """Whether `user` could read `node` were it not deleted itself."""
     entry = answered_entry(node)
-    if entry is None:
+    if entry is None or not _own_or_public(entry, user):
         return False
-    return entry.privacy == "public" or (user is not None and entry.user_id == user.id)
+    if node.node_type != "llm":
+        return True
+    return all(s is not None and s.deleted_at is None and _own_or_public(s, user) for s in reply_sources(node))
 
 
 def can_read(node: Node, user: User | None) -> bool:
@@ -40,9 +58,11 @@ def can_read(node: Node, user: User | None) -> bool:
 
 def kept_from_ai(node: Node) -> bool:
     """Whether the node's text must never reach an AI provider: its author kept it away from AI,
-    or it is an AI reply to such an entry (a reply quotes what it answers)."""
+    or it is an AI reply to or made from such an entry (a reply quotes what it was sent)."""
     entry = answered_entry(node)
-    return entry is None or entry.ai_excluded
+    if entry is None or entry.ai_excluded:
+        return True
+    return node.node_type == "llm" and any(s is None or s.ai_excluded for s in reply_sources(node))
 
 
 def can_delete(node: Node, user: User) -> bool:

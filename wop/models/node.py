@@ -118,12 +118,22 @@ def previews(nodes: "Iterable[Node]", viewer: "User | None") -> list[dict]:
 
 def _readable_sql(node, parent_readable, viewer_id: int | None):
     """1 when `viewer_id` may read `node`, else 0: wop.access.can_read in SQL. An AI reply is
-    readable when the entry it answers is (`parent_readable`)."""
-    own_or_public = or_(node.privacy == "public", node.user_id == viewer_id) if viewer_id else node.privacy == "public"
+    readable when the entry it answers is (`parent_readable`) and so is every entry it was made
+    from."""
+    def own_or_public(n):
+        return or_(n.privacy == "public", n.user_id == viewer_id) if viewer_id else n.privacy == "public"
+
+    source = aliased(Node)
+    unreadable_source = (
+        select(ReplySource.id).outerjoin(source, source.id == ReplySource.source_id)
+        .where(ReplySource.reply_id == node.id)
+        .where(or_(source.id.is_(None), source.deleted_at.is_not(None), ~own_or_public(source)))
+        .exists()
+    )
     return case(
         (node.deleted_at.is_not(None), 0),
-        (node.node_type == "llm", parent_readable),
-        (own_or_public, 1),
+        (node.node_type == "llm", case((unreadable_source, 0), else_=parent_readable)),
+        (own_or_public(node), 1),
         else_=0,
     )
 
@@ -160,6 +170,17 @@ def reply_counts(node_ids: list[int], viewer: "User | None") -> dict[int, tuple[
 
 def media_url(path: str | None) -> str | None:
     return f"/api/media/{path}" if path else None
+
+
+class ReplySource(db.Model):
+    """An entry whose words an AI reply was made from (what was sent to the model). The reply is
+    readable only while every one of its sources is: one made private, deleted or gone (the row
+    keeps a NULL) hides the reply, which may quote it."""
+
+    __tablename__ = "reply_source"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    reply_id: Mapped[int] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"), nullable=False, index=True)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"), index=True)
 
 
 class NodeVersion(db.Model):

@@ -1,9 +1,12 @@
 """AI reply: send the thread to a model and add its answer as a child node.
 
 What is sent is decided when the job runs, for the person who asked (the job's owner): only the
-entries that person may read now and that their authors did not keep away from AI. Each entry
-left out becomes a short note, so the model knows the thread has a gap. A thread longer than the
-model reads is trimmed to its first entry and the newest ones that fit.
+entries that person may read now and that their authors did not keep away from AI — and, since
+the reply will be read by everyone who can read the entry it answers, only entries all of them
+may read (a reply to a public entry is made from public entries only). Each entry left out
+becomes a short note, so the model knows the thread has a gap. A thread longer than the model
+reads is trimmed to its first entry and the newest ones that fit. The entries sent are kept as
+the reply's sources: it stays readable only while they all are.
 """
 from dataclasses import dataclass
 
@@ -15,7 +18,7 @@ from ..access import can_read, kept_from_ai
 from ..extensions import db
 from ..jobs import job_kind
 from ..model_catalog import load_catalog
-from ..models import Node, TokenCredit, User
+from ..models import Node, ReplySource, TokenCredit, User
 from ..providers import llm
 from ..tokens import count_tokens
 from .entry import entry_for
@@ -57,26 +60,29 @@ class Part:
         return count_tokens(self.message.content) + MESSAGE_OVERHEAD
 
 
-def sendable_text(node: Node, viewer: User | None) -> str | None:
-    """The node's text if it may go to an AI provider for `viewer` now, else None.
-    A link is followed only when its target may go too."""
-    if not can_read(node, viewer) or kept_from_ai(node):
+def sendable_text(node: Node, viewer: User | None, public_reply: bool = False) -> str | None:
+    """The node's text if it may go to an AI provider for `viewer` now, else None. For a reply
+    everyone will read (`public_reply`), only what everyone may read. A link is followed only
+    when its target may go too."""
+    def may_send(n: Node | None) -> bool:
+        return (n is not None and can_read(n, viewer) and not kept_from_ai(n)
+                and (not public_reply or can_read(n, None)))
+
+    if not may_send(node):
         return None
     if node.node_type == "link":
-        target = node.linked_node
-        if target is None or not can_read(target, viewer) or kept_from_ai(target):
-            return None
-        return target.content
+        return node.linked_node.content if may_send(node.linked_node) else None
     return node.content
 
 
 def context_parts(node: Node, viewer: User | None) -> list[Part]:
-    """The node's thread, root first, as `viewer` may send it now; consecutive entries left out
-    collapse into one note."""
+    """The node's thread, root first, as `viewer` may send it now for a reply to `node`;
+    consecutive entries left out collapse into one note."""
+    public_reply = can_read(node, None)  # the reply will be readable by everyone
     parts, hidden, parent_sent = [], 0, True
     for entry in node.ancestors() + [node]:
         # An AI reply to an entry left out would quote it: it is left out with it.
-        text = None if entry.node_type == "llm" and not parent_sent else sendable_text(entry, viewer)
+        text = None if entry.node_type == "llm" and not parent_sent else sendable_text(entry, viewer, public_reply)
         parent_sent = text is not None
         if text is None:
             hidden += 1
@@ -141,6 +147,21 @@ def fit(parts: list[Part], budget: int) -> Fitted:
     return Fitted(head + note + tail, total, trimmed=True, first_sent=entries(head) == 1, newest_sent=entries(tail))
 
 
+def source_ids(sent: list[Part]) -> set[int]:
+    """The entries a reply is made from: each entry sent (a link and its target), and for an
+    earlier AI reply sent along, the entries it was made from (it may quote them)."""
+    ids: set[int] = set()
+    for part in sent:
+        ids.add(part.node.id)
+        if part.node.node_type == "link" and part.node.linked_node_id is not None:
+            ids.add(part.node.linked_node_id)
+        if part.node.node_type == "llm":
+            ids.discard(part.node.id)
+            earlier = db.session.scalars(select(ReplySource.source_id).where(ReplySource.reply_id == part.node.id))
+            ids.update(i for i in earlier if i is not None)
+    return ids
+
+
 def share_tokens(total: int, weights: list[int]) -> list[int]:
     """Split `total` in proportion to `weights`; the parts add up to `total` exactly."""
     weight_sum = sum(weights)
@@ -197,6 +218,7 @@ def llm_reply(run) -> None:
     run.progress(90, "Saving the reply")
     author = model_account(model_id)
     sent = [p for p in fitted.parts if p.node is not None]
+    sources = source_ids(sent)
 
     def apply() -> dict:
         reply = Node(
@@ -205,6 +227,8 @@ def llm_reply(run) -> None:
             source_job_id=run.job_id,
         )
         db.session.add(reply)
+        db.session.flush()
+        db.session.add_all(ReplySource(reply_id=reply.id, source_id=i) for i in sorted(sources))
         # The tokens are credited to the people whose words were sent, by length.
         humans = [p for p in sent if p.node.node_type != "llm" and not p.node.author.is_bot]
         for part, tokens in zip(humans, share_tokens(answer.total_tokens, [len(p.text) for p in humans])):
