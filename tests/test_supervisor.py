@@ -209,3 +209,19 @@ def test_the_supervisor_is_light_and_keeps_the_soft_shutdown():
     from wop.supervisor import WORKER_ENV as SUPERVISED_WORKER_ENV
 
     assert SUPERVISED_WORKER_ENV == WORKER_ENV == {"REMAP_SIGTERM": "SIGQUIT"}
+
+
+def test_readiness_survives_a_redis_restart(app, worker, redis_server):
+    """After Redis comes back (as under `wop up`), the first readiness check must not trip over
+    a broker connection that died with the old Redis."""
+    from celery import Celery
+
+    client = app.test_client()
+    assert client.get("/api/ready").status_code == 200  # a pooled broker connection now exists
+    redis_server.stop()
+    redis_server.start()
+    # Wait for the worker to reconnect, asking through a connection of our own.
+    outside = Celery(broker=redis_server.url)
+    wait_until(lambda: outside.control.ping(timeout=1.0), 60, "the worker back on the restarted Redis")
+    resp = client.get("/api/ready")
+    assert resp.status_code == 200, resp.get_json()
