@@ -57,7 +57,7 @@ def test_bearer_token_works_everywhere_and_can_be_revoked(app, alice):
     assert fresh.get("/api/dashboard", headers=headers).status_code == 200
     created = fresh.post("/api/nodes/", json={"content": "via token"}, headers=headers)
     assert created.status_code == 201
-    tokens = alice.get("/auth/tokens").get_json()["tokens"]
+    tokens = alice.get("/auth/tokens").get_json()["items"]
     assert [t["name"] for t in tokens] == ["cli"] and "token_hash" not in tokens[0]
     assert tokens[0]["last_used_at"] is not None
     assert alice.delete(f"/auth/tokens/{tokens[0]['id']}").status_code == 204
@@ -114,7 +114,7 @@ def test_approval_gate(app, make_user):
 def test_admin_routes_are_for_admins(alice, make_user):
     assert alice.get("/api/admin/users").status_code == 403
     admin = make_user(admin=True)
-    users = admin.get("/api/admin/users?per_page=500").get_json()["users"]
+    users = admin.get("/api/admin/users?per_page=500").get_json()["items"]
     assert alice.username in [u["username"] for u in users]
 
 

@@ -22,7 +22,7 @@ def test_guesses_from_one_client_do_not_lock_out_another_behind_the_proxy(proxie
     assert _login(proxied_server, alice, alice.password, "198.51.100.1") == 429
     browser = requests.Session()
     assert _login(proxied_server, alice, alice.password, "198.51.100.2", http=browser) == 200
-    sessions = browser.get(f"{proxied_server.url}/auth/sessions", timeout=30).json()["sessions"]
+    sessions = browser.get(f"{proxied_server.url}/auth/sessions", timeout=30).json()["items"]
     assert [s["ip"] for s in sessions if s["current"]] == ["198.51.100.2"]
 
 

@@ -275,11 +275,11 @@ def test_jobs_list_is_own_newest_first_and_filterable(alice, bob):
     first = ask(alice, alice.write("a")["id"])
     second = ask(alice, alice.write("b")["id"])
     alice.wait_job(first), alice.wait_job(second)
-    ids = [j["task_id"] for j in alice.get("/api/jobs?kind=llm_reply").get_json()["jobs"]]
+    ids = [j["task_id"] for j in alice.get("/api/jobs?kind=llm_reply").get_json()["items"]]
     assert ids.index(second) < ids.index(first)
-    assert all(j["status"] == "completed" for j in alice.get("/api/jobs?status=completed").get_json()["jobs"])
+    assert all(j["status"] == "completed" for j in alice.get("/api/jobs?status=completed").get_json()["items"])
     assert alice.get("/api/jobs?status=bogus").status_code == 400
-    assert first not in [j["task_id"] for j in bob.get("/api/jobs").get_json()["jobs"]]
+    assert first not in [j["task_id"] for j in bob.get("/api/jobs").get_json()["items"]]
 
 
 def test_other_users_cannot_see_or_touch_a_job(alice, bob, make_user):

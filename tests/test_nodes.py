@@ -44,7 +44,7 @@ def test_edit_keeps_old_text_as_version(alice):
     resp = alice.put(f"/api/nodes/{node['id']}", json={"content": "second draft"})
     assert resp.status_code == 200 and resp.get_json()["content"] == "second draft"
     alice.put(f"/api/nodes/{node['id']}", json={"content": "third draft"})
-    versions = alice.get(f"/api/nodes/{node['id']}/versions").get_json()["versions"]
+    versions = alice.get(f"/api/nodes/{node['id']}/versions").get_json()["items"]
     assert [v["content"] for v in versions] == ["first draft", "second draft"]
 
 

@@ -65,6 +65,6 @@ def test_real_server_round_trip(live_server):
     token = requests.post(f"{live_server.url}/auth/token", json={"username": name, "password": "live password"})
     dash = requests.get(f"{live_server.url}/api/dashboard",
                         headers={"Authorization": f"Bearer {token.json()['token']}"})
-    assert dash.status_code == 200 and dash.json()["nodes"][0]["preview"] == "over real HTTP"
+    assert dash.status_code == 200 and dash.json()["entries"]["items"][0]["preview"] == "over real HTTP"
     assert requests.get(f"{live_server.url}/api/nodes/abc").status_code == 404
     assert requests.get(f"{live_server.url}/api/nodes/1").json()["error"].startswith("Log in")

@@ -241,7 +241,7 @@ def test_reply_counts_are_what_the_viewer_may_read(alice, bob, make_user):
     def counts(api):
         view = api.get(f"/api/nodes/{root['id']}").get_json()
         children = {c["id"]: (c["child_count"], c["descendant_count"]) for c in view["children"]}
-        feed = next(n for n in api.get("/api/feed?per_page=5").get_json()["nodes"] if n["id"] == root["id"])
+        feed = next(n for n in api.get("/api/feed?per_page=5").get_json()["items"] if n["id"] == root["id"])
         return (feed["child_count"], feed["descendant_count"]), children
 
     # Bob reads: the public reply, his own reply under it, and the public entry under the private one.
@@ -261,7 +261,7 @@ def test_administrators_do_not_read_private_writing(alice, make_user):
 
     assert admin.get(f"/api/nodes/{secret['id']}").status_code == 404
     assert admin.post(f"/api/nodes/{secret['id']}/llm", json={}).status_code == 404
-    assert [n["id"] for n in admin.get(f"/api/dashboard/{alice.username}").get_json()["nodes"]] == [public["id"]]
+    assert [n["id"] for n in admin.get(f"/api/dashboard/{alice.username}").get_json()["entries"]["items"]] == [public["id"]]
     assert admin.get(f"/api/nodes/{public['id']}/versions").status_code == 403
     assert admin.get(f"/api/nodes/{public['id']}/llm-status").status_code == 404  # not the admin's job
     # What admins do need stays: jobs with their error details, and accounts.

@@ -101,7 +101,7 @@ def test_an_upload_that_is_not_audio_is_refused_and_not_kept(app, alice, tmp_pat
     assert resp.status_code == 415, resp.get_json()
     assert "no audio" in resp.get_json()["error"]
     assert (set(folder.iterdir()) if folder.exists() else set()) == before
-    assert alice.get("/api/dashboard").get_json()["nodes"] == []
+    assert alice.get("/api/dashboard").get_json()["entries"]["items"] == []
 
 
 def test_audio_is_accepted_by_its_content_whatever_its_name(alice, tmp_path):

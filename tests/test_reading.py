@@ -10,7 +10,7 @@ def test_dashboard_lists_own_nodes_newest_first_with_tokens(app, alice):
         db.session.add(TokenCredit(user_id=alice.user["id"], node_id=first["id"], tokens=1234))
         db.session.commit()
     data = alice.get("/api/dashboard").get_json()
-    assert [n["id"] for n in data["nodes"]][:2] == [second["id"], first["id"]]
+    assert [n["id"] for n in data["entries"]["items"]][:2] == [second["id"], first["id"]]
     assert data["tokens_today"] == 1234 and data["tokens_all_time"] == 1234
     assert data["global_daily_target"] == 1_000_000 and data["global_tokens_today"] >= 1234
 
@@ -19,7 +19,7 @@ def test_other_dashboard_shows_only_public(alice, bob):
     alice.write("private one")
     public = alice.write("public one", privacy="public")
     data = bob.get(f"/api/dashboard/{alice.username}").get_json()
-    assert [n["id"] for n in data["nodes"]] == [public["id"]]
+    assert [n["id"] for n in data["entries"]["items"]] == [public["id"]]
     assert "email" not in data["user"]
     assert bob.get("/api/dashboard/nobody_here_123").status_code == 404
 
@@ -36,10 +36,11 @@ def test_feed_is_public_top_level_newest_first_and_paginated(alice, bob):
     alice.write("reply to A", parent_id=a["id"], privacy="public")
     alice.write("private", privacy="private")
     b = bob.write("feed B", privacy="public")
-    page = bob.get("/api/feed?per_page=2").get_json()["nodes"]
-    assert [n["id"] for n in page] == [b["id"], a["id"]]
-    second = bob.get("/api/feed?per_page=1&page=2").get_json()["nodes"]
-    assert [n["id"] for n in second] == [a["id"]]
+    page = bob.get("/api/feed?per_page=2").get_json()
+    assert [n["id"] for n in page["items"]] == [b["id"], a["id"]]
+    assert (page["page"], page["per_page"], page["has_more"]) == (1, 2, True)
+    second = bob.get("/api/feed?per_page=1&page=2").get_json()
+    assert [n["id"] for n in second["items"]] == [a["id"]] and second["page"] == 2
     assert bob.get("/api/feed?page=x").status_code == 400
 
 

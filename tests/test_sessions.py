@@ -132,7 +132,7 @@ def test_the_session_list_and_ending_one_session(app, alice, bob):
     other = second_login(app, alice)
     listed = alice.get("/auth/sessions", headers={"User-Agent": "Firefox test"})
     assert listed.status_code == 200
-    sessions = listed.get_json()["sessions"]
+    sessions = listed.get_json()["items"]
     assert len(sessions) == 2 and [s["current"] for s in sessions].count(True) == 1
     assert {"id", "created_at", "last_seen_at", "user_agent", "current"} <= set(sessions[0])
     other_id = next(s["id"] for s in sessions if not s["current"])
@@ -142,7 +142,7 @@ def test_the_session_list_and_ending_one_session(app, alice, bob):
     assert other.get("/auth/me").status_code == 200
     assert alice.delete(f"/auth/sessions/{other_id}").status_code == 204
     assert other.get("/auth/me").status_code == 401
-    assert [s["id"] for s in alice.get("/auth/sessions").get_json()["sessions"]] == [mine]
+    assert [s["id"] for s in alice.get("/auth/sessions").get_json()["items"]] == [mine]
     assert alice.delete(f"/auth/sessions/{mine}").status_code == 204
     assert alice.get("/auth/me").status_code == 401
 
@@ -152,12 +152,12 @@ def test_sessions_record_the_browser_and_address(app, make_user):
     name = unique_name()
     client.post("/auth/signup", json={"username": name, "password": "long enough pw"},
                 headers={"User-Agent": "TestBrowser/1.0"}, environ_base={"REMOTE_ADDR": "10.9.8.7"})
-    (listed,) = client.get("/auth/sessions").get_json()["sessions"]
+    (listed,) = client.get("/auth/sessions").get_json()["items"]
     assert listed["user_agent"] == "TestBrowser/1.0" and listed["ip"] == "10.9.8.7" and listed["current"]
 
 
 def test_a_token_caller_sees_sessions_but_none_is_current(app, alice):
-    sessions = app.test_client().get("/auth/sessions", headers=new_token(app, alice)).get_json()["sessions"]
+    sessions = app.test_client().get("/auth/sessions", headers=new_token(app, alice)).get_json()["items"]
     assert len(sessions) == 1 and sessions[0]["current"] is False
 
 

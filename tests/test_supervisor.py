@@ -205,10 +205,10 @@ def test_the_supervisor_is_light_and_keeps_the_soft_shutdown():
             "if m in sys.modules); print(heavy); assert not heavy")
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    from wop.jobs.celery_app import WORKER_ENV
-    from wop.supervisor import WORKER_ENV as SUPERVISED_WORKER_ENV
+    from wop.supervisor import WORKER_ENV, worker_command
 
-    assert SUPERVISED_WORKER_ENV == WORKER_ENV == {"REMAP_SIGTERM": "SIGQUIT"}
+    assert WORKER_ENV == {"REMAP_SIGTERM": "SIGQUIT"}  # SIGTERM is the worker's soft shutdown
+    assert worker_command()[-1] == "llm,audio,export,maintenance"  # every queue, named once in wop.queues
 
 
 def test_readiness_survives_a_redis_restart(app, worker, redis_server):

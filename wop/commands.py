@@ -7,6 +7,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from . import create_app
+from .queues import ALL_QUEUES, WORKER_ENV
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False, load_dotenv=True)
@@ -44,7 +45,7 @@ def create_user(username, admin, password, email):
 
 
 @cli.command()
-@click.option("--queues", "-Q", default="llm,audio,export,maintenance", show_default=True)
+@click.option("--queues", "-Q", default=ALL_QUEUES, show_default=True)
 @click.option("--concurrency", "-c", type=int, default=None, help="Worker processes (default: number of CPUs).")
 @click.option("--loglevel", default="INFO")
 def worker(queues, concurrency, loglevel):
@@ -52,8 +53,6 @@ def worker(queues, concurrency, loglevel):
     args = [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", queues, "--loglevel", loglevel]
     if concurrency:
         args += ["--concurrency", str(concurrency)]
-    from .jobs.celery_app import WORKER_ENV
-
     os.execve(sys.executable, args, {**os.environ, **WORKER_ENV})
 
 

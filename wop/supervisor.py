@@ -28,12 +28,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .config import PRIVATE_UMASK, private_data_dir, private_dir
+from .queues import ALL_QUEUES, WORKER_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
-# The worker's soft shutdown; the same as wop.jobs.celery_app.WORKER_ENV (a test keeps them
-# equal), repeated here so the supervisor need not import Celery.
-WORKER_ENV = {"REMAP_SIGTERM": "SIGQUIT"}
-QUEUES = "llm,audio,export,maintenance"
 
 
 def free_port() -> int:
@@ -65,7 +62,7 @@ def web_command() -> list[str]:
 
 
 def worker_command() -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "--loglevel", "INFO", "-Q", QUEUES]
+    return [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "--loglevel", "INFO", "-Q", ALL_QUEUES]
 
 
 def say(message: str) -> None:

@@ -1,5 +1,5 @@
-"""Administration: users, approval, every job with its error detail."""
-from flask import Blueprint, jsonify, request
+"""Administration: accounts and approval, every job with its error detail (never anyone's writing)."""
+from flask import Blueprint, jsonify
 from sqlalchemy import select
 
 from ..errors import NotFound
@@ -7,7 +7,8 @@ from ..extensions import db
 from ..jobs.view import job_json
 from ..models import Job, User
 from ..security import admin_required, current_user
-from .pagination import page_args
+from .jobs import job_filters
+from .pagination import each, paged
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")
 
@@ -16,9 +17,8 @@ bp = Blueprint("admin", __name__, url_prefix="/api/admin")
 @admin_required
 def list_users():
     """Every account, newest first."""
-    limit, offset = page_args(50, 500)
-    rows = db.session.scalars(select(User).order_by(User.created_at.desc()).limit(limit).offset(offset))
-    return jsonify(users=[u.to_dict(private=True) for u in rows])
+    query = select(User).order_by(User.created_at.desc(), User.id.desc())
+    return jsonify(paged(query, each(lambda u: u.to_dict(private=True)), default=50, most=500))
 
 
 @bp.post("/users/<int:user_id>/approve")
@@ -37,11 +37,5 @@ def approve_user(user_id: int):
 @admin_required
 def list_all_jobs():
     """Every user's jobs, newest first, with error details (?status=, ?kind=)."""
-    limit, offset = page_args(50, 500)
-    query = select(Job)
-    if request.args.get("status"):
-        query = query.where(Job.status == request.args["status"])
-    if request.args.get("kind"):
-        query = query.where(Job.kind == request.args["kind"])
-    rows = db.session.scalars(query.order_by(Job.created_at.desc()).limit(limit).offset(offset))
-    return jsonify(jobs=[job_json(j, current_user()) for j in rows])
+    query = job_filters(select(Job)).order_by(Job.created_at.desc(), Job.id)
+    return jsonify(paged(query, each(lambda j: job_json(j, current_user())), default=50, most=500))

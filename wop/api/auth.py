@@ -23,6 +23,7 @@ from ..security import (
     login_session,
 )
 from .fields import NewPassword, OptionalEmail
+from .pagination import each, paged
 from .validation import body
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -131,8 +132,8 @@ def create_token(body: LoginBody):
 @login_required
 def list_tokens():
     """The caller's API tokens (never the secrets)."""
-    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user().id).order_by(ApiToken.id))
-    return jsonify(tokens=[t.to_dict() for t in rows])
+    query = select(ApiToken).where(ApiToken.user_id == current_user().id).order_by(ApiToken.id)
+    return jsonify(paged(query, each(ApiToken.to_dict), default=100, most=500))
 
 
 @bp.delete("/tokens/<int:token_id>")
@@ -201,10 +202,9 @@ def list_sessions():
     """The caller's active sessions, most recently used first; `current` marks this one."""
     this = current_session_id()
     oldest = utcnow() - current_app.permanent_session_lifetime
-    rows = db.session.scalars(
-        select(UserSession).where(UserSession.user_id == current_user().id, UserSession.last_seen_at >= oldest)
-        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc()))
-    return jsonify(sessions=[row.to_dict(current=row.id == this) for row in rows])
+    query = (select(UserSession).where(UserSession.user_id == current_user().id, UserSession.last_seen_at >= oldest)
+             .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc()))
+    return jsonify(paged(query, each(lambda row: row.to_dict(current=row.id == this)), default=100, most=500))
 
 
 @bp.delete("/sessions/<int:session_id>")

@@ -6,13 +6,13 @@ from sqlalchemy import select
 from ..access import can_read
 from ..errors import NotFound
 from ..extensions import db
-from ..models import Node, User
+from ..models import Node, Privacy, User
 from ..models.base import utcnow
 from ..models.node import previews
 from ..security import current_user, login_required
 from ..stats import token_summary
 from .fields import OptionalEmail
-from .pagination import page_args
+from .pagination import paged
 from .validation import body
 
 bp = Blueprint("dashboard", __name__, url_prefix="/api/dashboard")
@@ -23,14 +23,14 @@ class UserUpdate(BaseModel):
     email: OptionalEmail = None
 
 
-def _nodes_of(user: User, public_only: bool) -> list[dict]:
-    limit, offset = page_args()
+def _entries_of(user: User, public_only: bool) -> dict:
+    """A page of the user's entries, newest first, as the caller may read them."""
     query = select(Node).where(Node.user_id == user.id, Node.deleted_at.is_(None))
     if public_only:
-        query = query.where(Node.privacy == "public")
-    rows = db.session.scalars(query.order_by(Node.created_at.desc(), Node.id.desc()).limit(limit).offset(offset))
+        query = query.where(Node.privacy == Privacy.PUBLIC)
     viewer = current_user()
-    return previews([n for n in rows if can_read(n, viewer)], viewer)
+    return paged(query.order_by(Node.created_at.desc(), Node.id.desc()),
+                 lambda rows: previews([n for n in rows if can_read(n, viewer)], viewer))
 
 
 @bp.get("")
@@ -38,7 +38,8 @@ def _nodes_of(user: User, public_only: bool) -> list[dict]:
 def own_dashboard():
     """The caller's entries, newest first, with today's and all-time tokens and the global daily total."""
     user = current_user()
-    return jsonify(user=user.to_dict(private=True), nodes=_nodes_of(user, public_only=False), **token_summary(user.id))
+    return jsonify(user=user.to_dict(private=True), entries=_entries_of(user, public_only=False),
+                   **token_summary(user.id))
 
 
 @bp.get("/<username>")
@@ -50,7 +51,7 @@ def user_dashboard(username: str):
         raise NotFound(f"No user named '{username}'.")
     me = current_user()
     public_only = me.id != user.id
-    return jsonify(user=user.to_dict(), nodes=_nodes_of(user, public_only), **token_summary(user.id))
+    return jsonify(user=user.to_dict(), entries=_entries_of(user, public_only), **token_summary(user.id))
 
 
 @bp.put("/user")

@@ -66,19 +66,3 @@ def register_error_handlers(app: Flask) -> None:
         return jsonify(error="Something went wrong on our side. Nothing you sent was lost; try again.",
                        code="server_error"), 500
 
-
-class ApiError(DomainError):
-    """Transitional: a status given by number (validation, paging, voice form fields)."""
-
-    def __init__(self, status: int, message: str, **extra: object):
-        super().__init__(message, **extra)
-        self.status = status
-
-
-STATUS[ApiError] = 0  # looked up first below
-
-
-def status_of(err: DomainError) -> int:  # noqa: F811
-    if isinstance(err, ApiError):
-        return err.status
-    return next(code for kind, code in STATUS.items() if isinstance(err, kind))

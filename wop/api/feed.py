@@ -4,11 +4,11 @@ from sqlalchemy import func, select
 
 from ..extensions import db
 from ..model_catalog import default_model_id, load_catalog
-from ..models import Node, User
+from ..models import Node, NodeType, Privacy, User
 from ..models.node import previews
 from ..security import current_user, login_required
 from ..stats import GLOBAL_DAILY_TARGET, start_of_today, tokens_for
-from .pagination import page_args
+from .pagination import paged
 
 bp = Blueprint("feed", __name__, url_prefix="/api")
 
@@ -17,12 +17,9 @@ bp = Blueprint("feed", __name__, url_prefix="/api")
 @login_required
 def feed():
     """Everyone's public top-level entries, newest first (?page=, ?per_page=)."""
-    limit, offset = page_args()
-    rows = db.session.scalars(
-        select(Node).where(Node.parent_id.is_(None), Node.privacy == "public", Node.deleted_at.is_(None))
-        .order_by(Node.created_at.desc(), Node.id.desc()).limit(limit).offset(offset)
-    )
-    return jsonify(nodes=previews(rows, current_user()), limit=limit, offset=offset)
+    query = (select(Node).where(Node.parent_id.is_(None), Node.privacy == Privacy.PUBLIC, Node.deleted_at.is_(None))
+             .order_by(Node.created_at.desc(), Node.id.desc()))
+    return jsonify(paged(query, lambda rows: previews(rows, current_user())))
 
 
 @bp.get("/stats")
@@ -33,8 +30,8 @@ def stats():
     live = select(Node.id).where(Node.deleted_at.is_(None))
     return jsonify(
         users=count(select(User.id).where(User.is_bot.is_(False))),
-        nodes=count(live.where(Node.node_type != "llm")),
-        llm_replies=count(live.where(Node.node_type == "llm")),
+        nodes=count(live.where(Node.node_type != NodeType.LLM)),
+        llm_replies=count(live.where(Node.node_type == NodeType.LLM)),
         tokens_today=tokens_for(since=start_of_today()),
         tokens_all_time=tokens_for(),
         global_daily_target=GLOBAL_DAILY_TARGET,

@@ -1,14 +1,15 @@
 """Background jobs: read, list, cancel, retry. Answers come from the database only."""
 from flask import Blueprint, jsonify, request
-from sqlalchemy import select
+from sqlalchemy import Select, select
 
 from ..access import own_job, readable_node
 from ..errors import BadRequest
-from ..extensions import db
 from ..jobs import cancel, retry
+from ..jobs.registry import KINDS
 from ..jobs.view import job_json
 from ..models import Job, JobStatus
 from ..security import current_user, login_required
+from .pagination import each, paged
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/jobs")
 STATUSES = tuple(JobStatus)
@@ -21,25 +22,26 @@ def get_job(task_id: str):
     return jsonify(job_json(own_job(task_id, current_user()), current_user()))
 
 
-@bp.get("")
-@login_required
-def list_jobs():
-    """The caller's recent jobs, newest first; filter with ?status= and ?kind=, page with ?limit=&offset=."""
-    query = select(Job).where(Job.user_id == current_user().id)
+def job_filters(query: Select) -> Select:
+    """?status= and ?kind=, checked against what exists."""
     status, kind = request.args.get("status"), request.args.get("kind")
     if status:
         if status not in STATUSES:
             raise BadRequest(f"Unknown status '{status}'; use one of: {', '.join(STATUSES)}.")
         query = query.where(Job.status == status)
     if kind:
+        if kind not in KINDS:
+            raise BadRequest(f"Unknown kind '{kind}'; use one of: {', '.join(sorted(KINDS))}.")
         query = query.where(Job.kind == kind)
-    try:
-        limit = min(max(int(request.args.get("limit", 50)), 1), 200)
-        offset = max(int(request.args.get("offset", 0)), 0)
-    except ValueError:
-        raise BadRequest("limit and offset must be whole numbers.")
-    rows = db.session.scalars(query.order_by(Job.created_at.desc(), Job.id).limit(limit).offset(offset))
-    return jsonify(jobs=[job_json(j, current_user()) for j in rows], limit=limit, offset=offset)
+    return query
+
+
+@bp.get("")
+@login_required
+def list_jobs():
+    """Your jobs, newest first; filter with ?status= and ?kind=, page with ?page=&per_page=."""
+    query = job_filters(select(Job).where(Job.user_id == current_user().id)).order_by(Job.created_at.desc(), Job.id)
+    return jsonify(paged(query, each(lambda j: job_json(j, current_user())), default=50, most=200))
 
 
 @bp.post("/<task_id>/cancel")

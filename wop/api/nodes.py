@@ -14,6 +14,7 @@ from ..security import current_user, login_required
 from ..tokens import count_tokens
 from ..writing import new_node, node_detail
 from .model_choice import usable_model_id
+from .pagination import each, paged
 from .validation import body, parse_body
 from .voice import create_voice_node
 
@@ -97,8 +98,8 @@ def delete_node(node_id: int):
 def list_versions(node_id: int):
     """Earlier texts of an entry (its author only)."""
     node = require_author(readable_node(node_id, current_user()), current_user(), "see earlier versions")
-    rows = db.session.scalars(select(NodeVersion).where(NodeVersion.node_id == node.id).order_by(NodeVersion.id))
-    return jsonify(versions=[v.to_dict() for v in rows])
+    query = select(NodeVersion).where(NodeVersion.node_id == node.id).order_by(NodeVersion.id)
+    return jsonify(paged(query, each(NodeVersion.to_dict), default=100, most=500))
 
 
 @bp.post("/<int:node_id>/link")

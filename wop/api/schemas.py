@@ -2,8 +2,10 @@
 
 Mapped by endpoint name, so the views stay as they are. Objects allow additional properties:
 a new field never breaks a client or the schema checks in tests/test_api_fuzz.py. Errors
-are always {"error": "<message>"} (validation errors add `fields`).
+are always {"error": "<message>", "code": "<machine readable>"} (validation errors add `fields`);
+lists are always the envelope {items, page, per_page, has_more} (wop/api/pagination.py).
 """
+from ..models import JobStatus, Privacy
 
 
 def ref(name: str) -> dict:
@@ -24,10 +26,18 @@ def array_of(item: dict) -> dict:
 
 ID = {"type": "integer", "minimum": 1}
 TIME = nullable("string", description="ISO 8601, UTC")
-STATUS = {"type": "string", "enum": ["pending", "processing", "completed", "failed", "cancelled"]}
+STATUS = {"type": "string", "enum": [s.value for s in JobStatus]}
+PRIVACY = {"type": "string", "enum": [p.value for p in Privacy]}
+
+
+def page_of(item: dict) -> dict:
+    return obj(["items", "page", "per_page", "has_more"], items=array_of(item), page={"type": "integer", "minimum": 1},
+               per_page={"type": "integer", "minimum": 1}, has_more={"type": "boolean"})
+
+
 
 COMPONENTS = {
-    "Error": obj(["error"], error={"type": "string", "minLength": 1},
+    "Error": obj(["error", "code"], error={"type": "string", "minLength": 1}, code={"type": "string", "minLength": 1},
                  fields={"type": "object", "additionalProperties": {"type": "string"}}),
     "User": obj(["id", "username"], id=ID, username={"type": "string"}, description=nullable("string"),
                 is_bot={"type": "boolean"}, created_at=TIME, email=nullable("string"), is_admin={"type": "boolean"},
@@ -35,11 +45,11 @@ COMPONENTS = {
     "Node": obj(["id", "user_id", "node_type", "privacy", "content", "deleted"],
                 id=ID, user_id=ID, author=nullable("string"), parent_id=nullable("integer"),
                 linked_node_id=nullable("integer"), node_type={"type": "string"}, llm_model=nullable("string"),
-                privacy={"type": "string", "enum": ["private", "public"]}, content={"type": "string"},
+                privacy=PRIVACY, content={"type": "string"},
                 deleted={"type": "boolean"}, token_count=nullable("integer"), audio_original_url=nullable("string"),
                 audio_mime_type=nullable("string"), tts_url=nullable("string"), created_at=TIME, updated_at=TIME),
     "NodePreview": obj(["id", "node_type", "privacy", "preview"], id=ID, author=nullable("string"),
-                       node_type={"type": "string"}, privacy={"type": "string"}, preview={"type": "string"},
+                       node_type={"type": "string"}, privacy=PRIVACY, preview={"type": "string"},
                        deleted={"type": "boolean"}, child_count={"type": "integer", "minimum": 0},
                        descendant_count={"type": "integer", "minimum": 0}, created_at=TIME),
     "HiddenNode": obj(["id", "hidden"], id=ID, hidden={"const": True}),
@@ -62,7 +72,7 @@ COMPONENTS["NodeDetail"] = {"allOf": [ref("Node"), obj(
 
 USER = obj(["user"], user=ref("User"))
 SESSION = obj(["user", "csrf_token"], user=ref("User"), csrf_token={"type": "string"})
-DASHBOARD = obj(["user", "nodes"], user=ref("User"), nodes=array_of(ref("NodePreview")),
+DASHBOARD = obj(["user", "entries"], user=ref("User"), entries=page_of(ref("NodePreview")),
                 tokens_today={"type": "integer"}, tokens_all_time={"type": "integer"})
 READY = obj(["status"], status={"enum": ["ready", "unavailable"]}, checks={"type": "object"},
             queues={"type": "object"})
@@ -73,16 +83,16 @@ RESPONSES: dict[str, dict[str, dict]] = {
     "auth.signup": {"201": SESSION},
     "auth.login": {"200": SESSION},
     "auth.create_token": {"200": obj(["token", "user"], token={"type": "string"}, user=ref("User"))},
-    "auth.list_tokens": {"200": obj(["tokens"], tokens=array_of(ref("Token")))},
+    "auth.list_tokens": {"200": page_of(ref("Token"))},
     "auth.me": {"200": USER},
     "auth.csrf_token": {"200": obj(["csrf_token"], csrf_token={"type": "string"})},
     "auth.change_password": {"200": SESSION},
-    "auth.list_sessions": {"200": obj(["sessions"], sessions=array_of(obj(["id"], id=ID)))},
+    "auth.list_sessions": {"200": page_of(obj(["id"], id=ID))},
     "nodes.create_node": {"201": ref("NodeDetail")},
     "nodes.get_node": {"200": ref("NodeDetail")},
     "nodes.update_node": {"200": ref("NodeDetail")},
     "nodes.link_node": {"201": ref("NodeDetail")},
-    "nodes.list_versions": {"200": obj(["versions"], versions=array_of(ref("Version")))},
+    "nodes.list_versions": {"200": page_of(ref("Version"))},
     "nodes.request_llm_reply": {"202": NODE_JOB},
     "nodes.llm_status": {"200": ref("Job")},
     "voice.transcribe_again": {"202": NODE_JOB},
@@ -91,8 +101,7 @@ RESPONSES: dict[str, dict[str, dict]] = {
                                "202": NODE_JOB},
     "read_aloud.tts_status": {"200": ref("Job")},
     "jobs.get_job": {"200": ref("Job")},
-    "jobs.list_jobs": {"200": obj(["jobs", "limit", "offset"], jobs=array_of(ref("Job")),
-                                  limit={"type": "integer"}, offset={"type": "integer"})},
+    "jobs.list_jobs": {"200": page_of(ref("Job"))},
     "jobs.cancel_job": {"200": ref("Job"), "202": ref("Job")},
     "jobs.retry_job": {"202": obj(["task_id", "status", "retry_of"], task_id={"type": "string"}, status=STATUS,
                                   retry_of={"type": "string"})},
@@ -100,15 +109,16 @@ RESPONSES: dict[str, dict[str, dict]] = {
     "dashboard.user_dashboard": {"200": DASHBOARD},
     "dashboard.update_user": {"200": USER},
     "dashboard.accept_terms": {"200": USER},
-    "feed.feed": {"200": obj(["nodes", "limit", "offset"], nodes=array_of(ref("NodePreview")),
-                             limit={"type": "integer"}, offset={"type": "integer"})},
+    "feed.feed": {"200": page_of(ref("NodePreview"))},
     "account.get_profile": {"200": ref("Profile")},
     "account.put_profile": {"200": ref("Profile")},
     "account.delete_my_data": {"200": obj(["deleted"], deleted={"type": "object"})},
     "exports.export_threads": {"202": ref("JobStarted")},
     "exports.generate_profile": {"202": ref("JobStarted")},
-    "admin.list_users": {"200": obj(["users"], users=array_of(ref("User")))},
-    "admin.list_all_jobs": {"200": obj(["jobs"], jobs=array_of(ref("Job")))},
+    "exports.profile_status": {"200": ref("Job")},
+    "exports.latest_profile_status": {"200": ref("Job")},
+    "admin.list_users": {"200": page_of(ref("User"))},
+    "admin.list_all_jobs": {"200": page_of(ref("Job"))},
     "health.health": {"200": obj(["status"], status={"const": "ok"})},
     "health.ready": {"200": READY, "503": READY},
 }
@@ -124,8 +134,10 @@ QUERY: dict[str, list[dict]] = {
     "dashboard.user_dashboard": PAGE,
     "admin.list_users": PAGE,
     "admin.list_all_jobs": PAGE + JOB_FILTERS,
-    "jobs.list_jobs": JOB_FILTERS + [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                                     {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
+    "jobs.list_jobs": PAGE + JOB_FILTERS,
+    "auth.list_tokens": PAGE,
+    "auth.list_sessions": PAGE,
+    "nodes.list_versions": PAGE,
 }
 
 

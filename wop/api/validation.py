@@ -4,13 +4,13 @@ A bad field gets 422 naming the field; a body that is not a JSON object gets 400
 database column cannot hold never reach it: ids in paths answer 404, in bodies 422.
 """
 from functools import wraps
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 from flask import Request, request
 from pydantic import BaseModel, Field, ValidationError
 from werkzeug.routing import IntegerConverter
 
-from .errors import ApiError
+from ..errors import BadRequest, InvalidFields
 
 # The largest value of an Integer column, as every id here is: PostgreSQL's `integer` is 32-bit
 # (and compares a larger number by raising an error); SQLite's holds 64 bits.
@@ -34,7 +34,7 @@ class JsonRequest(Request):
         try:
             return super().get_json(force=force, silent=silent, cache=cache)
         except RecursionError:
-            raise ApiError(400, "The JSON body is nested too deeply.") from None
+            raise BadRequest("The JSON body is nested too deeply.") from None
 
 
 def require_object_body() -> None:
@@ -42,13 +42,13 @@ def require_object_body() -> None:
     if request.is_json and (request.content_length or request.data):
         data = request.get_json(silent=True)
         if data is not None and not isinstance(data, dict):
-            raise ApiError(400, "The request body must be a JSON object.")
+            raise BadRequest("The request body must be a JSON object.")
 
 
 def reject_nul_in_url() -> None:
     """PostgreSQL text cannot hold the NUL character: refuse it in paths and query strings."""
     if "\x00" in request.path or any("\x00" in v for values in request.args.listvalues() for v in values):
-        raise ApiError(400, "Remove the NUL character (%00) from the address.")
+        raise BadRequest("Remove the NUL character (%00) from the address.")
 
 
 def _unstorable(value: Any, path: tuple = ()) -> tuple[tuple, str] | None:
@@ -73,29 +73,38 @@ def _unstorable(value: Any, path: tuple = ()) -> tuple[tuple, str] | None:
     return None
 
 
-def _invalid(fields: dict[str, str]) -> ApiError:
-    summary = "; ".join(f"{name}: {msg}" for name, msg in fields.items())
-    return ApiError(422, f"Invalid request: {summary}", fields=fields)
+M = TypeVar("M", bound=BaseModel)
 
 
-def parse_body(model: type[BaseModel]) -> BaseModel:
+def parse_body(model: type[M]) -> M:
+    """The JSON body, validated into `model`."""
     data = request.get_json(silent=True)
     if data is None:
         if request.content_length in (None, 0) and not request.data:
             data = {}
         else:
-            raise ApiError(400, "Send a JSON object body with Content-Type: application/json.")
+            raise BadRequest("Send a JSON object body with Content-Type: application/json.")
     if not isinstance(data, dict):
-        raise ApiError(400, "The request body must be a JSON object.")
+        raise BadRequest("The request body must be a JSON object.")
+    return validate(model, data)
+
+
+def parse_form(model: type[M]) -> M:
+    """The text fields of a form (multipart) body, validated into `model` like a JSON body;
+    an empty field counts as not sent."""
+    return validate(model, {k: v for k, v in request.form.items() if v.strip()})
+
+
+def validate(model: type[M], data: dict[str, Any]) -> M:
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
-        raise _invalid({".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()})
+        raise InvalidFields({".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}) from None
     # Checked after validation, since "99999999999999999999" (a string) also becomes an int.
     found = _unstorable(parsed.model_dump())
     if found is not None:
         path, problem = found
-        raise _invalid({".".join(str(p) for p in path) or "body": problem})
+        raise InvalidFields({".".join(str(p) for p in path) or "body": problem})
     return parsed
 
 

@@ -2,20 +2,20 @@
 from pathlib import Path
 
 from flask import Blueprint, jsonify, request
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 from ..access import kept_from_ai, readable_node, require_author
 from ..audio import UnreadableAudio, probe
+from ..errors import BadRequest, Conflict, UnsupportedMedia
 from ..extensions import db
 from ..jobs import job_status, submit
 from ..jobs.view import job_json, latest_job
-from ..models import Node
+from ..models import Node, Privacy
 from ..providers.speech_to_text import PROVIDERS
 from ..security import current_user, login_required
 from ..storage import new_media_path
 from ..writing import new_node, node_detail
-from .errors import ApiError
-from .validation import MAX_ID, body
+from .validation import Id, body, parse_form
 
 bp = Blueprint("voice", __name__, url_prefix="/api/nodes")
 PLACEHOLDER = "[Voice note – transcription pending]"
@@ -37,8 +37,18 @@ MP4_BRANDS = {b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso5", b"i
               b"3g2a", b"avc1", b"MSNV", b"qt  "}
 
 
+TRANSCRIBERS = ("auto",) + PROVIDERS
+
+
 class TranscribeBody(BaseModel):
-    provider: str | None = Field(default=None, description=f"one of: {', '.join(PROVIDERS)}; default from settings")
+    provider: str | None = Field(default=None, description=f"one of: {', '.join(TRANSCRIBERS)}; default from settings")
+
+    @field_validator("provider")
+    @classmethod
+    def _known(cls, value: str | None) -> str | None:
+        if value is not None and value not in TRANSCRIBERS:
+            raise ValueError(f"use one of {', '.join(TRANSCRIBERS)}")
+        return value
 
 
 def _extension(filename: str, mimetype: str) -> str:
@@ -47,7 +57,7 @@ def _extension(filename: str, mimetype: str) -> str:
         return ext
     ext = MIME_EXTENSIONS.get((mimetype or "").split(";")[0].strip().lower())
     if ext is None:
-        raise ApiError(415, f"Unsupported audio type '{filename or mimetype}'. Send {ACCEPTED}.")
+        raise UnsupportedMedia(f"Unsupported audio type '{filename or mimetype}'. Send {ACCEPTED}.")
     return ext
 
 
@@ -70,30 +80,22 @@ def _check_content(path: Path) -> None:
         probe(path)
     except UnreadableAudio:
         path.unlink(missing_ok=True)
-        raise ApiError(415, f"This file is not a recording: no audio was found in it. Send {ACCEPTED}.") from None
+        raise UnsupportedMedia(f"This file is not a recording: no audio was found in it. Send {ACCEPTED}.") from None
 
 
-def _form_int(name: str) -> int | None:
-    raw = (request.form.get(name) or "").strip()
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= MAX_ID):
-        raise ApiError(422, f"Invalid request: {name}: must be a whole number", fields={name: "must be a whole number"})
-    return int(raw)
+class VoiceForm(BaseModel):
+    """The text fields sent with a recording (multipart)."""
 
-
-def _form_bool(name: str) -> bool:
-    raw = (request.form.get(name) or "false").strip().lower()
-    if raw not in ("true", "false"):
-        raise ApiError(422, f"Invalid request: {name}: use 'true' or 'false'", fields={name: "use 'true' or 'false'"})
-    return raw == "true"
+    parent_id: Id | None = None
+    privacy: Privacy | None = None
+    ai_excluded: bool = Field(default=False, description="keep this entry away from every AI provider")
 
 
 def _submit_transcription(node: Node, provider: str | None):
     if kept_from_ai(node):
         if provider not in (None, "auto", "local"):
-            raise ApiError(409, "This entry is kept away from AI, so its recording is transcribed only on this "
-                                "server (provider 'local').")
+            raise Conflict("This entry is kept away from AI, so its recording is transcribed only on this "
+                           "server (provider 'local').")
         provider = "local"  # never a cloud provider for an entry kept away from AI
     return submit("transcription", node.user_id, node_id=node.id, params={"provider": provider},
                   dedupe_key=f"transcription:{node.id}")
@@ -103,24 +105,19 @@ def create_voice_node():
     """Multipart upload (field `audio_file`): store the recording, then start transcribing it."""
     upload = request.files.get("audio_file")  # werkzeug streams the body to disk, not memory
     if upload is None or not upload.filename:
-        raise ApiError(400, "Attach the recording as the multipart field 'audio_file'.")
+        raise BadRequest("Attach the recording as the multipart field 'audio_file'.")
     ext = _extension(upload.filename, upload.mimetype)
-    parent_id = _form_int("parent_id")
-    privacy = request.form.get("privacy") or None
-    ai_excluded = _form_bool("ai_excluded")
-    if privacy not in (None, "private", "public"):
-        raise ApiError(422, "Invalid request: privacy: use 'private' or 'public'", fields={"privacy": "invalid"})
-    if parent_id is not None:
-        readable_node(parent_id, current_user())
+    form = parse_form(VoiceForm)
+    if form.parent_id is not None:
+        readable_node(form.parent_id, current_user())  # before anything is stored
     rel, path = new_media_path("audio", current_user().id, f".{ext}")
     upload.save(path)
     if path.stat().st_size == 0:
         path.unlink()
-        raise ApiError(400, "The recording is empty.")
+        raise BadRequest("The recording is empty.")
     _check_content(path)
-    node = new_node(current_user(), parent_id, privacy, content=PLACEHOLDER, audio_original_path=rel,
-                    audio_mime_type=AUDIO_TYPES[ext],
-                    ai_excluded=ai_excluded)
+    node = new_node(current_user(), form.parent_id, form.privacy, content=PLACEHOLDER, audio_original_path=rel,
+                    audio_mime_type=AUDIO_TYPES[ext], ai_excluded=form.ai_excluded)
     db.session.commit()  # the recording and its node are safe before any job exists
     job, _created = _submit_transcription(node, None)
     return jsonify({**node_detail(node, current_user()), "transcription_status": "pending", "task_id": job.id}), 201
@@ -133,10 +130,7 @@ def transcribe_again(node_id: int, body: TranscribeBody):
     """Transcribe the stored recording again (after a failure, or with another provider)."""
     node = require_author(readable_node(node_id, current_user()), current_user(), "transcribe this recording again")
     if not node.audio_original_path:
-        raise ApiError(409, "This entry has no recording to transcribe.")
-    if body.provider is not None and body.provider not in PROVIDERS + ("auto",):
-        raise ApiError(422, f"Invalid request: provider: use one of {', '.join(PROVIDERS + ('auto',))}",
-                       fields={"provider": "unknown provider"})
+        raise Conflict("This entry has no recording to transcribe.")
     job, created = _submit_transcription(node, body.provider)
     return jsonify(task_id=job.id, status=job_status(job, created), node_id=node.id), 202
 
