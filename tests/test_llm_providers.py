@@ -25,9 +25,8 @@ from wop.providers.errors import (
     classify_sdk_error,
 )
 from wop.providers.llm import ChatMessage, complete
+from wop.settings import Settings, load_settings
 
-SETTINGS = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "DEFAULT_LLM_MODEL",
-            "MODELS_FILE", "EXTRA_MODELS", "PROVIDER_TIMEOUT", "PROVIDER_MAX_RETRIES"]
 DEFAULT_IDS = ["gpt-5.5", "gpt-5.4-mini", "gpt-5.4", "claude-sonnet-5-5", "claude-opus-5-5", "claude-haiku-4-5"]
 VENDORS = [  # (model id, path the request goes to, vendor name)
     ("gpt-5.5", "/v1/chat/completions", "OpenAI"),
@@ -35,21 +34,14 @@ VENDORS = [  # (model id, path the request goes to, vendor name)
 ]
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    """Settings come from config, else the environment: keep the caller's shell out of it."""
-    for name in SETTINGS:
-        monkeypatch.delenv(name, raising=False)
-
-
 def make_config(fake=None, **overrides) -> dict:
-    config = {name: "" for name in SETTINGS}
+    """The settings the providers get: these values, the rest the defaults (never the environment)."""
+    values: dict = {"PROVIDER_TIMEOUT": 10.0, "PROVIDER_MAX_RETRIES": 2}
     if fake is not None:
-        config.update(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=fake.openai_base_url,
+        values.update(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=fake.openai_base_url,
                       ANTHROPIC_API_KEY="test-key", ANTHROPIC_BASE_URL=fake.anthropic_base_url)
-    config.update(PROVIDER_TIMEOUT=10.0, PROVIDER_MAX_RETRIES=2)
-    config.update(overrides)
-    return config
+    values.update(overrides)
+    return Settings.of(**values).model_dump()
 
 
 THREAD = [
@@ -372,10 +364,12 @@ def test_extra_models_extend_the_catalog_after_the_models_file(tmp_path):
     assert [m.id for m in catalog.all()][-2:] == ["mine", "new"]
 
 
-def test_settings_fall_back_to_the_environment(monkeypatch):
+def test_settings_come_from_the_environment_through_the_settings_object(monkeypatch):
     monkeypatch.setenv("EXTRA_MODELS", "envmodel=openai:m:From env")
-    assert load_catalog({}).get("envmodel").display_name == "From env"
-    assert load_catalog({"EXTRA_MODELS": "cfg=openai:m:From config"}).get("cfg").display_name == "From config"
+    assert load_catalog(load_settings().model_dump()).get("envmodel").display_name == "From env"
+    # The catalogue itself reads only the settings it is given.
+    with pytest.raises(CatalogError):
+        load_catalog(make_config()).get("envmodel")
 
 
 def test_is_usable():

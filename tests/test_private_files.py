@@ -68,7 +68,7 @@ def test_a_looser_data_dir_is_tightened_at_start(tmp_path):
 
 def test_a_default_acl_given_by_the_operator_is_respected(tmp_path):
     """nginx may be given read access to media with a default ACL; new folders inherit it."""
-    from wop.config import private_dir
+    from wop.data_dir import private_dir
 
     media = tmp_path / "media"
     media.mkdir()

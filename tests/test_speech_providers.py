@@ -22,6 +22,7 @@ from wop.providers.speech_to_text import (
     load_whisper_model,
 )
 from wop.providers.text_to_speech import EspeakSpeech, OpenAISpeech, get_speaker
+from wop.settings import Settings
 from wop.text_split import split_text
 
 PARAGRAPH = (
@@ -31,17 +32,14 @@ PARAGRAPH = (
 )
 
 
-@pytest.fixture(autouse=True)
-def no_ambient_settings(monkeypatch):
-    # Settings fall back to the environment; keep a developer's real key out of the tests.
-    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "TRANSCRIPTION_PROVIDER", "TTS_PROVIDER", "TTS_VOICE",
-                 "WHISPER_MODEL", "TRANSCRIPTION_MODEL", "TTS_MODEL"):
-        monkeypatch.delenv(name, raising=False)
+def cfg(values: dict | None = None) -> dict:
+    """The settings the providers get: these values, the rest the defaults (never the environment)."""
+    return Settings.of(**(values or {})).model_dump()
 
 
 @pytest.fixture
 def openai_config(fake_ai):
-    return {"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": fake_ai.openai_base_url, "PROVIDER_MAX_RETRIES": 2}
+    return cfg({"OPENAI_API_KEY": "test-key", "OPENAI_BASE_URL": fake_ai.openai_base_url, "PROVIDER_MAX_RETRIES": 2})
 
 
 @pytest.fixture(scope="module")
@@ -57,11 +55,11 @@ def words(text: str) -> set[str]:
 
 
 def test_auto_picks_openai_only_with_a_key(openai_config):
-    assert get_transcriber({}).name == "local"
-    assert get_speaker({}).name == "local"
+    assert get_transcriber(cfg({})).name == "local"
+    assert get_speaker(cfg({})).name == "local"
     assert get_transcriber(openai_config).name == "openai"
     assert get_speaker(openai_config).name == "openai"
-    assert isinstance(get_transcriber({"TRANSCRIPTION_PROVIDER": "auto", **openai_config}), OpenAITranscriber)
+    assert isinstance(get_transcriber(cfg({"TRANSCRIPTION_PROVIDER": "auto", **openai_config})), OpenAITranscriber)
 
 
 def test_explicit_provider_and_override(openai_config):
@@ -81,32 +79,32 @@ def test_unknown_provider_is_a_clear_permanent_error(factory):
 
 def test_openai_without_a_key_is_a_permanent_error():
     with pytest.raises(PermanentProviderError) as info:
-        get_transcriber({"TRANSCRIPTION_PROVIDER": "openai"})
+        get_transcriber(cfg({"TRANSCRIPTION_PROVIDER": "openai"}))
     assert "OPENAI_API_KEY" in info.value.detail
 
 
 def test_limits_for_splitting():
-    local = get_transcriber({})
-    remote = get_transcriber({"OPENAI_API_KEY": "k"})
+    local = get_transcriber(cfg({}))
+    remote = get_transcriber(cfg({"OPENAI_API_KEY": "k"}))
     assert remote.max_bytes == 25 * 1024 * 1024 and remote.max_seconds == 1500 and remote.part_seconds == 1200
     assert local.max_bytes is None and local.max_seconds is None and 0 < local.part_seconds <= 1200
-    assert get_speaker({}).max_chars == get_speaker({"OPENAI_API_KEY": "k"}).max_chars == 4096
+    assert get_speaker(cfg({})).max_chars == get_speaker(cfg({"OPENAI_API_KEY": "k"})).max_chars == 4096
 
 
 def test_voices_from_settings():
-    assert get_speaker({"OPENAI_API_KEY": "k"}).voice == "alloy"
-    assert get_speaker({"OPENAI_API_KEY": "k", "TTS_VOICE": "nova"}).voice == "nova"
-    assert get_speaker({}).voice == "en-us"
-    assert get_speaker({"TTS_VOICE": "en-gb"}).voice == "en-gb"
+    assert get_speaker(cfg({"OPENAI_API_KEY": "k"})).voice == "alloy"
+    assert get_speaker(cfg({"OPENAI_API_KEY": "k", "TTS_VOICE": "nova"})).voice == "nova"
+    assert get_speaker(cfg({})).voice == "en-us"
+    assert get_speaker(cfg({"TTS_VOICE": "en-gb"})).voice == "en-gb"
     # A voice chosen for OpenAI means nothing to espeak-ng: fall back to its default.
-    assert get_speaker({"TTS_VOICE": "nova"}, "local").voice == "en-us"
+    assert get_speaker(cfg({"TTS_VOICE": "nova"}), "local").voice == "en-us"
 
 
 # -- local Whisper ---------------------------------------------------------------------------
 
 
 def test_local_whisper_transcribes_speech(fox_clip):
-    transcriber = get_transcriber({})
+    transcriber = get_transcriber(cfg({}))
     load_whisper_model(transcriber.folder)  # time the transcription alone
     started = time.monotonic()
     text = transcriber.transcribe(fox_clip)
@@ -118,7 +116,7 @@ def test_local_whisper_transcribes_speech(fox_clip):
 def test_local_whisper_transcribes_the_parts_of_a_split_recording(fox_clip, tmp_path):
     # The path the transcription job takes: cut, then transcribe each mp3 part.
     parts = split_for_transcription(fox_clip, tmp_path)
-    text = get_transcriber({}).transcribe(parts[0])
+    text = get_transcriber(cfg({})).transcribe(parts[0])
     assert {"quick", "lazy"} <= words(text)
 
 
@@ -126,12 +124,12 @@ def test_local_whisper_transcribes_the_parts_of_a_split_recording(fox_clip, tmp_
 def test_local_whisper_invents_nothing_where_no_one_speaks(tmp_path, make):
     # Whisper alone turns 30 s of silence into "You"; voice detection must skip it.
     recording = make(tmp_path / "quiet.wav", 30, sample_rate=16000)
-    assert get_transcriber({}).transcribe(recording) == ""
+    assert get_transcriber(cfg({})).transcribe(recording) == ""
 
 
 def test_whisper_model_is_loaded_once_per_process():
-    first = LocalWhisperTranscriber({})
-    second = LocalWhisperTranscriber({"WHISPER_MODEL": first.folder + "/"})
+    first = LocalWhisperTranscriber(cfg({}))
+    second = LocalWhisperTranscriber(cfg({"WHISPER_MODEL": first.folder + "/"}))
     assert load_whisper_model(first.folder) is load_whisper_model(second.folder)
     assert len([k for k in speech_to_text._models if os.path.samefile(k, first.folder)]) == 1
 
@@ -147,8 +145,8 @@ def test_local_transcription_works_without_network(fox_clip):
     # A fresh interpreter in a network namespace with no interfaces (where the system allows
     # it), with proxies pointing at a closed port besides: loading the model and
     # transcribing must not need the network.
-    code = ("import sys; from wop.providers.speech_to_text import get_transcriber;"
-            "print(get_transcriber({}).transcribe(sys.argv[1]))")
+    code = ("import sys; from wop.providers.speech_to_text import get_transcriber; from wop.settings import Settings;"
+            "print(get_transcriber(Settings.of().model_dump()).transcribe(sys.argv[1]))")
     env = {**os.environ, "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "OPENAI_API_KEY": ""}
     done = subprocess.run([*_without_network(), sys.executable, "-c", code, str(fox_clip)], env=env,
                           capture_output=True, text=True, timeout=120)
@@ -157,7 +155,7 @@ def test_local_transcription_works_without_network(fox_clip):
 
 
 def test_missing_model_folder_is_a_permanent_error(tmp_path, fox_clip):
-    transcriber = get_transcriber({"WHISPER_MODEL": str(tmp_path / "nowhere")})
+    transcriber = get_transcriber(cfg({"WHISPER_MODEL": str(tmp_path / "nowhere")}))
     with pytest.raises(PermanentProviderError, match="WHISPER_MODEL"):
         transcriber.transcribe(fox_clip)
 
@@ -167,7 +165,7 @@ def test_missing_model_folder_is_a_permanent_error(tmp_path, fox_clip):
 
 def test_espeak_writes_a_decodable_mp3_of_plausible_length(tmp_path):
     out = tmp_path / "read.mp3"
-    get_speaker({}).synthesize(PARAGRAPH, out)
+    get_speaker(cfg({})).synthesize(PARAGRAPH, out)
     info = probe(out)
     assert info.codec == "mp3"
     # About 50 words at espeak-ng's 175 words a minute: roughly 17 seconds.
@@ -177,39 +175,39 @@ def test_espeak_writes_a_decodable_mp3_of_plausible_length(tmp_path):
 
 def test_espeak_speech_round_trips_through_whisper(tmp_path):
     out = tmp_path / "morning.mp3"
-    get_speaker({}).synthesize("Every morning I write for an hour before anyone else is awake.", out)
-    heard = words(get_transcriber({}).transcribe(out))
+    get_speaker(cfg({})).synthesize("Every morning I write for an hour before anyone else is awake.", out)
+    heard = words(get_transcriber(cfg({})).transcribe(out))
     assert {"every", "morning", "write", "hour", "before", "anyone"} <= heard
 
 
 def test_espeak_text_starting_with_a_dash_is_read_not_parsed(tmp_path):
     out = tmp_path / "dash.mp3"
-    get_speaker({}).synthesize("-v is not an option here. --help neither.", out)
+    get_speaker(cfg({})).synthesize("-v is not an option here. --help neither.", out)
     assert probe(out).duration_seconds > 1
 
 
 def test_espeak_unknown_voice_fails_cleanly(tmp_path):
     out = tmp_path / "out.mp3"
     with pytest.raises(PermanentProviderError, match="voice 'xx-nonexistent'"):
-        get_speaker({"TTS_VOICE": "xx-nonexistent"}).synthesize("Hello.", out)
+        get_speaker(cfg({"TTS_VOICE": "xx-nonexistent"})).synthesize("Hello.", out)
     assert list(tmp_path.iterdir()) == []
 
 
 def test_missing_espeak_says_how_to_install_it(tmp_path, monkeypatch):
     monkeypatch.setattr(text_to_speech.shutil, "which", lambda name: None)
     with pytest.raises(PermanentProviderError, match="apt-get install espeak-ng"):
-        get_speaker({}).synthesize("Hello.", tmp_path / "out.mp3")
+        get_speaker(cfg({})).synthesize("Hello.", tmp_path / "out.mp3")
 
 
 def test_text_over_the_limit_must_be_split_first(tmp_path):
     with pytest.raises(ValueError):
-        get_speaker({}).synthesize("word " * 1000, tmp_path / "out.mp3")
+        get_speaker(cfg({})).synthesize("word " * 1000, tmp_path / "out.mp3")
     with pytest.raises(PermanentProviderError):
-        get_speaker({}).synthesize("   ", tmp_path / "out.mp3")
+        get_speaker(cfg({})).synthesize("   ", tmp_path / "out.mp3")
 
 
 def test_long_text_read_in_parts_and_joined(tmp_path):
-    speaker = get_speaker({})
+    speaker = get_speaker(cfg({}))
     speaker.max_chars = 120  # small parts, so a paragraph makes several
     texts = split_text(PARAGRAPH, speaker.max_chars)
     assert len(texts) >= 2
@@ -235,7 +233,7 @@ def test_openai_transcription(fake_ai, openai_config, fox_clip):
 
 
 def test_openai_transcription_model_from_settings(fake_ai, openai_config, fox_clip):
-    get_transcriber({**openai_config, "TRANSCRIPTION_MODEL": "whisper-1"}).transcribe(fox_clip)
+    get_transcriber(cfg({**openai_config, "TRANSCRIPTION_MODEL": "whisper-1"})).transcribe(fox_clip)
     assert fake_ai.requests_to("/audio/transcriptions")[0].form["model"] == "whisper-1"
 
 
@@ -258,7 +256,7 @@ def test_openai_transcription_of_parts_in_order(fake_ai, openai_config, tmp_path
 
 def test_openai_rejected_key_is_permanent(fake_ai, openai_config, fox_clip):
     with pytest.raises(PermanentProviderError) as info:
-        get_transcriber({**openai_config, "OPENAI_API_KEY": "wrong"}).transcribe(fox_clip)
+        get_transcriber(cfg({**openai_config, "OPENAI_API_KEY": "wrong"})).transcribe(fox_clip)
     assert "API key was rejected" in info.value.detail
 
 
@@ -273,7 +271,7 @@ def test_openai_outage_is_transient(fake_ai, openai_config, fox_clip, tmp_path):
 
 def test_openai_speech(fake_ai, openai_config, tmp_path):
     out = tmp_path / "speech.mp3"
-    get_speaker({**openai_config, "TTS_VOICE": "nova"}).synthesize(PARAGRAPH, out)
+    get_speaker(cfg({**openai_config, "TTS_VOICE": "nova"})).synthesize(PARAGRAPH, out)
     assert probe(out).duration_seconds == pytest.approx(speech_seconds(PARAGRAPH), abs=0.2)
     [request] = fake_ai.requests_to("/audio/speech")
     assert request.json == {"model": "gpt-4o-mini-tts", "voice": "nova", "input": PARAGRAPH, "response_format": "mp3"}

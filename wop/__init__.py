@@ -8,6 +8,8 @@ from pathlib import Path
 
 
 def create_app(overrides: dict | None = None):
+    """The Flask app, its settings read once from the environment (wop/settings.py); `overrides`
+    replace config values (tests)."""
     from flask import Flask
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
@@ -19,17 +21,20 @@ def create_app(overrides: dict | None = None):
         reject_nul_in_url,
         require_object_body,
     )
-    from .config import PRIVATE_UMASK, load_config
+    from .data_dir import PRIVATE_UMASK
     from .extensions import db, limiter, migrate
     from .http_headers import register_security_headers
+    from .settings import load_settings
 
     # Every file this process writes (uploads, audio, exports, the SQLite database) is private.
     os.umask(PRIVATE_UMASK)
     app = Flask(__name__, static_folder=None)
     app.request_class = JsonRequest
     app.url_map.converters["int"] = IdConverter  # before any route is added
-    app.config.update(load_config())
+    settings = load_settings()
+    app.config.update(settings.flask_config())
     app.config.update(overrides or {})
+    app.extensions["settings"] = settings
     app.config.update(
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
         MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_MB"] * 1024 * 1024,

@@ -5,12 +5,12 @@ by EXTRA_MODELS ("id=provider:api_model:Display Name;..."). See models.toml for 
 """
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
 from .errors import JobFailed
 
@@ -43,12 +43,10 @@ class ModelSpec:
         return max(0, window - (self.max_tokens or DEFAULT_REPLY_TOKENS))
 
 
-def setting(config: Mapping, name: str):
-    """A setting from `config`, else from the environment (as the vendor SDKs do); None if unset."""
+def setting(config: Mapping, name: str) -> Any:
+    """A setting's value from the app's settings (wop/settings.py); None when it is not set."""
     value = config.get(name)
-    if value is None or value == "":
-        value = os.environ.get(name) or None
-    return value
+    return None if value in (None, "") else value
 
 
 class Catalog:

@@ -6,7 +6,7 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.security import safe_join
 
-from .config import private_dir
+from .data_dir import private_dir
 
 
 def media_root() -> Path:

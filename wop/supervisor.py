@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import PRIVATE_UMASK, private_data_dir, private_dir
+from .data_dir import PRIVATE_UMASK, private_dir, secure_data_dir
 from .queues import ALL_QUEUES, WORKER_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -53,8 +53,11 @@ def redis_command(data_dir: Path, port: int) -> list[str]:
 
 
 def beat_command(loglevel: str = "INFO") -> list[str]:
+    from .settings import load_settings
+
+    schedule = secure_data_dir(load_settings().DATA_DIR) / "celerybeat-schedule"
     return [sys.executable, "-m", "celery", "-A", "wop.worker", "beat", "--loglevel", loglevel,
-            "--schedule", str(private_data_dir() / "celerybeat-schedule"), "--pidfile", ""]
+            "--schedule", str(schedule), "--pidfile", ""]
 
 
 def web_command() -> list[str]:
@@ -197,14 +200,24 @@ def port_open(port: int) -> bool:
 
 
 def run_all() -> int:
+    from dotenv import load_dotenv
+
+    from .settings import SettingsError, load_settings
+
     os.umask(PRIVATE_UMASK)  # inherited by every child: what they write under DATA_DIR is private
-    data_dir = private_data_dir()
+    load_dotenv(override=False)  # the children read .env's settings too, wherever they start
+    try:
+        settings = load_settings()
+    except SettingsError as bad:
+        say(str(bad))
+        return 2
+    data_dir = secure_data_dir(settings.DATA_DIR)
     env = {**os.environ, **WORKER_ENV}
     supervisor = Supervisor(env)
     supervisor.install_signal_handlers()
     try:
-        if not os.environ.get("REDIS_URL"):
-            port = int(os.environ.get("REDIS_PORT") or free_port())
+        if not settings.REDIS_URL:
+            port = settings.REDIS_PORT or free_port()
             say(f"private Redis on 127.0.0.1:{port}, data in {data_dir / 'redis'} "
                 f"(process title: redis-server 127.0.0.1:{port} wop:{data_dir})")
             supervisor.add("redis", redis_command(data_dir, port))
@@ -223,8 +236,7 @@ def run_all() -> int:
         supervisor.add("web", web_command())
         supervisor.add("worker", worker_command())
         supervisor.add("scheduler", beat_command())
-        port = os.environ.get("PORT") or "5000"
-        say(f"Write or Perish is running on http://127.0.0.1:{port}  (Ctrl-C stops everything)")
+        say(f"Write or Perish is running on http://127.0.0.1:{settings.PORT}  (Ctrl-C stops everything)")
         return supervisor.run()
     finally:
         supervisor.stop_all()

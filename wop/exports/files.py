@@ -4,7 +4,7 @@ from pathlib import Path
 
 from flask import current_app
 
-from ..config import private_dir
+from ..data_dir import private_dir
 
 
 def exports_root() -> Path:

@@ -1,6 +1,5 @@
 import uuid
 from datetime import datetime
-from enum import StrEnum
 
 from sqlalchemy import (
     JSON,
@@ -15,30 +14,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
+from ..enums import ACTIVE_STATUSES, FINISHED_STATUSES, JobStatus  # noqa: F401  (re-exported)
 from ..extensions import db
 from .base import utcnow
-
-
-class JobStatus(StrEnum):
-    """Where a job is. Only wop.jobs moves a job from one status to the next:
-
-        pending ──► processing ──► completed
-           │  ▲          ├───────► failed
-           │  └──────────┤         (back to pending: a transient failure is retried later,
-           ▼             ▼          or the worker running it died)
-        cancelled ◄──────┘
-    """
-
-    PENDING = "pending"
-    PROCESSING = "processing"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-
-
-ACTIVE_STATUSES = (JobStatus.PENDING, JobStatus.PROCESSING)
-FINISHED_STATUSES = (JobStatus.COMPLETED, JobStatus.FAILED, JobStatus.CANCELLED)
-
 
 _ACTIVE_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES))
 

@@ -1,6 +1,5 @@
 from collections.abc import Iterable
 from datetime import datetime
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -20,25 +19,12 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
+from ..enums import NodeType, Privacy  # noqa: F401  (re-exported)
 from ..extensions import db
 from .base import iso, utcnow
 
 if TYPE_CHECKING:
     from .user import User
-
-class NodeType(StrEnum):
-    """A person's entry, an AI model's reply, or a link to another entry."""
-
-    USER = "user"
-    LLM = "llm"
-    LINK = "link"
-
-
-class Privacy(StrEnum):
-    """Who may read an entry: its author only, or everyone."""
-
-    PRIVATE = "private"
-    PUBLIC = "public"
 
 PREVIEW_CHARS = 200
 
@@ -49,9 +35,9 @@ class Node(db.Model):
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"), index=True)
     # Indexed, as is TokenCredit.node_id: deleting a node looks up the rows that refer to it.
     linked_node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"), index=True)
-    node_type: Mapped[str] = mapped_column(String(10), default="user", nullable=False)
+    node_type: Mapped[str] = mapped_column(String(10), default=NodeType.USER, nullable=False)
     llm_model: Mapped[str | None] = mapped_column(String(100))
-    privacy: Mapped[str] = mapped_column(String(10), default="private", nullable=False)
+    privacy: Mapped[str] = mapped_column(String(10), default=Privacy.PRIVATE, nullable=False)
     # The author's choice to keep this entry away from every AI provider (context, read-aloud,
     # transcription, profile). Replies do not inherit it.
     ai_excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)

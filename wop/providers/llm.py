@@ -27,8 +27,6 @@ from .errors import (
     classify_sdk_error,
 )
 
-DEFAULT_TIMEOUT = 120.0
-DEFAULT_MAX_RETRIES = 3
 ANTHROPIC_DEFAULT_MAX_TOKENS = 4096
 # A local OpenAI-compatible server (Ollama, llama.cpp, vLLM) ignores the key, but the SDK wants one.
 NO_KEY_NEEDED = "not-needed"
@@ -173,10 +171,7 @@ def anthropic_client(config: Mapping) -> anthropic.Anthropic:
 
 
 def _limits(config: Mapping) -> tuple[float, int]:
-    timeout = setting(config, "PROVIDER_TIMEOUT")
-    retries = setting(config, "PROVIDER_MAX_RETRIES")
-    return (float(timeout) if timeout is not None else DEFAULT_TIMEOUT,
-            int(retries) if retries is not None else DEFAULT_MAX_RETRIES)
+    return float(config["PROVIDER_TIMEOUT"]), int(config["PROVIDER_MAX_RETRIES"])
 
 
 def _client(vendor: str, key: str, base_url: str | None, timeout: float, max_retries: int):

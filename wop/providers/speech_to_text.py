@@ -16,18 +16,11 @@ from . import Transcriber, choose
 from .errors import PermanentProviderError, classify_sdk_error
 from .llm import openai_client
 
-DEFAULT_TRANSCRIPTION_MODEL = "gpt-4o-transcribe"
 PROVIDERS = ("openai", "local")
 
 # A 25-minute part can take OpenAI minutes to transcribe: waiting for the answer must not
 # time out sooner than that, whatever the general provider timeout.
 MIN_TRANSCRIPTION_TIMEOUT = 600.0
-
-
-def _setting(config: Mapping, key: str, default=None):
-    """A setting from config (else the environment, as the SDKs do), or `default`."""
-    value = setting(config, key)
-    return default if value is None else value
 
 
 class OpenAITranscriber:
@@ -38,8 +31,8 @@ class OpenAITranscriber:
     part_seconds = 1200
 
     def __init__(self, config: Mapping):
-        self.model = _setting(config, "TRANSCRIPTION_MODEL", DEFAULT_TRANSCRIPTION_MODEL)
-        timeout = max(float(_setting(config, "PROVIDER_TIMEOUT", 120)), MIN_TRANSCRIPTION_TIMEOUT)
+        self.model = config["TRANSCRIPTION_MODEL"]
+        timeout = max(float(config["PROVIDER_TIMEOUT"]), MIN_TRANSCRIPTION_TIMEOUT)
         self.client = openai_client(config).with_options(timeout=timeout)
 
     def transcribe(self, path: Path) -> str:
@@ -91,7 +84,7 @@ class LocalWhisperTranscriber:
     part_seconds = 600
 
     def __init__(self, config: Mapping):
-        self.folder = _setting(config, "WHISPER_MODEL") or default_whisper_folder()
+        self.folder = setting(config, "WHISPER_MODEL") or default_whisper_folder()
 
     def transcribe(self, path: Path) -> str:
         import av.error

@@ -16,12 +16,11 @@ import openai
 
 from wop.audio import run_ffmpeg
 
+from ..model_catalog import setting
 from . import Speaker, choose
 from .errors import PermanentProviderError, classify_sdk_error
 from .llm import openai_client
-from .speech_to_text import _setting
 
-DEFAULT_TTS_MODEL = "gpt-4o-mini-tts"
 DEFAULT_OPENAI_VOICE = "alloy"
 DEFAULT_ESPEAK_VOICE = "en-us"
 MAX_CHARS = 4096  # OpenAI's limit per request
@@ -58,8 +57,8 @@ class OpenAISpeech:
     max_chars = MAX_CHARS
 
     def __init__(self, config: Mapping):
-        self.model = _setting(config, "TTS_MODEL", DEFAULT_TTS_MODEL)
-        self.voice = _setting(config, "TTS_VOICE", DEFAULT_OPENAI_VOICE)
+        self.model = config["TTS_MODEL"]
+        self.voice = setting(config, "TTS_VOICE") or DEFAULT_OPENAI_VOICE
         self.client = openai_client(config)
 
     def synthesize(self, text: str, out_path: Path) -> None:
@@ -81,7 +80,7 @@ class EspeakSpeech:
     max_chars = MAX_CHARS
 
     def __init__(self, config: Mapping):
-        voice = _setting(config, "TTS_VOICE", DEFAULT_ESPEAK_VOICE)
+        voice = setting(config, "TTS_VOICE") or DEFAULT_ESPEAK_VOICE
         self.voice = DEFAULT_ESPEAK_VOICE if voice in OPENAI_VOICES else voice
 
     def synthesize(self, text: str, out_path: Path) -> None:
