@@ -93,3 +93,9 @@ def test_text_with_the_nul_character_is_refused_in_bodies(alice):
                                   "/api/export/profile-status/a%00", "/api/jobs?kind=a%00", "/api/feed?x=%00"])
 def test_the_nul_character_in_an_address_is_a_bad_request(alice, path):
     assert "NUL" in error_of(alice.get(path), 400)
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete", "post"])
+def test_an_unknown_api_address_is_a_json_404_for_every_method(alice, method):
+    resp = getattr(alice, method)(f"/api/nodes/{HUGE}")
+    assert resp.status_code == 404 and resp.get_json()["code"] == "not_found"

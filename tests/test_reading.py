@@ -59,3 +59,10 @@ def test_models_list(alice):
     assert {m["provider"] for m in models} == {"openai", "anthropic"}
     assert all(m["usable"] for m in models)  # both keys are set in the test environment
     assert data["default"] in [m["id"] for m in models]
+
+
+def test_the_server_tells_its_public_settings_without_a_login(app):
+    config = app.test_client().get("/api/config").get_json()
+    assert config["default_privacy"] == app.config["DEFAULT_PRIVACY"] == "private"
+    assert config["max_upload_mb"] == app.config["MAX_UPLOAD_MB"] and config["require_approval"] is False
+    assert not set(config) & {"SECRET_KEY", "OPENAI_API_KEY", "secret_key", "openai_api_key"}

@@ -1,6 +1,7 @@
 """HTTP API: one blueprint per resource."""
 from flask import Flask
 
+from ..errors import NotFound
 from .errors import register_error_handlers
 
 
@@ -18,10 +19,20 @@ def register_api(app: Flask) -> None:
         nodes,
         openapi,
         read_aloud,
+        site,
         voice,
     )
 
     register_error_handlers(app)
+    # An address under /api or /auth that no route takes is a JSON 404 for every method (not the
+    # web app's catch-all, which only answers GET).
+    for prefix in ("/api", "/auth"):
+        app.add_url_rule(f"{prefix}/<path:_rest>", f"unknown{prefix.replace('/', '_')}", _unknown_address,
+                         methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
     for module in (auth, nodes, voice, read_aloud, jobs, exports, account, dashboard, feed, admin, media, health,
-                   openapi):
+                   site, openapi):
         app.register_blueprint(module.bp)
+
+
+def _unknown_address(_rest: str) -> None:
+    raise NotFound("There is nothing at this address. The API is described at /api/openapi.json.")

@@ -30,7 +30,7 @@ def build_spec() -> dict:
     paths: dict = {}
     bodies = schemas.request_bodies()
     for rule in current_app.url_map.iter_rules():
-        if not (rule.rule.startswith("/api") or rule.rule.startswith("/auth")):
+        if not rule.rule.startswith(("/api", "/auth")) or rule.endpoint.startswith("unknown_"):
             continue
         view = current_app.view_functions[rule.endpoint]
         path = _PARAM.sub(lambda m: "{" + m.group(2) + "}", rule.rule)

@@ -120,6 +120,9 @@ RESPONSES: dict[str, dict[str, dict]] = {
     "admin.list_users": {"200": page_of(ref("User"))},
     "admin.list_all_jobs": {"200": page_of(ref("Job"))},
     "health.health": {"200": obj(["status"], status={"const": "ok"})},
+    "site.site_config": {"200": obj(["default_privacy", "require_approval", "max_upload_mb"], default_privacy=PRIVACY,
+                                    require_approval={"type": "boolean"}, max_upload_mb={"type": "integer"},
+                                    max_audio_minutes={"type": "integer"}, tts_max_chars={"type": "integer"})},
     "health.ready": {"200": READY, "503": READY},
 }
 

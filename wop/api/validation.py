@@ -20,11 +20,25 @@ MAX_ID = 2**31 - 1
 Id = Annotated[int, Field(ge=1, le=MAX_ID, description="an id (a whole number from 1)")]
 
 
-class IdConverter(IntegerConverter):
-    """`<int:...>` in routes: an id above MAX_ID cannot exist, so its URL matches nothing (404)."""
+def whole_numbers_up_to(most: int) -> str:
+    """A regular expression for the whole numbers 1 … `most` (no leading zeros)."""
+    digits = str(most)
+    shorter = [rf"[1-9]\d{{0,{len(digits) - 2}}}"] if len(digits) > 1 else []
+    same_length = []
+    for i, d in enumerate(digits):
+        low = 1 if i == 0 else 0
+        if int(d) > low:
+            rest = len(digits) - i - 1
+            same_length.append(f"{digits[:i]}[{low}-{int(d) - 1}]" + (rf"\d{{{rest}}}" if rest else ""))
+    return "(?:" + "|".join(shorter + same_length + [digits]) + ")"
 
-    def __init__(self, map, fixed_digits=0, min=None, max=MAX_ID, signed=False):
-        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+class IdConverter(IntegerConverter):
+    """`<int:...>` in routes: an id above MAX_ID cannot exist, so its URL matches no route and is
+    a 404 for every method. (The regular expression itself stops at MAX_ID: a converter that
+    refused a matched number would leave the router answering 405 for other methods.)"""
+
+    regex = whole_numbers_up_to(MAX_ID)
 
 
 class JsonRequest(Request):
