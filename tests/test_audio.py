@@ -5,7 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from audio_samples import (
+from tests.audio_samples import (
     generate,
     make_mediarecorder_webm,
     make_silence,

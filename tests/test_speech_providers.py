@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 
 import pytest
-from audio_samples import FOX, make_silence, make_speech, make_tone
+from tests.audio_samples import FOX, make_silence, make_speech, make_tone
 
 from tests.fake_ai import speech_seconds
 from wop.audio import concat, probe, split_for_transcription
