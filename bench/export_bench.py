@@ -151,7 +151,7 @@ def operations(app, token: str) -> dict:
         deleted = resp.get_json()["deleted"]
         return f"{deleted['nodes'] + deleted['ai_replies']:,} entries deleted"
 
-    return dict(zip(OPERATIONS, (stream_json, whole_json, thread_job, estimate, delete_all)))
+    return dict(zip(OPERATIONS, (stream_json, whole_json, thread_job, estimate, delete_all), strict=True))
 
 
 def measure_in_this_process(folder: Path, token: str, name: str) -> None:

@@ -14,8 +14,8 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.fake_ai import FakeAI  # noqa: E402
-from tests.services import PostgresServer, RedisServer, WebServer, Worker  # noqa: E402
+from tests.fake_ai import FakeAI
+from tests.services import PostgresServer, RedisServer, WebServer, Worker
 
 
 def main() -> None:

@@ -29,6 +29,7 @@ POST /_fake/reset, /_fake/fail_next {"n", "status", "path"}, /_fake/drop_next {"
 from __future__ import annotations
 
 import argparse
+import contextlib
 import email.parser
 import email.policy
 import hashlib
@@ -117,7 +118,7 @@ class FakeAI:
         self.reset()
 
     # -- lifecycle ---------------------------------------------------------------------
-    def start(self) -> "FakeAI":
+    def start(self) -> FakeAI:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = _Server((self._host, self._port), handler)
         host, port = self._server.server_address[:2]
@@ -132,7 +133,7 @@ class FakeAI:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "FakeAI":
+    def __enter__(self) -> FakeAI:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -252,10 +253,8 @@ class _Handler(BaseHTTPRequestHandler):
         ctype = headers.get("content-type", "")
         uploads = {}
         if ctype.startswith("application/json") and body:
-            try:
+            with contextlib.suppress(ValueError):
                 req.json = json.loads(body)
-            except ValueError:
-                pass
         elif ctype.startswith("multipart/form-data"):
             uploads = self._parse_multipart(ctype, body, req)
 

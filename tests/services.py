@@ -1,4 +1,5 @@
 """Real services for the test run, started as child processes on loopback and stopped by PID."""
+import contextlib
 import glob
 import os
 import pwd
@@ -49,10 +50,8 @@ def stop(proc: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: floa
 def children_of(pid: int) -> list[int]:
     found = []
     for task in glob.glob(f"/proc/{pid}/task/*/children"):
-        try:
+        with contextlib.suppress(OSError):
             found += [int(p) for p in Path(task).read_text().split()]
-        except OSError:
-            pass
     return found
 
 
@@ -76,11 +75,12 @@ class RedisServer:
     def start(self) -> "RedisServer":
         exe = shutil.which("redis-server")
         assert exe, "redis-server is missing: apt-get install redis-server"
-        self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", "",
-             "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--daemonize", "no"],
-            stdout=open(self.folder / "redis.log", "ab"), stderr=subprocess.STDOUT,
-        )
+        with open(self.folder / "redis.log", "ab") as log:
+            self.proc = subprocess.Popen(
+                [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", "",
+                 "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--daemonize", "no"],
+                stdout=log, stderr=subprocess.STDOUT,
+            )
         wait_for_port(self.port, proc=self.proc)
         return self
 
@@ -113,11 +113,12 @@ class PostgresServer:
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
         subprocess.run([_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
                         "--no-sync"], check=True, user=self.user, stdout=subprocess.DEVNULL)
-        self.proc = subprocess.Popen(
-            [_pg_bin("postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.folder),
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
-            user=self.user, stdout=open(self.folder / "postgres.log", "ab"), stderr=subprocess.STDOUT,
-        )
+        with open(self.folder / "postgres.log", "ab") as log:
+            self.proc = subprocess.Popen(
+                [_pg_bin("postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.folder),
+                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
+                user=self.user, stdout=log, stderr=subprocess.STDOUT,
+            )
         wait_for_port(self.port, proc=self.proc)
         import psycopg
 
@@ -145,15 +146,15 @@ class Worker:
         self.name = f"test-{os.getpid()}-{time.time_ns()}@{socket.gethostname()}"
 
     def start(self, timeout: float = 60.0) -> "Worker":
-        self.log = open(self.log_path, "ab")
         # A session of its own, so a test can kill the whole worker as a crashed machine would.
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", self.queues,
-             "--concurrency", str(self.concurrency), "--loglevel", "INFO", "-n", self.name,
-             "--without-gossip", "--without-mingle"],
-            env={**self.env, **WORKER_ENV}, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", self.queues,
+                 "--concurrency", str(self.concurrency), "--loglevel", "INFO", "-n", self.name,
+                 "--without-gossip", "--without-mingle"],
+                env={**self.env, **WORKER_ENV}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -191,11 +192,12 @@ class WebServer:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "WebServer":
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-             "--bind", f"127.0.0.1:{self.port}", "wop:create_app()"],
-            env=self.env, cwd=ROOT, stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT,
-        )
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
+                 "--bind", f"127.0.0.1:{self.port}", "wop:create_app()"],
+                env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+            )
         wait_for_port(self.port, timeout=30, proc=self.proc)
         return self
 

@@ -5,6 +5,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+
 from tests.audio_samples import (
     generate,
     make_mediarecorder_webm,
@@ -13,7 +14,6 @@ from tests.audio_samples import (
     make_tone,
     transcode,
 )
-
 from wop.audio import (
     UNREADABLE_MESSAGE,
     UnreadableAudio,
@@ -64,7 +64,7 @@ def test_probe_tone(samples):
     assert info.has_audio
 
 
-@pytest.mark.parametrize("kind, codec", [
+@pytest.mark.parametrize(("kind", "codec"), [
     ("speech", "pcm_s16le"), ("webm", "opus"), ("opus", "opus"), ("flac", "flac"), ("m4a", "aac"), ("mp3", "mp3"),
 ])
 def test_probe_formats_agree_on_length(samples, kind, codec):

@@ -46,8 +46,8 @@ def test_a_thread_longer_than_the_model_reads_is_trimmed(app, alice, fake_ai):
     assert stage == (f"Sending the first and the newest {newest} of 40 entries "
                      "(the thread is longer than the model reads)")
     assert convo[0][1].startswith(f"{alice.username}: ENTRY-01 ")
-    assert convo[1] == ("user", f"[{left_out} earlier entries in this thread are left out here: "
-                                "the thread is longer than the model reads]")
+    assert convo[1] == ("user", (f"[{left_out} earlier entries in this thread are left out here: "
+                                "the thread is longer than the model reads]"))
     assert [text.split()[1] for _role, text in convo[2:]] == [f"ENTRY-{i:02d}" for i in range(41 - newest, 41)]
     with app.app_context():
         budget = load_catalog(app.config).get("test-small").input_budget() * ESTIMATE_MARGIN
@@ -81,5 +81,5 @@ def test_the_model_list_gives_each_model_its_context_window(tmp_path):
     assert ModelSpec("d", "openai", "d", "D").input_budget() == 128_000 - 4096  # the documented defaults
     for bad in ("context_window = 0", 'context_window = "big"', "context_window = 400\nmax_tokens = 500"):
         path.write_text(f'[[models]]\nid = "m"\nprovider = "openai"\napi_model = "m"\n{bad}\n')
-        with pytest.raises(CatalogError, match="context_window|max_tokens"):
+        with pytest.raises(CatalogError, match=r"context_window|max_tokens"):
             load_catalog({"MODELS_FILE": str(path)})

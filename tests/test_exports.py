@@ -58,7 +58,7 @@ def branching_tree(app, alice, bob):
 def expected_threads(alice, bob) -> list[str]:
     a, b = alice.username, bob.username
     return [
-        "=== Thread 1 · started 2026-11-02 09:00 UTC · 5 entries ===\n"
+        ("=== Thread 1 · started 2026-11-02 09:00 UTC · 5 entries ===\n"
         "\n"
         f"[1] {a} · 2026-11-02 09:00 UTC\n"
         "How do I begin?\n"
@@ -74,11 +74,11 @@ def expected_threads(alice, bob) -> list[str]:
         "Write badly first.\n"
         "\n"
         f"[1.3] {a} · 2026-11-02 09:04 UTC · branch 3 of 3\n"
-        "[deleted]\n",
-        "=== Thread 2 · started 2026-11-02 08:00 UTC · 1 entry ===\n"
+        "[deleted]\n"),
+        ("=== Thread 2 · started 2026-11-02 08:00 UTC · 1 entry ===\n"
         "\n"
         f"[2] {a} · 2026-11-02 08:00 UTC\n"
-        "An older thread.\n",
+        "An older thread.\n"),
     ]
 
 

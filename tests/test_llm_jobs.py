@@ -42,7 +42,7 @@ def wait_status(api, task_id, status, timeout=30):
     return api.wait_job(task_id, timeout=timeout, until=(status,))
 
 
-@pytest.mark.parametrize("model, path", [(OPENAI_MODEL, "/chat/completions"), (ANTHROPIC_MODEL, "/messages")])
+@pytest.mark.parametrize(("model", "path"), [(OPENAI_MODEL, "/chat/completions"), (ANTHROPIC_MODEL, "/messages")])
 def test_reply_end_to_end(app, alice, fake_ai, model, path):
     node = alice.write("What should I write about today?")
     task_id = ask(alice, node["id"], model)

@@ -1,6 +1,7 @@
 """The LLM providers and the model catalog, run with the real SDKs against the fake AI server."""
 import concurrent.futures
 import inspect
+import re
 import typing
 
 import anthropic
@@ -135,7 +136,7 @@ def test_extra_model_through_openai_compatible_server_needs_no_key(fake_ai):
 
 # -- retries inside the SDK ------------------------------------------------------------------
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 @pytest.mark.parametrize("status", [429, 503])
 def test_one_transient_error_is_retried_by_the_sdk(fake_ai, model_id, path, vendor, status):
     fake_ai.fail_next(1, status)
@@ -144,7 +145,7 @@ def test_one_transient_error_is_retried_by_the_sdk(fake_ai, model_id, path, vend
     assert len(fake_ai.requests_to(path)) == 2
 
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_a_dropped_connection_is_retried_by_the_sdk(fake_ai, model_id, path, vendor):
     fake_ai.drop_next(1)
     result = complete(THREAD, model_id, make_config(fake_ai))
@@ -152,7 +153,7 @@ def test_a_dropped_connection_is_retried_by_the_sdk(fake_ai, model_id, path, ven
     assert len(fake_ai.requests_to(path)) == 2
 
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_persistent_server_errors_become_transient_after_max_retries(fake_ai, model_id, path, vendor):
     fake_ai.fail_next(10, 503)
     with pytest.raises(TransientProviderError) as info:
@@ -162,7 +163,7 @@ def test_persistent_server_errors_become_transient_after_max_retries(fake_ai, mo
     assert len(fake_ai.requests_to(path)) == 3
 
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_persistent_rate_limit_becomes_transient(fake_ai, model_id, path, vendor):
     fake_ai.fail_next(10, 429)
     with pytest.raises(TransientProviderError) as info:
@@ -172,7 +173,7 @@ def test_persistent_rate_limit_becomes_transient(fake_ai, model_id, path, vendor
     assert len(fake_ai.requests_to(path)) == 2
 
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_persistent_connection_drops_become_transient(fake_ai, model_id, path, vendor):
     fake_ai.drop_next(10)
     with pytest.raises(TransientProviderError) as info:
@@ -193,7 +194,7 @@ def test_a_slow_provider_times_out_as_transient(fake_ai):
 
 # -- permanent failures ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_a_rejected_key_fails_at_once(fake_ai, model_id, path, vendor):
     config = make_config(fake_ai, OPENAI_API_KEY="sk-wrong", ANTHROPIC_API_KEY="sk-ant-wrong")
     with pytest.raises(PermanentProviderError) as info:
@@ -204,7 +205,7 @@ def test_a_rejected_key_fails_at_once(fake_ai, model_id, path, vendor):
     assert len(fake_ai.requests) == 1
 
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_not_found_and_bad_request_fail_at_once_with_the_vendors_words(fake_ai, model_id, path, vendor):
     fake_ai.fail_next(1, 404)
     with pytest.raises(PermanentProviderError) as info:
@@ -229,7 +230,7 @@ def test_an_unknown_model_id_is_named_without_any_request(fake_ai):
     assert fake_ai.requests == []
 
 
-@pytest.mark.parametrize("model_id,vendor", [("gpt-5.5", "OpenAI"), ("claude-opus-5-5", "Anthropic")])
+@pytest.mark.parametrize(("model_id", "vendor"), [("gpt-5.5", "OpenAI"), ("claude-opus-5-5", "Anthropic")])
 def test_a_missing_key_fails_without_any_request(fake_ai, model_id, vendor):
     config = make_config(OPENAI_BASE_URL="", ANTHROPIC_BASE_URL=fake_ai.anthropic_base_url)
     with pytest.raises(PermanentProviderError) as info:
@@ -309,7 +310,7 @@ def test_models_file_extends_and_overrides(tmp_path):
                     'display_name = "GPT-5.5 (pinned)"\n'
                     '[[models]]\nid = "qwen"\nprovider = "openai"\napi_model = "qwen3:8b"\n')
     catalog = load_catalog(make_config(MODELS_FILE=str(path)))
-    assert [m.id for m in catalog.all()] == DEFAULT_IDS + ["qwen"]
+    assert [m.id for m in catalog.all()] == [*DEFAULT_IDS, "qwen"]
     assert catalog.get("gpt-5.5").api_model == "gpt-5.5-2026-04-23"
     assert catalog.get("gpt-5.5").display_name == "GPT-5.5 (pinned)"
     assert catalog.get("qwen").display_name == "qwen"
@@ -320,7 +321,7 @@ def test_models_file_can_replace_the_list(tmp_path):
     path.write_text('replace = true\n[[models]]\nid = "local"\nprovider = "openai"\napi_model = "llama3.2"\n')
     catalog = load_catalog(make_config(MODELS_FILE=str(path)))
     assert [m.id for m in catalog.all()] == ["local"]
-    with pytest.raises(CatalogError, match="Model gpt-5.5 is not configured. Available models: local."):
+    with pytest.raises(CatalogError, match=re.escape("Model gpt-5.5 is not configured. Available models: local.")):
         catalog.get("gpt-5.5")
 
 

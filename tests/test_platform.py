@@ -20,9 +20,8 @@ def test_openapi_matches_routes(app, alice):
 
 
 def test_models_and_migrations_agree(app):
-    with app.app_context():
-        with db.engine.connect() as conn:
-            diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
+    with app.app_context(), db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), db.metadata)
     assert diff == [], f"models and migrations differ; run `wop db migrate`: {diff}"
 
 

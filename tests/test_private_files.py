@@ -83,7 +83,7 @@ def test_a_default_acl_given_by_the_operator_is_respected(tmp_path):
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 
 
-@pytest.mark.parametrize("name, content", [
+@pytest.mark.parametrize(("name", "content"), [
     ("page.mp3", HTML),
     ("picture.mp3", None),  # a PNG image, made by ffmpeg below
     ("noise.webm", os.urandom(4096)),

@@ -9,8 +9,8 @@ import time
 from pathlib import Path
 
 import pytest
-from tests.audio_samples import FOX, make_silence, make_speech, make_tone
 
+from tests.audio_samples import FOX, make_silence, make_speech, make_tone
 from tests.fake_ai import speech_seconds
 from wop.audio import concat, probe, split_for_transcription
 from wop.providers import speech_to_text, text_to_speech
@@ -73,7 +73,7 @@ def test_explicit_provider_and_override(openai_config):
 
 @pytest.mark.parametrize("factory", [get_transcriber, get_speaker])
 def test_unknown_provider_is_a_clear_permanent_error(factory):
-    with pytest.raises(PermanentProviderError, match="Unknown .*'whisperx'.*auto, openai, local"):
+    with pytest.raises(PermanentProviderError, match=r"Unknown .*'whisperx'.*auto, openai, local"):
         factory({}, "whisperx")
 
 
@@ -200,7 +200,7 @@ def test_missing_espeak_says_how_to_install_it(tmp_path, monkeypatch):
 
 
 def test_text_over_the_limit_must_be_split_first(tmp_path):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="split it first"):
         get_speaker(cfg({})).synthesize("word " * 1000, tmp_path / "out.mp3")
     with pytest.raises(PermanentProviderError):
         get_speaker(cfg({})).synthesize("   ", tmp_path / "out.mp3")

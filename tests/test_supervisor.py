@@ -116,8 +116,9 @@ def wop_up(tmp_path, database_url):
     env.update(DATA_DIR=str(data_dir), PORT=str(port), REDIS_PORT=str(redis_port), WEB_CONCURRENCY="1",
                SECRET_KEY="supervisor-test", DATABASE_URL=up_database(database_url, data_dir))
     log = tmp_path / "wop-up.log"
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "wop"), "up"], env=env, cwd=ROOT,
-                            stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    with open(log, "ab") as out:
+        proc = subprocess.Popen([str(Path(sys.executable).parent / "wop"), "up"], env=env, cwd=ROOT,
+                                stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
     try:
         yield proc, base, log, data_dir, redis_port

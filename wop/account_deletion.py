@@ -16,6 +16,7 @@ once; VACUUM (autovacuum) later marks their space for reuse but does not wipe it
 write-ahead log and backups keep old pages until they are recycled; `VACUUM FULL` rewrites a
 table (see docs/operations.md).
 """
+import contextlib
 import logging
 import shutil
 from collections.abc import Iterable, Iterator
@@ -49,10 +50,8 @@ def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
 def cancel_active_jobs(user_id: int) -> None:
     """Stop the user's jobs first: a running one then cannot finish (its result is discarded)."""
     for job in db.session.scalars(select(Job).where(Job.user_id == user_id, Job.status.in_(ACTIVE_STATUSES))).all():
-        try:
+        with contextlib.suppress(Conflict):  # it finished meanwhile; its rows are deleted below like any other
             cancel(job)
-        except Conflict:
-            pass  # it finished meanwhile; its rows are deleted below like any other
 
 
 def nodes_to_delete(user_id: int) -> tuple[dict[int, int | None], int, list[tuple[int, int]]]:
@@ -99,7 +98,7 @@ def delete_files(user_id: int, rel_paths: list[str]) -> None:
         if still_used is None:  # read-aloud files are shared by entries with the same text
             remove(rel)
     user_folders = [folder / str(user_id) for folder in media_root().iterdir() if folder.is_dir()]
-    for folder in user_folders + [exports_root() / str(user_id)]:
+    for folder in [*user_folders, exports_root() / str(user_id)]:
         shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -115,7 +115,7 @@ class Settings(BaseSettings):
     @classmethod
     def _speech(cls, value: str) -> str:
         value = value.strip().lower()
-        if value not in ("auto",) + SPEECH_PROVIDERS:
+        if value not in ("auto", *SPEECH_PROVIDERS):
             raise ValueError(f"use one of: auto, {', '.join(SPEECH_PROVIDERS)}")
         return value
 

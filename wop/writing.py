@@ -32,7 +32,7 @@ def node_detail(node: Node, viewer: User | None) -> dict:
         select(Node).where(Node.parent_id == node.id).order_by(Node.created_at, Node.id)).all()
     linked = [node.linked_node] if node.linked_node is not None else []
     readable = [n for n in ancestors + children + linked if can_read(n, viewer)]
-    shown = dict(zip((n.id for n in readable), previews(readable, viewer)))
+    shown = dict(zip((n.id for n in readable), previews(readable, viewer), strict=True))
     data["ancestors"] = [shown.get(a.id, {"id": a.id, "hidden": True}) for a in ancestors]
     data["children"] = [shown[c.id] for c in children if c.id in shown]
     if linked and linked[0].id in shown:

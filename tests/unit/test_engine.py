@@ -298,9 +298,9 @@ def test_reaper_takes_back_silent_and_dead_owned_jobs_and_gives_up_at_the_limit(
     hopeless, _ = submit(user, node, key="hopeless")
     now = utcnow()
     rows = {
-        silent.id: dict(worker="other-host:1", heartbeat_at=now - timedelta(minutes=10), attempts=1),
-        dead.id: dict(worker=f"{socket.gethostname()}:{_dead_pid()}", heartbeat_at=now, attempts=1),
-        hopeless.id: dict(worker="other-host:1", heartbeat_at=now - timedelta(minutes=10), attempts=3),
+        silent.id: {"worker": "other-host:1", "heartbeat_at": now - timedelta(minutes=10), "attempts": 1},
+        dead.id: {"worker": f"{socket.gethostname()}:{_dead_pid()}", "heartbeat_at": now, "attempts": 1},
+        hopeless.id: {"worker": "other-host:1", "heartbeat_at": now - timedelta(minutes=10), "attempts": 3},
     }
     for job_id, values in rows.items():
         db.session.execute(Job.__table__.update().where(Job.id == job_id)

@@ -10,7 +10,7 @@ from wop.settings import Settings, SettingsError, load_settings
 ROOT = Path(__file__).resolve().parents[2]
 
 
-@pytest.mark.parametrize("name, value", [
+@pytest.mark.parametrize(("name", "value"), [
     ("JOB_MAX_ATTEMPTS", "three"), ("PORT", "70000"), ("TTS_PROVIDER", "cloud"),
     ("DATABASE_URL", "mysql://db/wop"), ("LOGIN_RATE_LIMIT", "often"), ("DEFAULT_PRIVACY", "friends"),
     ("PROVIDER_TIMEOUT", "-1"),

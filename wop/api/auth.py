@@ -99,7 +99,7 @@ def signup(body: SignupBody):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise Conflict(f"The username '{body.username}' is taken; choose another.")
+        raise Conflict(f"The username '{body.username}' is taken; choose another.") from None
     csrf = login_session(user)
     return jsonify(user=user.to_dict(private=True), csrf_token=csrf), 201
 

@@ -13,7 +13,7 @@ def usable_model_id(requested: str | None) -> str:
     try:
         spec = catalog.get(model_id)
     except CatalogError as err:
-        raise BadRequest(err.message)
+        raise BadRequest(err.message) from None
     if not catalog.is_usable(spec, config):
         raise BadRequest(f"Model '{model_id}' cannot be used: its provider ({spec.provider}) has no API key configured.")
     return model_id

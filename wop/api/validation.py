@@ -81,7 +81,7 @@ def _unstorable(value: Any, path: tuple = ()) -> tuple[tuple, str] | None:
     else:
         return None
     for key, item in items:
-        found = _unstorable(item, path + (key,))
+        found = _unstorable(item, (*path, key))
         if found is not None:
             return found
     return None

@@ -37,7 +37,7 @@ MP4_BRANDS = {b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso5", b"i
               b"3g2a", b"avc1", b"MSNV", b"qt  "}
 
 
-TRANSCRIBERS = ("auto",) + PROVIDERS
+TRANSCRIBERS = ("auto", *PROVIDERS)
 
 
 class TranscribeBody(BaseModel):

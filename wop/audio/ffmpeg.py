@@ -44,7 +44,7 @@ class FFmpegRun:
 
     @property
     def log(self) -> str:
-        return "\n".join(self.head + ["..."] + self.tail)
+        return "\n".join([*self.head, "...", *self.tail])
 
     def error_summary(self) -> str:
         return "\n".join(self.tail[-8:])

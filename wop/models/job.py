@@ -14,7 +14,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..enums import ACTIVE_STATUSES, FINISHED_STATUSES, JobStatus  # noqa: F401  (re-exported)
+from ..enums import ACTIVE_STATUSES, JobStatus
 from ..extensions import db
 from .base import utcnow
 

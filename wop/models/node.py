@@ -19,7 +19,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
-from ..enums import NodeType, Privacy  # noqa: F401  (re-exported)
+from ..enums import NodeType, Privacy
 from ..extensions import db
 from .base import iso, utcnow
 

@@ -82,7 +82,7 @@ def context_parts(node: Node, viewer: User | None) -> list[Part]:
     consecutive entries left out collapse into one note."""
     public_reply = can_read(node, None)  # the reply will be readable by everyone
     parts, hidden, parent_sent = [], 0, True
-    for entry in node.ancestors() + [node]:
+    for entry in [*node.ancestors(), node]:
         # An AI reply to an entry left out would quote it: it is left out with it.
         text = None if entry.node_type == "llm" and not parent_sent else sendable_text(entry, viewer, public_reply)
         parent_sent = text is not None
@@ -207,7 +207,7 @@ def llm_reply(run: JobRun) -> None:
         fitted = fit(parts, int(spec.input_budget() * ESTIMATE_MARGIN))
     except ThreadTooLong as too_long:
         raise JobFailed(f"This entry is about {too_long.args[0]:,} tokens, more than {model_id} reads with room for "
-                 "a reply. Shorten the entry or choose a model with a larger context window.")
+                 "a reply. Shorten the entry or choose a model with a larger context window.") from too_long
     run.progress(10, fitted.stage if fitted.trimmed else f"Asking {model_id}")
     messages = [llm.ChatMessage("system", SYSTEM_PROMPT)] + [p.message for p in fitted.parts]
     with run.abortable():  # a cancel closes the stream at once
@@ -228,7 +228,7 @@ def llm_reply(run: JobRun) -> None:
         db.session.add_all(ReplySource(reply_id=reply.id, source_id=i) for i in sorted(sources))
         # The tokens are credited to the people whose words were sent, by length.
         humans = [p for p in sent if p.node.node_type != "llm" and not p.node.author.is_bot]
-        for part, tokens in zip(humans, share_tokens(answer.total_tokens, [len(p.text) for p in humans])):
+        for part, tokens in zip(humans, share_tokens(answer.total_tokens, [len(p.text) for p in humans]), strict=True):
             if tokens:
                 part.node.distributed_tokens += tokens
                 db.session.add(TokenCredit(user_id=part.node.user_id, node_id=part.node.id, job_id=run.job_id,
