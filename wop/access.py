@@ -9,6 +9,7 @@ rule in SQL.)
 """
 from sqlalchemy import select
 
+from .enums import NodeType, Privacy
 from .errors import Forbidden, Gone, NotFound
 from .extensions import db
 from .models import Job, Node, ReplySource, User
@@ -18,7 +19,7 @@ def answered_entry(node: Node) -> Node | None:
     """The person's entry an AI reply answers (through replies to replies); the node itself
     when it is not an AI reply; None when the chain is broken."""
     seen = set()
-    while node.node_type == "llm" and node.parent_id is not None:
+    while node.node_type == NodeType.LLM and node.parent_id is not None:
         if node.id in seen:
             return None
         seen.add(node.id)
@@ -30,7 +31,7 @@ def answered_entry(node: Node) -> Node | None:
 
 
 def _own_or_public(node: Node, user: User | None) -> bool:
-    return node.privacy == "public" or (user is not None and node.user_id == user.id)
+    return node.privacy == Privacy.PUBLIC or (user is not None and node.user_id == user.id)
 
 
 def reply_sources(node: Node) -> list[Node | None]:
@@ -47,7 +48,7 @@ def could_read(node: Node, user: User | None) -> bool:
     entry = answered_entry(node)
     if entry is None or not _own_or_public(entry, user):
         return False
-    if node.node_type != "llm":
+    if node.node_type != NodeType.LLM:
         return True
     return all(s is not None and s.deleted_at is None and _own_or_public(s, user) for s in reply_sources(node))
 
@@ -62,7 +63,7 @@ def kept_from_ai(node: Node) -> bool:
     entry = answered_entry(node)
     if entry is None or entry.ai_excluded:
         return True
-    return node.node_type == "llm" and any(s is None or s.ai_excluded for s in reply_sources(node))
+    return node.node_type == NodeType.LLM and any(s is None or s.ai_excluded for s in reply_sources(node))
 
 
 def require_author(node: Node, user: User, action: str) -> Node:
@@ -75,7 +76,7 @@ def require_author(node: Node, user: User, action: str) -> Node:
 def can_delete(node: Node, user: User) -> bool:
     if user.is_admin or node.user_id == user.id:
         return True
-    return node.node_type == "llm" and node.parent is not None and node.parent.user_id == user.id
+    return node.node_type == NodeType.LLM and node.parent is not None and node.parent.user_id == user.id
 
 
 def readable_node(node_id: int, user: User | None, deleted_status: int = 404) -> Node:

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Iterator
 
 from sqlalchemy import delete, or_, select, update
 
+from .enums import NodeType
 from .errors import Conflict
 from .exports.files import exports_root
 from .extensions import db
@@ -67,7 +68,7 @@ def nodes_to_delete(user_id: int) -> tuple[dict[int, int | None], int, list[tupl
                 .where(Node.parent_id.in_(ids), Node.user_id != user_id)
             ).all()
             for node_id, parent_id, node_type, is_bot in rows:
-                if node_type == "llm" or is_bot:
+                if node_type == NodeType.LLM or is_bot:
                     doomed[node_id] = parent_id
                     found.append(node_id)
                 else:

@@ -156,7 +156,8 @@ def check_csrf() -> None:
     try:
         validate_csrf(request.headers.get("X-CSRF-Token") or request.headers.get("X-CSRFToken"))
     except (CSRFError, Exception):
-        raise Forbidden("Missing or invalid CSRF token: send the X-CSRF-Token header (GET /auth/csrf gives it).") from None
+        raise Forbidden("Missing or invalid CSRF token: send the X-CSRF-Token header (GET /auth/csrf gives it).",
+                        code="csrf") from None
 
 
 def login_required(view):

@@ -6,6 +6,7 @@ from pydantic import BaseModel, Field, field_validator
 
 from ..access import kept_from_ai, readable_node, require_author
 from ..audio import UnreadableAudio, probe
+from ..enums import JobStatus
 from ..errors import BadRequest, Conflict, UnsupportedMedia
 from ..extensions import db
 from ..jobs import job_status, submit
@@ -120,7 +121,7 @@ def create_voice_node():
                     audio_mime_type=AUDIO_TYPES[ext], ai_excluded=form.ai_excluded)
     db.session.commit()  # the recording and its node are safe before any job exists
     job, _created = _submit_transcription(node, None)
-    return jsonify({**node_detail(node, current_user()), "transcription_status": "pending", "task_id": job.id}), 201
+    return jsonify({**node_detail(node, current_user()), "transcription_status": JobStatus.PENDING, "task_id": job.id}), 201
 
 
 @bp.post("/<int:node_id>/transcribe")

@@ -16,6 +16,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from ..access import kept_from_ai
+from ..enums import NodeType, Privacy
 from ..extensions import db
 from ..models import Node
 
@@ -52,9 +53,9 @@ def thread_nodes(root_id: int) -> list[Node]:
 def visible_to_owner(node: Node, parent: Node, owner_id: int) -> bool:
     """Whether the thread's owner may read this reply to `parent` (shown, or deleted and marked):
     as in wop.access, an AI reply goes with the entry it answers."""
-    if node.node_type == "llm":
+    if node.node_type == NodeType.LLM:
         return parent.deleted_at is None
-    return node.user_id == owner_id or node.privacy == "public"
+    return node.user_id == owner_id or node.privacy == Privacy.PUBLIC
 
 
 def thread_entries(number: int, nodes: list[Node], owner_id: int) -> list[Entry]:
@@ -82,7 +83,7 @@ def stamp(when: datetime) -> str:
 
 
 def author_of(node: Node) -> str:
-    if node.node_type == "llm":
+    if node.node_type == NodeType.LLM:
         return f"AI ({node.llm_model})"
     return node.author.username if node.author else "unknown"
 
@@ -92,7 +93,7 @@ def body_of(node: Node, for_ai: bool = False) -> str:
         return "[deleted]"
     if for_ai and kept_from_ai(node):
         return "[kept away from AI]"
-    if node.node_type == "link":
+    if node.node_type == NodeType.LINK:
         return f"(a link to entry {node.linked_node_id})" if node.linked_node_id else "(a link to a deleted entry)"
     return node.content
 

@@ -133,7 +133,7 @@ def _readable_sql(node, parent_readable, viewer_id: int | None):
     readable when the entry it answers is (`parent_readable`) and so is every entry it was made
     from."""
     def own_or_public(n):
-        return or_(n.privacy == "public", n.user_id == viewer_id) if viewer_id else n.privacy == "public"
+        return or_(n.privacy == Privacy.PUBLIC, n.user_id == viewer_id) if viewer_id else n.privacy == Privacy.PUBLIC
 
     source = aliased(Node)
     unreadable_source = (
@@ -144,7 +144,7 @@ def _readable_sql(node, parent_readable, viewer_id: int | None):
     )
     return case(
         (node.deleted_at.is_not(None), 0),
-        (node.node_type == "llm", case((unreadable_source, 0), else_=parent_readable)),
+        (node.node_type == NodeType.LLM, case((unreadable_source, 0), else_=parent_readable)),
         (own_or_public(node), 1),
         else_=0,
     )

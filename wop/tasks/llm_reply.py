@@ -15,6 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..access import can_read, kept_from_ai
+from ..enums import NodeType
 from ..errors import JobFailed
 from ..extensions import db
 from ..jobs import JobRun, job_kind
@@ -72,7 +73,7 @@ def sendable_text(node: Node, viewer: User | None, public_reply: bool = False) -
 
     if not may_send(node):
         return None
-    if node.node_type == "link":
+    if node.node_type == NodeType.LINK:
         return node.linked_node.content if may_send(node.linked_node) else None
     return node.content
 
@@ -84,7 +85,7 @@ def context_parts(node: Node, viewer: User | None) -> list[Part]:
     parts, hidden, parent_sent = [], 0, True
     for entry in [*node.ancestors(), node]:
         # An AI reply to an entry left out would quote it: it is left out with it.
-        text = None if entry.node_type == "llm" and not parent_sent else sendable_text(entry, viewer, public_reply)
+        text = None if entry.node_type == NodeType.LLM and not parent_sent else sendable_text(entry, viewer, public_reply)
         parent_sent = text is not None
         if text is None:
             hidden += 1
@@ -92,7 +93,7 @@ def context_parts(node: Node, viewer: User | None) -> list[Part]:
         if hidden:
             parts.append(Part(llm.ChatMessage("user", hidden_note(hidden))))
             hidden = 0
-        if entry.node_type == "llm":
+        if entry.node_type == NodeType.LLM:
             message = llm.ChatMessage("assistant", text)
         else:
             message = llm.ChatMessage("user", f"{entry.author.username}: {text}")
@@ -155,9 +156,9 @@ def source_ids(sent: list[Part]) -> set[int]:
     ids: set[int] = set()
     for part in sent:
         ids.add(part.node.id)
-        if part.node.node_type == "link" and part.node.linked_node_id is not None:
+        if part.node.node_type == NodeType.LINK and part.node.linked_node_id is not None:
             ids.add(part.node.linked_node_id)
-        if part.node.node_type == "llm":
+        if part.node.node_type == NodeType.LLM:
             ids.discard(part.node.id)
             earlier = db.session.scalars(select(ReplySource.source_id).where(ReplySource.reply_id == part.node.id))
             ids.update(i for i in earlier if i is not None)
@@ -219,7 +220,7 @@ def llm_reply(run: JobRun) -> None:
 
     def apply() -> dict:
         reply = Node(
-            user_id=author.id, parent_id=node.id, node_type="llm", llm_model=model_id,
+            user_id=author.id, parent_id=node.id, node_type=NodeType.LLM, llm_model=model_id,
             privacy=node.privacy, content=answer.text, token_count=count_tokens(answer.text),
             source_job_id=run.job_id,
         )
@@ -227,7 +228,7 @@ def llm_reply(run: JobRun) -> None:
         db.session.flush()
         db.session.add_all(ReplySource(reply_id=reply.id, source_id=i) for i in sorted(sources))
         # The tokens are credited to the people whose words were sent, by length.
-        humans = [p for p in sent if p.node.node_type != "llm" and not p.node.author.is_bot]
+        humans = [p for p in sent if p.node.node_type != NodeType.LLM and not p.node.author.is_bot]
         for part, tokens in zip(humans, share_tokens(answer.total_tokens, [len(p.text) for p in humans]), strict=True):
             if tokens:
                 part.node.distributed_tokens += tokens
