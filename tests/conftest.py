@@ -1,5 +1,6 @@
 """Fixtures: a real Redis, PostgreSQL (WOP_TEST_DB=postgres) or SQLite, the fake AI provider,
 a real Celery worker and a real gunicorn server — all children of the test run."""
+
 import os
 from pathlib import Path
 

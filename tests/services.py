@@ -1,4 +1,5 @@
 """Real services for the test run, started as child processes on loopback and stopped by PID."""
+
 import contextlib
 import glob
 import os
@@ -77,9 +78,25 @@ class RedisServer:
         assert exe, "redis-server is missing: apt-get install redis-server"
         with open(self.folder / "redis.log", "ab") as log:
             self.proc = subprocess.Popen(
-                [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", "",
-                 "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--daemonize", "no"],
-                stdout=log, stderr=subprocess.STDOUT,
+                [
+                    exe,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(self.folder),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "yes",
+                    "--maxmemory-policy",
+                    "noeviction",
+                    "--daemonize",
+                    "no",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         wait_for_port(self.port, proc=self.proc)
         return self
@@ -111,21 +128,41 @@ class PostgresServer:
         if self.user:
             entry = pwd.getpwnam(self.user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
-        subprocess.run([_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                        "--no-sync"], check=True, user=self.user, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            [_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+            check=True,
+            user=self.user,
+            stdout=subprocess.DEVNULL,
+        )
         with open(self.folder / "postgres.log", "ab") as log:
             self.proc = subprocess.Popen(
-                [_pg_bin("postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.folder),
-                 "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
-                user=self.user, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    _pg_bin("postgres"),
+                    "-D",
+                    str(data),
+                    "-p",
+                    str(self.port),
+                    "-k",
+                    str(self.folder),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "max_connections=200",
+                ],
+                user=self.user,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         wait_for_port(self.port, proc=self.proc)
         import psycopg
 
         for _ in range(50):
             try:
-                with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
-                                     autocommit=True) as conn:
+                with psycopg.connect(
+                    f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+                ) as conn:
                     conn.execute("CREATE DATABASE wop_test")
                 break
             except psycopg.OperationalError:
@@ -140,8 +177,7 @@ class PostgresServer:
 class Worker:
     """A real Celery worker (prefork) serving every queue."""
 
-    def __init__(self, env: dict, log_path: Path, concurrency: int = 2,
-                 queues: str = ALL_QUEUES):
+    def __init__(self, env: dict, log_path: Path, concurrency: int = 2, queues: str = ALL_QUEUES):
         self.env, self.log_path, self.concurrency, self.queues, self.proc = env, log_path, concurrency, queues, None
         self.name = f"test-{os.getpid()}-{time.time_ns()}@{socket.gethostname()}"
 
@@ -149,10 +185,28 @@ class Worker:
         # A session of its own, so a test can kill the whole worker as a crashed machine would.
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", self.queues,
-                 "--concurrency", str(self.concurrency), "--loglevel", "INFO", "-n", self.name,
-                 "--without-gossip", "--without-mingle"],
-                env={**self.env, **WORKER_ENV}, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "wop.worker",
+                    "worker",
+                    "-Q",
+                    self.queues,
+                    "--concurrency",
+                    str(self.concurrency),
+                    "--loglevel",
+                    "INFO",
+                    "-n",
+                    self.name,
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                env={**self.env, **WORKER_ENV},
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
                 start_new_session=True,
             )
         deadline = time.monotonic() + timeout
@@ -194,9 +248,20 @@ class WebServer:
     def start(self) -> "WebServer":
         with open(self.log_path, "ab") as log:
             self.proc = subprocess.Popen(
-                [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-                 "--bind", f"127.0.0.1:{self.port}", "wop:create_app()"],
-                env=self.env, cwd=ROOT, stdout=log, stderr=subprocess.STDOUT,
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    str(ROOT / "deploy" / "gunicorn.conf.py"),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "wop:create_app()",
+                ],
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
             )
         wait_for_port(self.port, timeout=30, proc=self.proc)
         return self

@@ -1,4 +1,5 @@
 """The job engine end to end: real Redis, a real Celery worker, the fake AI provider over HTTP."""
+
 import os
 import signal
 import time
@@ -27,7 +28,9 @@ def reply_nodes(app, job_id):
 
 def credits(app, job_id):
     with app.app_context():
-        return db.session.scalar(select(func.coalesce(func.sum(TokenCredit.tokens), 0)).where(TokenCredit.job_id == job_id))
+        return db.session.scalar(
+            select(func.coalesce(func.sum(TokenCredit.tokens), 0)).where(TokenCredit.job_id == job_id)
+        )
 
 
 def ask(api, node_id, model=OPENAI_MODEL):
@@ -216,9 +219,19 @@ def test_worker_stopped_for_a_deploy_hands_its_job_over(app, alice, fake_ai, wor
 def test_stale_processing_job_is_recovered_by_the_reaper(app, alice):
     node = alice.write("stuck job")
     with app.app_context():
-        job = Job(kind="llm_reply", user_id=alice.user["id"], node_id=node["id"], params={"model": OPENAI_MODEL},
-                  queue="llm", status="processing", attempts=1, claim_token="old", worker="gone-host:1",
-                  heartbeat_at=utcnow() - timedelta(minutes=10), started_at=utcnow() - timedelta(minutes=10))
+        job = Job(
+            kind="llm_reply",
+            user_id=alice.user["id"],
+            node_id=node["id"],
+            params={"model": OPENAI_MODEL},
+            queue="llm",
+            status="processing",
+            attempts=1,
+            claim_token="old",
+            worker="gone-host:1",
+            heartbeat_at=utcnow() - timedelta(minutes=10),
+            started_at=utcnow() - timedelta(minutes=10),
+        )
         db.session.add(job)
         db.session.commit()
         task_id = job.id
@@ -231,9 +244,19 @@ def test_stale_processing_job_is_recovered_by_the_reaper(app, alice):
 def test_job_interrupted_too_often_is_failed_by_the_reaper(app, alice):
     node = alice.write("hopeless")
     with app.app_context():
-        job = Job(kind="llm_reply", user_id=alice.user["id"], node_id=node["id"], params={"model": OPENAI_MODEL},
-                  queue="llm", status="processing", attempts=3, max_attempts=3, claim_token="old",
-                  worker="gone-host:1", heartbeat_at=utcnow() - timedelta(minutes=10))
+        job = Job(
+            kind="llm_reply",
+            user_id=alice.user["id"],
+            node_id=node["id"],
+            params={"model": OPENAI_MODEL},
+            queue="llm",
+            status="processing",
+            attempts=3,
+            max_attempts=3,
+            claim_token="old",
+            worker="gone-host:1",
+            heartbeat_at=utcnow() - timedelta(minutes=10),
+        )
         db.session.add(job)
         db.session.commit()
         task_id = job.id
@@ -311,8 +334,9 @@ def test_redis_down_at_request_time_job_runs_after_it_returns(app, alice, redis_
     finally:
         redis_server.start()
     with app.app_context():
-        db.session.execute(Job.__table__.update().where(Job.id == task_id)
-                           .values(created_at=utcnow() - timedelta(seconds=30)))
+        db.session.execute(
+            Job.__table__.update().where(Job.id == task_id).values(created_at=utcnow() - timedelta(seconds=30))
+        )
         db.session.commit()
         assert reaper.reap()["resent"] >= 1
     assert alice.wait_job(task_id, timeout=90)["status"] == "completed"

@@ -145,11 +145,18 @@ def test_local_transcription_works_without_network(fox_clip):
     # A fresh interpreter in a network namespace with no interfaces (where the system allows
     # it), with proxies pointing at a closed port besides: loading the model and
     # transcribing must not need the network.
-    code = ("import sys; from wop.providers.speech_to_text import get_transcriber; from wop.settings import Settings;"
-            "print(get_transcriber(Settings.of().model_dump()).transcribe(sys.argv[1]))")
+    code = (
+        "import sys; from wop.providers.speech_to_text import get_transcriber; from wop.settings import Settings;"
+        "print(get_transcriber(Settings.of().model_dump()).transcribe(sys.argv[1]))"
+    )
     env = {**os.environ, "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "OPENAI_API_KEY": ""}
-    done = subprocess.run([*_without_network(), sys.executable, "-c", code, str(fox_clip)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*_without_network(), sys.executable, "-c", code, str(fox_clip)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "lazy" in words(done.stdout)
 

@@ -1,5 +1,6 @@
 """Read aloud end to end: real Redis, a real Celery worker, the fake AI speech endpoint over HTTP;
 and the local espeak-ng provider through the same job code, in this process."""
+
 import shutil
 import time
 from pathlib import Path
@@ -85,8 +86,11 @@ def test_long_entry_is_read_in_parts_joined_and_served(app, alice, bob, fake_ai)
 
 def test_voice_entry_empty_entry_and_overlong_entry_are_refused(app, alice):
     with app.app_context():
-        voice = Node(user_id=alice.user["id"], content="words from a recording",
-                     audio_original_path=f"audio/{alice.user['id']}/recording.webm")
+        voice = Node(
+            user_id=alice.user["id"],
+            content="words from a recording",
+            audio_original_path=f"audio/{alice.user['id']}/recording.webm",
+        )
         blank = Node(user_id=alice.user["id"], content="   ")
         db.session.add_all([voice, blank])
         db.session.commit()
@@ -181,8 +185,7 @@ def test_other_users_cannot_request_or_follow(alice, bob, make_user):
 def test_local_provider_runs_the_same_job_in_process(app, alice):
     node = alice.write("Reading aloud works without any network at all. This is the second sentence.")
     with app.app_context():
-        job = Job(kind="tts", user_id=alice.user["id"], node_id=node["id"], params={"provider": "local"},
-                  queue="audio")
+        job = Job(kind="tts", user_id=alice.user["id"], node_id=node["id"], params={"provider": "local"}, queue="audio")
         db.session.add(job)
         db.session.commit()
         run_job(job.id, tts)

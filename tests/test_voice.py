@@ -1,4 +1,5 @@
 """Voice entries end to end: upload, transcription job (fake OpenAI and local Whisper), media."""
+
 import os
 import re
 

@@ -3,6 +3,7 @@
 Importing the package imports nothing heavy: `wop up` (the supervisor) lives in it and stays
 small; Flask and SQLAlchemy load when an app is created.
 """
+
 import os
 from pathlib import Path
 

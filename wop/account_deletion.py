@@ -16,6 +16,7 @@ once; VACUUM (autovacuum) later marks their space for reuse but does not wipe it
 write-ahead log and backups keep old pages until they are recycled; `VACUUM FULL` rewrites a
 table (see docs/operations.md).
 """
+
 import contextlib
 import logging
 import shutil
@@ -45,7 +46,7 @@ CHUNK = 500  # ids per IN (...) clause
 def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
     ids = list(ids)
     for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+        yield ids[start : start + CHUNK]
 
 
 def cancel_active_jobs(user_id: int) -> None:
@@ -64,7 +65,8 @@ def nodes_to_delete(user_id: int) -> tuple[dict[int, int | None], int, list[tupl
         found = []
         for ids in chunks(frontier):
             rows = db.session.execute(
-                select(Node.id, Node.parent_id, Node.node_type, User.is_bot).join(User, Node.user_id == User.id)
+                select(Node.id, Node.parent_id, Node.node_type, User.is_bot)
+                .join(User, Node.user_id == User.id)
                 .where(Node.parent_id.in_(ids), Node.user_id != user_id)
             ).all()
             for node_id, parent_id, node_type, is_bot in rows:
@@ -86,16 +88,16 @@ def surviving_ancestor(parent_id: int | None, doomed: dict[int, int | None]) -> 
 def stored_files(node_ids: list[int]) -> list[str]:
     files = []
     for ids in chunks(node_ids):
-        for row in db.session.execute(
-                select(Node.audio_original_path, Node.audio_tts_path).where(Node.id.in_(ids))):
+        for row in db.session.execute(select(Node.audio_original_path, Node.audio_tts_path).where(Node.id.in_(ids))):
             files += [path for path in row if path]
     return files
 
 
 def delete_files(user_id: int, rel_paths: list[str]) -> None:
     for rel in rel_paths:  # the deleted nodes' files, wherever stored (AI replies' in the model's folder)
-        still_used = db.session.scalar(select(Node.id).where(
-            or_(Node.audio_original_path == rel, Node.audio_tts_path == rel)).limit(1))
+        still_used = db.session.scalar(
+            select(Node.id).where(or_(Node.audio_original_path == rel, Node.audio_tts_path == rel)).limit(1)
+        )
         if still_used is None:  # read-aloud files are shared by entries with the same text
             remove(rel)
     user_folders = [folder / str(user_id) for folder in media_root().iterdir() if folder.is_dir()]
@@ -109,8 +111,9 @@ def delete_user_data(user_id: int) -> dict:
     doomed, own, kept = nodes_to_delete(user_id)
     # Re-parent first: parent_id cascades on delete, and other people's words must stay.
     for node_id, parent_id in kept:
-        db.session.execute(update(Node).where(Node.id == node_id)
-                           .values(parent_id=surviving_ancestor(parent_id, doomed)))
+        db.session.execute(
+            update(Node).where(Node.id == node_id).values(parent_id=surviving_ancestor(parent_id, doomed))
+        )
     files = stored_files(list(doomed))
     # Highest ids (newest) first, so a node's replies are gone before it is: no deep cascades,
     # which SQLite caps.

@@ -4,6 +4,7 @@ A cookie session lives on the server: the signed cookie carries only a random ke
 session is valid while its `user_session` row exists. Ending a session deletes the row, so a
 copied cookie stops working at once.
 """
+
 import hashlib
 import secrets
 from datetime import timedelta
@@ -26,8 +27,14 @@ LAST_USE_RESOLUTION = timedelta(minutes=1)  # last use is written once a minute 
 SESSION_KEY = "session_key"
 # What an account still waiting for approval may do: read its dashboard and guard its account.
 ALLOWED_WHILE_UNAPPROVED = {
-    "dashboard.own_dashboard", "dashboard.accept_terms", "auth.logout", "auth.me",
-    "auth.logout_everywhere", "auth.change_password", "auth.list_sessions", "auth.end_session",
+    "dashboard.own_dashboard",
+    "dashboard.accept_terms",
+    "auth.logout",
+    "auth.me",
+    "auth.logout_everywhere",
+    "auth.change_password",
+    "auth.list_sessions",
+    "auth.end_session",
 }
 
 
@@ -59,10 +66,19 @@ def login_session(user: User) -> str:
     """Start a new server-side session in a fresh cookie; returns its CSRF token."""
     _forget_cookie_session()  # a browser holds one session: logging in again ends the one it had
     key, now = secrets.token_urlsafe(32), utcnow()
-    db.session.execute(delete(UserSession).where(
-        UserSession.user_id == user.id, UserSession.last_seen_at < now - current_app.permanent_session_lifetime))
-    row = UserSession(user_id=user.id, key_hash=token_digest(key), created_at=now, last_seen_at=now,
-                      user_agent=request.headers.get("User-Agent", "")[:255] or None, ip=request.remote_addr)
+    db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.last_seen_at < now - current_app.permanent_session_lifetime
+        )
+    )
+    row = UserSession(
+        user_id=user.id,
+        key_hash=token_digest(key),
+        created_at=now,
+        last_seen_at=now,
+        user_agent=request.headers.get("User-Agent", "")[:255] or None,
+        ip=request.remote_addr,
+    )
     db.session.add(row)
     db.session.commit()
     session[SESSION_KEY] = key
@@ -87,8 +103,9 @@ def _forget_cookie_session() -> None:
 def end_sessions_and_tokens(user_id: int) -> None:
     """End every session and revoke every API token of the user (the caller commits)."""
     db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
-    db.session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
+    db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
 
 
 def current_session_id() -> int | None:
@@ -107,8 +124,11 @@ def _note_use(model, row_id: int, column: str, last) -> None:
 
 def _live_session(key: str):
     """(id, user_id) of the session this cookie key opens, or None when it has ended."""
-    row = db.session.execute(select(UserSession.id, UserSession.user_id, UserSession.last_seen_at)
-                             .where(UserSession.key_hash == token_digest(key))).first()
+    row = db.session.execute(
+        select(UserSession.id, UserSession.user_id, UserSession.last_seen_at).where(
+            UserSession.key_hash == token_digest(key)
+        )
+    ).first()
     if row is None:
         return None
     if utcnow() - row.last_seen_at > current_app.permanent_session_lifetime:
@@ -133,8 +153,9 @@ def current_user() -> User | None:
     token = _bearer_token()
     if token:
         row = db.session.execute(
-            select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
-            .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+            select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at).where(
+                ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None)
+            )
         ).first()
         if row is None:
             raise NotLoggedIn("This API token is not valid or has been revoked.")
@@ -156,8 +177,9 @@ def check_csrf() -> None:
     try:
         validate_csrf(request.headers.get("X-CSRF-Token") or request.headers.get("X-CSRFToken"))
     except (CSRFError, Exception):
-        raise Forbidden("Missing or invalid CSRF token: send the X-CSRF-Token header (GET /auth/csrf gives it).",
-                        code="csrf") from None
+        raise Forbidden(
+            "Missing or invalid CSRF token: send the X-CSRF-Token header (GET /auth/csrf gives it).", code="csrf"
+        ) from None
 
 
 def login_required(view):

@@ -3,6 +3,7 @@ the working directory), with safe defaults for one machine and no setup: SQLite 
 DATA_DIR, port 5000. `create_app` builds it; a bad value stops start-up with a message naming
 the variable. Nothing else reads the environment for settings.
 """
+
 import os
 import secrets
 from pathlib import Path
@@ -26,8 +27,9 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=True,
-                                      env_ignore_empty=True, validate_default=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", case_sensitive=True, env_ignore_empty=True, validate_default=True
+    )
 
     # Where things live
     DATA_DIR: Path = Path("./var")
@@ -86,9 +88,9 @@ class Settings(BaseSettings):
         if value is None:
             return None
         if value.startswith("postgres://"):  # the form some hosts hand out
-            value = "postgresql://" + value[len("postgres://"):]
+            value = "postgresql://" + value[len("postgres://") :]
         if value.startswith("postgresql://"):
-            value = "postgresql+psycopg://" + value[len("postgresql://"):]
+            value = "postgresql+psycopg://" + value[len("postgresql://") :]
         if not value.startswith(("sqlite:", "postgresql+psycopg://")):
             raise ValueError("use sqlite:///path/to/file or postgresql://user:password@host/database")
         return value
@@ -154,8 +156,12 @@ class Settings(BaseSettings):
         """The settings as the app's config: every setting by its name, plus what Flask and its
         extensions call them."""
         config = self.model_dump()
-        config.update(DATA_DIR=secure_data_dir(self.DATA_DIR), SECRET_KEY=self.secret_key(),
-                      REDIS_URL=self.redis_url, SQLALCHEMY_DATABASE_URI=self.database_url)
+        config.update(
+            DATA_DIR=secure_data_dir(self.DATA_DIR),
+            SECRET_KEY=self.secret_key(),
+            REDIS_URL=self.redis_url,
+            SQLALCHEMY_DATABASE_URI=self.database_url,
+        )
         return config
 
 
@@ -164,6 +170,7 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}={e.get('input')!r}: {e['msg']}"
-                             for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}={e.get('input')!r}: {e['msg']}" for e in exc.errors()
+        )
         raise SettingsError(f"Invalid settings (environment or .env): {problems}") from None

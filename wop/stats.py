@@ -1,4 +1,5 @@
 """Token totals for dashboards and stats."""
+
 from datetime import datetime, time
 
 from sqlalchemy import func, select

@@ -1,5 +1,6 @@
 """Entries: making them, and showing one with its place in the thread. Used by every blueprint
 that writes or shows an entry (text entries, voice entries, links)."""
+
 from flask import current_app
 from sqlalchemy import select
 
@@ -15,8 +16,10 @@ def new_node(user: User, parent_id: int | None, privacy: Privacy | None, **field
     their parent's privacy unless told otherwise; top-level entries DEFAULT_PRIVACY."""
     parent = readable_node(parent_id, user) if parent_id is not None else None
     node = Node(
-        user_id=user.id, parent_id=parent.id if parent else None,
-        privacy=privacy or (parent.privacy if parent else current_app.config["DEFAULT_PRIVACY"]), **fields,
+        user_id=user.id,
+        parent_id=parent.id if parent else None,
+        privacy=privacy or (parent.privacy if parent else current_app.config["DEFAULT_PRIVACY"]),
+        **fields,
     )
     node.token_count = count_tokens(node.content)
     db.session.add(node)
@@ -29,7 +32,8 @@ def node_detail(node: Node, viewer: User | None) -> dict:
     data = node.to_dict()
     ancestors = node.ancestors()
     children = db.session.scalars(
-        select(Node).where(Node.parent_id == node.id).order_by(Node.created_at, Node.id)).all()
+        select(Node).where(Node.parent_id == node.id).order_by(Node.created_at, Node.id)
+    ).all()
     linked = [node.linked_node] if node.linked_node is not None else []
     readable = [n for n in ancestors + children + linked if can_read(n, viewer)]
     shown = dict(zip((n.id for n in readable), previews(readable, viewer), strict=True))

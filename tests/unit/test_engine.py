@@ -1,6 +1,7 @@
 """The job engine's rules, fast: SQLite in a temporary folder, Celery's sending replaced by a
 recorder, no Redis and no worker. Each test drives the engine the way a request and a worker
 would and checks the rows it leaves."""
+
 import os
 import socket
 import time
@@ -41,16 +42,18 @@ def engine_app(tmp_path_factory):
     os.environ.setdefault("DATA_DIR", str(folder))
     from wop import create_app
 
-    app = create_app({
-        "TESTING": True,
-        "DATA_DIR": folder,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'engine.sqlite3'}",
-        "REDIS_URL": "redis://127.0.0.1:9/0",  # nothing listens: cancel signals fall back to the database
-        "JOB_MAX_ATTEMPTS": 3,
-        "JOB_RETRY_BASE_SECONDS": 5.0,
-        "JOB_STALE_SECONDS": 90.0,
-        "JOB_HEARTBEAT_SECONDS": 3600.0,  # the watcher never beats during these tests
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": folder,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'engine.sqlite3'}",
+            "REDIS_URL": "redis://127.0.0.1:9/0",  # nothing listens: cancel signals fall back to the database
+            "JOB_MAX_ATTEMPTS": 3,
+            "JOB_RETRY_BASE_SECONDS": 5.0,
+            "JOB_STALE_SECONDS": 90.0,
+            "JOB_HEARTBEAT_SECONDS": 3600.0,  # the watcher never beats during these tests
+        }
+    )
     with app.app_context():
         db.create_all()
     return app
@@ -78,11 +81,11 @@ def fresh(job_id: str) -> Job:
 
 
 def submit(user, node=None, key="k", kind="llm_reply") -> tuple[Job, bool]:
-    return enqueue.submit(kind, user.id, node_id=node.id if node else None, params={"model": "m"},
-                          dedupe_key=key)
+    return enqueue.submit(kind, user.id, node_id=node.id if node else None, params={"model": "m"}, dedupe_key=key)
 
 
 # -- submitting ------------------------------------------------------------------------------------
+
 
 def test_submit_commits_then_sends_once(ctx):
     sent, user, node = ctx
@@ -110,13 +113,15 @@ def test_broker_down_leaves_the_job_pending_for_the_reaper(ctx):
     assert created and fresh(job.id).enqueued_at is None
     sent.broken = False
     assert reaper.reap()["resent"] == 0  # too new: the request may still be sending it
-    db.session.execute(Job.__table__.update().where(Job.id == job.id)
-                       .values(created_at=utcnow() - timedelta(seconds=30)))
+    db.session.execute(
+        Job.__table__.update().where(Job.id == job.id).values(created_at=utcnow() - timedelta(seconds=30))
+    )
     db.session.commit()
     assert reaper.reap()["resent"] == 1 and sent.ids() == [job.id]
 
 
 # -- claiming and stale messages -------------------------------------------------------------------
+
 
 def test_claim_takes_a_pending_job_once(ctx):
     _sent, user, node = ctx
@@ -161,6 +166,7 @@ def test_finished_jobs_ignore_their_messages(ctx):
 
 
 # -- progress and completion -----------------------------------------------------------------------
+
 
 def test_progress_writes_stages_at_once_and_percentages_once_a_second(ctx, monkeypatch):
     _sent, user, node = ctx
@@ -234,6 +240,7 @@ def test_an_entry_deleted_meanwhile_cancels_the_job_and_nothing_is_written(ctx):
 
 # -- failures, retries and the reaper --------------------------------------------------------------
 
+
 def test_failures_become_job_states(ctx):
     sent, user, node = ctx
     cases = [
@@ -303,8 +310,9 @@ def test_reaper_takes_back_silent_and_dead_owned_jobs_and_gives_up_at_the_limit(
         hopeless.id: {"worker": "other-host:1", "heartbeat_at": now - timedelta(minutes=10), "attempts": 3},
     }
     for job_id, values in rows.items():
-        db.session.execute(Job.__table__.update().where(Job.id == job_id)
-                           .values(status="processing", claim_token="t", **values))
+        db.session.execute(
+            Job.__table__.update().where(Job.id == job_id).values(status="processing", claim_token="t", **values)
+        )
     db.session.commit()
     counts = reaper.reap()
     assert counts["recovered"] == 2 and counts["failed"] == 1

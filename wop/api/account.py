@@ -1,4 +1,5 @@
 """One's own profile (read, or write it oneself) and deleting all of one's data."""
+
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -26,11 +27,17 @@ class DeleteConfirmation(BaseModel):
 @login_required
 def get_profile():
     """The caller's latest profile, written by an AI model or by themselves."""
-    profile = db.session.scalar(select(UserProfile).where(UserProfile.user_id == current_user().id)
-                                .order_by(UserProfile.created_at.desc(), UserProfile.id.desc()).limit(1))
+    profile = db.session.scalar(
+        select(UserProfile)
+        .where(UserProfile.user_id == current_user().id)
+        .order_by(UserProfile.created_at.desc(), UserProfile.id.desc())
+        .limit(1)
+    )
     if profile is None:
-        raise NotFound("You have no profile yet: generate one (POST /api/export/generate_profile) "
-                            "or write your own (PUT /api/profile).")
+        raise NotFound(
+            "You have no profile yet: generate one (POST /api/export/generate_profile) "
+            "or write your own (PUT /api/profile)."
+        )
     return jsonify(profile.to_dict())
 
 
@@ -51,5 +58,7 @@ def put_profile(body: ProfileBody):
 def delete_my_data(body: DeleteConfirmation):
     """Delete all of one's entries, versions, profiles, jobs, credits and files; the account stays."""
     if body.confirm != CONFIRMATION:
-        raise BadRequest(f'This deletes all your writing and cannot be undone. To go ahead, send {{"confirm": "{CONFIRMATION}"}}.')
+        raise BadRequest(
+            f'This deletes all your writing and cannot be undone. To go ahead, send {{"confirm": "{CONFIRMATION}"}}.'
+        )
     return jsonify(deleted=delete_user_data(current_user().id))

@@ -1,4 +1,5 @@
 """Administration: accounts and approval, every job with its error detail (never anyone's writing)."""
+
 from flask import Blueprint, jsonify
 from sqlalchemy import select
 

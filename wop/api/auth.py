@@ -1,4 +1,5 @@
 """Accounts: signup, login, sessions, personal API tokens, password change, logout."""
+
 import re
 
 from flask import Blueprint, current_app, jsonify, request, session
@@ -77,8 +78,13 @@ def _wrong_password(response) -> bool:
 def password_guesses(key_func):
     """LOGIN_RATE_LIMIT: one budget of wrong passwords shared by every route that checks one.
     Only failures count, so a person who types the right password is never limited."""
-    return limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="password-guesses",
-                                key_func=key_func, deduct_when=_wrong_password, methods=["POST"])
+    return limiter.shared_limit(
+        lambda: current_app.config["LOGIN_RATE_LIMIT"],
+        scope="password-guesses",
+        key_func=key_func,
+        deduct_when=_wrong_password,
+        methods=["POST"],
+    )
 
 
 def _authenticate(data: LoginBody) -> User:
@@ -121,8 +127,9 @@ def create_token(body: LoginBody):
     """Trade username and password for a personal API token (shown once)."""
     user = _authenticate(body)
     if current_app.config["REQUIRE_APPROVAL"] and not user.approved and not user.is_admin:
-        raise Forbidden("Your account is waiting for approval by an administrator; "
-                            "API tokens can be created once it is approved.")
+        raise Forbidden(
+            "Your account is waiting for approval by an administrator; API tokens can be created once it is approved."
+        )
     token = issue_token(user, body.name)
     db.session.commit()
     return jsonify(token=token, user=user.to_dict(private=True))
@@ -202,8 +209,11 @@ def list_sessions():
     """The caller's active sessions, most recently used first; `current` marks this one."""
     this = current_session_id()
     oldest = utcnow() - current_app.permanent_session_lifetime
-    query = (select(UserSession).where(UserSession.user_id == current_user().id, UserSession.last_seen_at >= oldest)
-             .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc()))
+    query = (
+        select(UserSession)
+        .where(UserSession.user_id == current_user().id, UserSession.last_seen_at >= oldest)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    )
     return jsonify(paged(query, each(lambda row: row.to_dict(current=row.id == this)), default=100, most=500))
 
 

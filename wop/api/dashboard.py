@@ -1,4 +1,5 @@
 """Dashboards: one's own writing and tokens, another writer's public page, one's description."""
+
 from flask import Blueprint, jsonify
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -29,8 +30,10 @@ def _entries_of(user: User, public_only: bool) -> dict:
     if public_only:
         query = query.where(Node.privacy == Privacy.PUBLIC)
     viewer = current_user()
-    return paged(query.order_by(Node.created_at.desc(), Node.id.desc()),
-                 lambda rows: previews([n for n in rows if can_read(n, viewer)], viewer))
+    return paged(
+        query.order_by(Node.created_at.desc(), Node.id.desc()),
+        lambda rows: previews([n for n in rows if can_read(n, viewer)], viewer),
+    )
 
 
 @bp.get("")
@@ -38,8 +41,9 @@ def _entries_of(user: User, public_only: bool) -> dict:
 def own_dashboard():
     """The caller's entries, newest first, with today's and all-time tokens and the global daily total."""
     user = current_user()
-    return jsonify(user=user.to_dict(private=True), entries=_entries_of(user, public_only=False),
-                   **token_summary(user.id))
+    return jsonify(
+        user=user.to_dict(private=True), entries=_entries_of(user, public_only=False), **token_summary(user.id)
+    )
 
 
 @bp.get("/<username>")

@@ -1,5 +1,6 @@
 """One error shape for the whole API: {"error": "<message a person can act on>", "code": "<machine
 readable>", ...}. Domain errors (wop/errors.py) become HTTP answers here and nowhere else."""
+
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -32,8 +33,13 @@ STATUS: dict[type[DomainError], int] = {
     Unavailable: 503,
 }
 # Werkzeug's own errors (no route, wrong method, body over MAX_CONTENT_LENGTH …) in our shape.
-HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
-              429: "too_many_requests"}
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "too_many_requests",
+}
 MESSAGES = {
     404: "Not found.",
     405: "This method is not allowed here.",
@@ -63,6 +69,6 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(err: Exception):
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return jsonify(error="Something went wrong on our side. Nothing you sent was lost; try again.",
-                       code="server_error"), 500
-
+        return jsonify(
+            error="Something went wrong on our side. Nothing you sent was lost; try again.", code="server_error"
+        ), 500

@@ -1,4 +1,5 @@
 """Exports and the AI profile: the JSON dump, the thread file, the profile's token estimate and job."""
+
 from datetime import timedelta
 
 from flask import (
@@ -81,8 +82,13 @@ def estimate_profile_tokens():
     """How many tokens of the caller's writing the AI profile would read, within the budget."""
     budget = current_app.config["PROFILE_MAX_TOKENS"]
     reading = select_threads(current_user().id, budget, count_all=True)
-    return jsonify(total_tokens=reading.total_tokens, max_tokens=budget, included_tokens=reading.included_tokens,
-                   threads_included=reading.threads_included, threads_total=reading.threads_total)
+    return jsonify(
+        total_tokens=reading.total_tokens,
+        max_tokens=budget,
+        included_tokens=reading.included_tokens,
+        threads_included=reading.threads_included,
+        threads_total=reading.threads_total,
+    )
 
 
 @bp.post("/generate_profile")

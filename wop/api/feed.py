@@ -1,4 +1,5 @@
 """Reading: the public feed, site statistics, and the AI models on offer."""
+
 from flask import Blueprint, current_app, jsonify
 from sqlalchemy import func, select
 
@@ -17,8 +18,11 @@ bp = Blueprint("feed", __name__, url_prefix="/api")
 @login_required
 def feed():
     """Everyone's public top-level entries, newest first (?page=, ?per_page=)."""
-    query = (select(Node).where(Node.parent_id.is_(None), Node.privacy == Privacy.PUBLIC, Node.deleted_at.is_(None))
-             .order_by(Node.created_at.desc(), Node.id.desc()))
+    query = (
+        select(Node)
+        .where(Node.parent_id.is_(None), Node.privacy == Privacy.PUBLIC, Node.deleted_at.is_(None))
+        .order_by(Node.created_at.desc(), Node.id.desc())
+    )
     return jsonify(paged(query, lambda rows: previews(rows, current_user())))
 
 

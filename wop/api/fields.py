@@ -1,4 +1,5 @@
 """Field types that several request bodies share."""
+
 from typing import Annotated
 
 from pydantic import BeforeValidator, EmailStr, Field

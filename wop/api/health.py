@@ -1,4 +1,5 @@
 """Operations: liveness and readiness."""
+
 from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy import text
 

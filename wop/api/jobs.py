@@ -1,4 +1,5 @@
 """Background jobs: read, list, cancel, retry. Answers come from the database only."""
+
 from flask import Blueprint, jsonify, request
 from sqlalchemy import Select, select
 

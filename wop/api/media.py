@@ -1,4 +1,5 @@
 """Stored audio, served with range requests to whoever may read the node it belongs to."""
+
 import mimetypes
 
 from flask import Blueprint, Response, current_app, send_file

@@ -1,4 +1,5 @@
 """The writing tree: nodes, their versions, links, and the AI jobs that hang off a node."""
+
 from flask import Blueprint, jsonify, request
 from pydantic import BaseModel, Field
 from sqlalchemy import select
@@ -122,12 +123,12 @@ def request_llm_reply(node_id: int, body: LlmBody):
     user = current_user()
     node = readable_node(node_id, user)
     if kept_from_ai(node):
-        raise Conflict("This entry is kept away from AI; allow AI on it (ai_excluded: false) "
-                            "to ask for an AI reply.")
+        raise Conflict("This entry is kept away from AI; allow AI on it (ai_excluded: false) to ask for an AI reply.")
     model_id = usable_model_id(body.model)
     # One active job per person, entry and model: what is sent depends on who asked.
-    job, created = submit("llm_reply", user.id, node_id=node.id, params={"model": model_id},
-                          dedupe_key=f"llm_reply:{node.id}:{model_id}")
+    job, created = submit(
+        "llm_reply", user.id, node_id=node.id, params={"model": model_id}, dedupe_key=f"llm_reply:{node.id}:{model_id}"
+    )
     return jsonify(task_id=job.id, status=job_status(job, created), node_id=node.id, model=model_id), 202
 
 

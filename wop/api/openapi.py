@@ -3,6 +3,7 @@
 Request bodies come from the views' pydantic models; responses and query parameters of the
 main endpoints from wop/api/schemas.py.
 """
+
 import re
 
 from flask import Blueprint, current_app, jsonify
@@ -20,8 +21,10 @@ def _responses(endpoint: str) -> dict:
     known = schemas.RESPONSES.get(endpoint)
     if known is None:
         return {"default": {"description": "JSON; errors are {error}"}}
-    responses = {status: {"description": "Success", "content": {"application/json": {"schema": schema}}}
-                 for status, schema in known.items()}
+    responses = {
+        status: {"description": "Success", "content": {"application/json": {"schema": schema}}}
+        for status, schema in known.items()
+    }
     responses["default"] = {"description": "An error: {error, fields?}", **ERROR}
     return responses
 
@@ -40,20 +43,29 @@ def build_spec() -> dict:
         ] + schemas.QUERY.get(rule.endpoint, [])
         doc = (view.__doc__ or rule.endpoint).strip()
         for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            op = {"operationId": f"{rule.endpoint}.{method.lower()}", "summary": doc.splitlines()[0],
-                  "parameters": params, "responses": _responses(rule.endpoint)}
+            op = {
+                "operationId": f"{rule.endpoint}.{method.lower()}",
+                "summary": doc.splitlines()[0],
+                "parameters": params,
+                "responses": _responses(rule.endpoint),
+            }
             model = getattr(view, "body_model", None) or bodies.get(rule.endpoint)
             if model is not None:
-                op["requestBody"] = {"required": True,
-                                     "content": {"application/json": {"schema": model.model_json_schema()}}}
+                op["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": model.model_json_schema()}},
+                }
             paths.setdefault(path, {})[method.lower()] = op
     return {
         "openapi": "3.1.0",
         "info": {"title": "Write or Perish API", "version": "1"},
-        "components": {"schemas": schemas.COMPONENTS, "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"},
-            "cookie": {"type": "apiKey", "in": "cookie", "name": "session"},
-        }},
+        "components": {
+            "schemas": schemas.COMPONENTS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
         "security": [{"bearer": []}, {"cookie": []}],
         "paths": paths,
     }

@@ -1,4 +1,5 @@
 """Read aloud: ask for an entry's text as audio (a background job) and follow that job."""
+
 from flask import Blueprint, current_app, jsonify
 
 from ..access import kept_from_ai, readable_node
@@ -32,8 +33,9 @@ def request_tts(node_id: int):
         raise BadRequest("This entry has no text to read aloud.")
     limit = current_app.config["TTS_MAX_CHARS"]
     if len(text) > limit:
-        raise TooLarge(f"This entry is {len(text):,} characters long; "
-                            f"read-aloud takes entries of at most {limit:,} characters.")
+        raise TooLarge(
+            f"This entry is {len(text):,} characters long; read-aloud takes entries of at most {limit:,} characters."
+        )
     try:
         speaker = get_speaker(current_app.config)
     except ProviderError as err:  # a misconfigured TTS_PROVIDER
@@ -44,8 +46,9 @@ def request_tts(node_id: int):
     ready = current_audio(node, digest)
     if ready:
         return jsonify(tts_url=media_url(ready), node_id=node.id), 200
-    job, created = submit("tts", user.id, node_id=node.id, params={"provider": speaker.name},
-                          dedupe_key=f"tts:{node.id}:{digest}")
+    job, created = submit(
+        "tts", user.id, node_id=node.id, params={"provider": speaker.name}, dedupe_key=f"tts:{node.id}:{digest}"
+    )
     return jsonify(task_id=job.id, status=job_status(job, created), node_id=node.id), 202
 
 

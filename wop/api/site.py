@@ -1,4 +1,5 @@
 """What a client needs to know about this server before it asks anything (no login needed)."""
+
 from flask import Blueprint, current_app, jsonify
 
 bp = Blueprint("site", __name__, url_prefix="/api")
@@ -8,6 +9,10 @@ bp = Blueprint("site", __name__, url_prefix="/api")
 def site_config():
     """The server's public settings: default privacy, approval, upload and read-aloud limits."""
     cfg = current_app.config
-    return jsonify(default_privacy=cfg["DEFAULT_PRIVACY"], require_approval=cfg["REQUIRE_APPROVAL"],
-                   max_upload_mb=cfg["MAX_UPLOAD_MB"], max_audio_minutes=cfg["MAX_AUDIO_MINUTES"],
-                   tts_max_chars=cfg["TTS_MAX_CHARS"])
+    return jsonify(
+        default_privacy=cfg["DEFAULT_PRIVACY"],
+        require_approval=cfg["REQUIRE_APPROVAL"],
+        max_upload_mb=cfg["MAX_UPLOAD_MB"],
+        max_audio_minutes=cfg["MAX_AUDIO_MINUTES"],
+        tts_max_chars=cfg["TTS_MAX_CHARS"],
+    )

@@ -3,6 +3,7 @@
 A bad field gets 422 naming the field; a body that is not a JSON object gets 400. Numbers a
 database column cannot hold never reach it: ids in paths answer 404, in bodies 422.
 """
+
 from functools import wraps
 from typing import Annotated, Any, TypeVar
 

@@ -1,4 +1,5 @@
 """Voice entries: upload a recording, get the node at once; the transcript fills in by a job."""
+
 from pathlib import Path
 
 from flask import Blueprint, jsonify, request
@@ -22,20 +23,55 @@ bp = Blueprint("voice", __name__, url_prefix="/api/nodes")
 PLACEHOLDER = "[Voice note – transcription pending]"
 # Accepted recordings: file extension -> the MIME type we serve it with.
 AUDIO_TYPES = {
-    "webm": "audio/webm", "ogg": "audio/ogg", "oga": "audio/ogg", "opus": "audio/ogg",
-    "wav": "audio/wav", "m4a": "audio/mp4", "mp4": "audio/mp4", "aac": "audio/aac",
-    "mp3": "audio/mpeg", "mpeg": "audio/mpeg", "mpga": "audio/mpeg", "flac": "audio/flac",
+    "webm": "audio/webm",
+    "ogg": "audio/ogg",
+    "oga": "audio/ogg",
+    "opus": "audio/ogg",
+    "wav": "audio/wav",
+    "m4a": "audio/mp4",
+    "mp4": "audio/mp4",
+    "aac": "audio/aac",
+    "mp3": "audio/mpeg",
+    "mpeg": "audio/mpeg",
+    "mpga": "audio/mpeg",
+    "flac": "audio/flac",
 }
 MIME_EXTENSIONS = {
-    "audio/webm": "webm", "video/webm": "webm", "audio/ogg": "ogg", "audio/opus": "opus",
-    "audio/wav": "wav", "audio/x-wav": "wav", "audio/wave": "wav", "audio/mp4": "m4a", "audio/x-m4a": "m4a",
-    "video/mp4": "mp4", "audio/aac": "aac", "audio/mpeg": "mp3", "audio/mp3": "mp3", "audio/flac": "flac",
+    "audio/webm": "webm",
+    "video/webm": "webm",
+    "audio/ogg": "ogg",
+    "audio/opus": "opus",
+    "audio/wav": "wav",
+    "audio/x-wav": "wav",
+    "audio/wave": "wav",
+    "audio/mp4": "m4a",
+    "audio/x-m4a": "m4a",
+    "video/mp4": "mp4",
+    "audio/aac": "aac",
+    "audio/mpeg": "mp3",
+    "audio/mp3": "mp3",
+    "audio/flac": "flac",
     "audio/x-flac": "flac",
 }
 ACCEPTED = "webm, ogg/oga/opus, wav, m4a/mp4/aac, mp3/mpeg/mpga or flac"
 # ISO media (mp4/m4a) brands of audio or plain mp4 files; images (heic, avif) use others.
-MP4_BRANDS = {b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso5", b"iso6", b"dash", b"3gp4", b"3gp5",
-              b"3g2a", b"avc1", b"MSNV", b"qt  "}
+MP4_BRANDS = {
+    b"M4A ",
+    b"M4B ",
+    b"mp41",
+    b"mp42",
+    b"isom",
+    b"iso2",
+    b"iso5",
+    b"iso6",
+    b"dash",
+    b"3gp4",
+    b"3gp5",
+    b"3g2a",
+    b"avc1",
+    b"MSNV",
+    b"qt  ",
+}
 
 
 TRANSCRIBERS = ("auto", *PROVIDERS)
@@ -64,10 +100,12 @@ def _extension(filename: str, mimetype: str) -> str:
 
 def _looks_like_audio(head: bytes) -> bool:
     """The file starts like one of the accepted containers (a damaged recording still does)."""
-    return (head.startswith((b"OggS", b"fLaC", b"ID3", b"\x1a\x45\xdf\xa3"))  # ogg, flac, mp3 tag, webm
-            or (head[:4] == b"RIFF" and head[8:12] == b"WAVE")
-            or (head[4:8] == b"ftyp" and head[8:12] in MP4_BRANDS)
-            or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0))  # mp3/aac frame
+    return (
+        head.startswith((b"OggS", b"fLaC", b"ID3", b"\x1a\x45\xdf\xa3"))  # ogg, flac, mp3 tag, webm
+        or (head[:4] == b"RIFF" and head[8:12] == b"WAVE")
+        or (head[4:8] == b"ftyp" and head[8:12] in MP4_BRANDS)
+        or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0)
+    )  # mp3/aac frame
 
 
 def _check_content(path: Path) -> None:
@@ -95,11 +133,18 @@ class VoiceForm(BaseModel):
 def _submit_transcription(node: Node, provider: str | None):
     if kept_from_ai(node):
         if provider not in (None, "auto", "local"):
-            raise Conflict("This entry is kept away from AI, so its recording is transcribed only on this "
-                           "server (provider 'local').")
+            raise Conflict(
+                "This entry is kept away from AI, so its recording is transcribed only on this "
+                "server (provider 'local')."
+            )
         provider = "local"  # never a cloud provider for an entry kept away from AI
-    return submit("transcription", node.user_id, node_id=node.id, params={"provider": provider},
-                  dedupe_key=f"transcription:{node.id}")
+    return submit(
+        "transcription",
+        node.user_id,
+        node_id=node.id,
+        params={"provider": provider},
+        dedupe_key=f"transcription:{node.id}",
+    )
 
 
 def create_voice_node():
@@ -117,11 +162,20 @@ def create_voice_node():
         path.unlink()
         raise BadRequest("The recording is empty.")
     _check_content(path)
-    node = new_node(current_user(), form.parent_id, form.privacy, content=PLACEHOLDER, audio_original_path=rel,
-                    audio_mime_type=AUDIO_TYPES[ext], ai_excluded=form.ai_excluded)
+    node = new_node(
+        current_user(),
+        form.parent_id,
+        form.privacy,
+        content=PLACEHOLDER,
+        audio_original_path=rel,
+        audio_mime_type=AUDIO_TYPES[ext],
+        ai_excluded=form.ai_excluded,
+    )
     db.session.commit()  # the recording and its node are safe before any job exists
     job, _created = _submit_transcription(node, None)
-    return jsonify({**node_detail(node, current_user()), "transcription_status": JobStatus.PENDING, "task_id": job.id}), 201
+    return jsonify(
+        {**node_detail(node, current_user()), "transcription_status": JobStatus.PENDING, "task_id": job.id}
+    ), 201
 
 
 @bp.post("/<int:node_id>/transcribe")

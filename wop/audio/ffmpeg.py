@@ -14,8 +14,7 @@ from functools import lru_cache
 from ..errors import JobFailed
 
 UNREADABLE_MESSAGE = (
-    "This recording could not be read. It may be damaged or in an unsupported format; "
-    "the original file is kept."
+    "This recording could not be read. It may be damaged or in an unsupported format; the original file is kept."
 )
 
 

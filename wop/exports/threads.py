@@ -6,6 +6,7 @@ people's private entries) are left out with everything under them, as are AI rep
 entries; deleted entries keep their place, marked, so the replies under them still make sense.
 For the AI profile (`for_ai`), entries kept away from AI keep their place without their text.
 """
+
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -30,10 +31,13 @@ class Entry:
 
 def thread_root_ids(user_id: int) -> list[int]:
     """The user's top-level entries, newest first (ids only: small even for huge accounts)."""
-    return list(db.session.scalars(
-        select(Node.id).where(Node.user_id == user_id, Node.parent_id.is_(None))
-        .order_by(Node.created_at.desc(), Node.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Node.id)
+            .where(Node.user_id == user_id, Node.parent_id.is_(None))
+            .order_by(Node.created_at.desc(), Node.id.desc())
+        )
+    )
 
 
 @lru_cache(maxsize=1)

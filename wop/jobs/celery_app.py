@@ -1,6 +1,7 @@
 """Celery, wired the Flask way: the Celery app is made by `init_celery(app)` and every task runs
 inside the Flask app context. Task modules declare their tasks with `shared_task` (through
 `@job_kind`), so they bind to whichever app was made."""
+
 import logging
 from typing import Any
 

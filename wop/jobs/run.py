@@ -5,6 +5,7 @@ Every write that ends the attempt is guarded by that token, so a stale or duplic
 can never overwrite the work of a newer attempt; the domain result is written in the same
 transaction that marks the job completed, so it exists exactly once.
 """
+
 import os
 import random
 import signal
@@ -112,10 +113,18 @@ class JobRun:
             return None
         token, now = str(uuid.uuid4()), utcnow()
         claimed = db.session.execute(
-            update(Job).where(Job.id == job_id, guard).values(
-                status=JobStatus.PROCESSING, attempts=Job.attempts + 1, claim_token=token,
-                worker=worker_id(), started_at=now, heartbeat_at=now, stage="Started",
-                error=None, error_detail=None,
+            update(Job)
+            .where(Job.id == job_id, guard)
+            .values(
+                status=JobStatus.PROCESSING,
+                attempts=Job.attempts + 1,
+                claim_token=token,
+                worker=worker_id(),
+                started_at=now,
+                heartbeat_at=now,
+                stage="Started",
+                error=None,
+                error_detail=None,
             )
         ).rowcount
         db.session.commit()
@@ -199,11 +208,14 @@ class JobRun:
             if apply is not None:
                 result = apply()
             done = db.session.execute(
-                update(Job).where(
-                    Job.id == self.job_id, Job.claim_token == self.token,
-                    Job.status == JobStatus.PROCESSING, Job.cancel_requested.is_(False),
-                ).values(status=JobStatus.COMPLETED, progress=100, stage="Done", result=result,
-                         finished_at=utcnow())
+                update(Job)
+                .where(
+                    Job.id == self.job_id,
+                    Job.claim_token == self.token,
+                    Job.status == JobStatus.PROCESSING,
+                    Job.cancel_requested.is_(False),
+                )
+                .values(status=JobStatus.COMPLETED, progress=100, stage="Done", result=result, finished_at=utcnow())
             ).rowcount
             if not done:
                 db.session.rollback()
@@ -221,7 +233,8 @@ class JobRun:
         if self.node_id is None:
             return
         alive = db.session.scalar(
-            select(Node.id).where(Node.id == self.node_id, Node.deleted_at.is_(None)).with_for_update())
+            select(Node.id).where(Node.id == self.node_id, Node.deleted_at.is_(None)).with_for_update()
+        )
         if alive is None:
             raise JobCancelled(ENTRY_GONE)
 
@@ -240,8 +253,14 @@ class JobRun:
             return
         delay = backoff_seconds(self.attempt)
         moved = db.session.execute(
-            update(Job).where(Job.id == self.job_id, Job.claim_token == self.token).values(
-                status=JobStatus.PENDING, claim_token=None, worker=None, error=message, error_detail=detail,
+            update(Job)
+            .where(Job.id == self.job_id, Job.claim_token == self.token)
+            .values(
+                status=JobStatus.PENDING,
+                claim_token=None,
+                worker=None,
+                error=message,
+                error_detail=detail,
                 stage=f"Retrying in {delay:.0f} s (attempt {self.attempt} of {self.max_attempts} failed)",
             )
         ).rowcount
@@ -272,9 +291,14 @@ def _on_abort_signal(_signum: int, _frame: object) -> None:
 def fail(job_id: str, token: str | None, message: str, detail: str | None) -> None:
     db.session.rollback()
     db.session.execute(
-        update(Job).where(Job.id == job_id, Job.claim_token == token, Job.status.in_(ACTIVE_STATUSES)).values(
-            status=JobStatus.FAILED, error=message, error_detail=detail or message,
-            stage="Failed", finished_at=utcnow(),
+        update(Job)
+        .where(Job.id == job_id, Job.claim_token == token, Job.status.in_(ACTIVE_STATUSES))
+        .values(
+            status=JobStatus.FAILED,
+            error=message,
+            error_detail=detail or message,
+            stage="Failed",
+            finished_at=utcnow(),
         )
     )
     db.session.commit()
@@ -283,14 +307,23 @@ def fail(job_id: str, token: str | None, message: str, detail: str | None) -> No
 def finish_cancelled(job_id: str, token: str | None, reason: str | None = None) -> None:
     db.session.rollback()
     db.session.execute(
-        update(Job).where(Job.id == job_id, Job.claim_token == token, Job.status.in_(ACTIVE_STATUSES)).values(
-            status=JobStatus.CANCELLED, stage="Cancelled", finished_at=utcnow(), error=reason,
+        update(Job)
+        .where(Job.id == job_id, Job.claim_token == token, Job.status.in_(ACTIVE_STATUSES))
+        .values(
+            status=JobStatus.CANCELLED,
+            stage="Cancelled",
+            finished_at=utcnow(),
+            error=reason,
         )
     )
     db.session.commit()
 
 
 def give_up(job_id: str, token: str | None, attempts: int) -> None:
-    fail(job_id, token,
-         f"This job was interrupted {attempts} times (the worker stopped or restarted) and was given up. "
-         "Use retry to run it again.", None)
+    fail(
+        job_id,
+        token,
+        f"This job was interrupted {attempts} times (the worker stopped or restarted) and was given up. "
+        "Use retry to run it again.",
+        None,
+    )

@@ -6,6 +6,7 @@ cancel arrives within milliseconds) and, every JOB_HEARTBEAT_SECONDS, proves the
 alive in the database — which also reads the cancel flag, so a cancel still arrives when Redis
 was unreachable at the moment it was asked for.
 """
+
 import logging
 import os
 import signal
@@ -95,8 +96,10 @@ def _listen(run, wait: float) -> None:
 def _beat(run) -> None:
     with db.engine.begin() as conn:
         row = conn.execute(
-            update(Job).where(Job.id == run.job_id, Job.claim_token == run.token)
-            .values(heartbeat_at=utcnow()).returning(Job.cancel_requested)
+            update(Job)
+            .where(Job.id == run.job_id, Job.claim_token == run.token)
+            .values(heartbeat_at=utcnow())
+            .returning(Job.cancel_requested)
         ).first()
     run.last_beat = time.monotonic()
     if row is None:

@@ -1,4 +1,5 @@
 """The data model. Import models from here."""
+
 from ..enums import ACTIVE_STATUSES, FINISHED_STATUSES, JobStatus, NodeType, Privacy
 from .job import Job
 from .node import Node, NodeVersion, ReplySource, TokenCredit

@@ -132,12 +132,14 @@ def _readable_sql(node, parent_readable, viewer_id: int | None):
     """1 when `viewer_id` may read `node`, else 0: wop.access.can_read in SQL. An AI reply is
     readable when the entry it answers is (`parent_readable`) and so is every entry it was made
     from."""
+
     def own_or_public(n):
         return or_(n.privacy == Privacy.PUBLIC, n.user_id == viewer_id) if viewer_id else n.privacy == Privacy.PUBLIC
 
     source = aliased(Node)
     unreadable_source = (
-        select(ReplySource.id).outerjoin(source, source.id == ReplySource.source_id)
+        select(ReplySource.id)
+        .outerjoin(source, source.id == ReplySource.source_id)
         .where(ReplySource.reply_id == node.id)
         .where(or_(source.id.is_(None), source.deleted_at.is_not(None), ~own_or_public(source)))
         .exists()
@@ -161,21 +163,25 @@ def reply_counts(node_ids: list[int], viewer: "User | None") -> dict[int, tuple[
     viewer_id = viewer.id if viewer is not None else None
     one = literal_column("1", Integer)
     tree = (
-        select(Node.parent_id.label("top_id"), Node.id.label("id"), one.label("depth"),
-               _readable_sql(Node, one, viewer_id).label("readable"))
+        select(
+            Node.parent_id.label("top_id"),
+            Node.id.label("id"),
+            one.label("depth"),
+            _readable_sql(Node, one, viewer_id).label("readable"),
+        )
         .where(Node.parent_id.in_(node_ids))
         .cte("reply_tree", recursive=True)
     )
     child = aliased(Node)
     tree = tree.union_all(
-        select(tree.c.top_id, child.id, tree.c.depth + 1, _readable_sql(child, tree.c.readable, viewer_id))
-        .where(child.parent_id == tree.c.id)
+        select(tree.c.top_id, child.id, tree.c.depth + 1, _readable_sql(child, tree.c.readable, viewer_id)).where(
+            child.parent_id == tree.c.id
+        )
     )
     rows = db.session.execute(
-        select(tree.c.top_id,
-               func.sum(case((tree.c.depth == 1, tree.c.readable), else_=0)),
-               func.sum(tree.c.readable))
-        .group_by(tree.c.top_id)
+        select(
+            tree.c.top_id, func.sum(case((tree.c.depth == 1, tree.c.readable), else_=0)), func.sum(tree.c.readable)
+        ).group_by(tree.c.top_id)
     )
     return {top: (int(children or 0), int(descendants or 0)) for top, children, descendants in rows}
 
@@ -205,8 +211,13 @@ class NodeVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "node_id": self.node_id, "content": self.content,
-                "reason": self.reason, "created_at": iso(self.created_at)}
+        return {
+            "id": self.id,
+            "node_id": self.node_id,
+            "content": self.content,
+            "reason": self.reason,
+            "created_at": iso(self.created_at),
+        }
 
 
 class TokenCredit(db.Model):

@@ -3,6 +3,7 @@
 Every transcriber and every speaker has the shape of the Protocols below, whichever vendor
 (or local program) is behind it.
 """
+
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
@@ -36,8 +37,9 @@ class Speaker(Protocol):
 P = TypeVar("P")
 
 
-def choose(config: Mapping[str, Any], setting_key: str, requested: str | None,
-           classes: Mapping[str, type[P]], what: str) -> P:
+def choose(
+    config: Mapping[str, Any], setting_key: str, requested: str | None, classes: Mapping[str, type[P]], what: str
+) -> P:
     """The provider named by `requested`, else by the setting. "auto": OpenAI when an API key
     is set, else the local one that needs no network."""
     from ..model_catalog import setting

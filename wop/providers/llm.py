@@ -7,6 +7,7 @@ rate limits, 5xx answers, timeouts and dropped connections before the reply star
 connection that drops mid-reply, is turned into a TransientProviderError or
 PermanentProviderError for the job engine.
 """
+
 from __future__ import annotations
 
 import os
@@ -67,8 +68,12 @@ class OpenAIChat:
         usage, model = None, api_model
         try:
             stream = self.client.chat.completions.create(
-                model=api_model, messages=[{"role": m.role, "content": m.content} for m in messages],
-                stream=True, stream_options={"include_usage": True}, **extra)
+                model=api_model,
+                messages=[{"role": m.role, "content": m.content} for m in messages],
+                stream=True,
+                stream_options={"include_usage": True},
+                **extra,
+            )
             with stream:  # closing it (early, on an error or a cancel) closes the HTTP response
                 for chunk in stream:
                     model = chunk.model or model
@@ -110,15 +115,19 @@ class AnthropicChat:
         model = api_model
         try:
             stream = self.client.messages.create(
-                model=api_model, max_tokens=self.max_tokens, messages=turns, stream=True, **extra)
+                model=api_model, max_tokens=self.max_tokens, messages=turns, stream=True, **extra
+            )
             with stream:
                 for event in stream:
                     if event.type == "message_start":
                         model = event.message.model or model
                         usage = event.message.usage
                         # input_tokens leaves out tokens read from or written to the prompt cache.
-                        input_tokens = (usage.input_tokens + (usage.cache_creation_input_tokens or 0)
-                                        + (usage.cache_read_input_tokens or 0))
+                        input_tokens = (
+                            usage.input_tokens
+                            + (usage.cache_creation_input_tokens or 0)
+                            + (usage.cache_read_input_tokens or 0)
+                        )
                         output_tokens = usage.output_tokens or 0
                     elif event.type == "content_block_delta" and event.delta.type == "text_delta":
                         pieces.append(event.delta.text)
@@ -128,19 +137,18 @@ class AnthropicChat:
                         output_tokens = event.usage.output_tokens or output_tokens
         except (anthropic.AnthropicError, httpx2.HTTPError) as exc:
             raise classify_sdk_error(exc, self.vendor) from exc
-        return _result(self.vendor, "".join(pieces), input_tokens, output_tokens,
-                       input_tokens + output_tokens, model)
+        return _result(self.vendor, "".join(pieces), input_tokens, output_tokens, input_tokens + output_tokens, model)
 
 
 def _result(vendor: str, text: str, input_tokens: int, output_tokens: int, total: int, model: str) -> ChatResult:
     if not text.strip():
-        raise TransientProviderError("The AI service sent an empty reply; it will be asked again.",
-                                     f"empty reply from {vendor} model {model}")
+        raise TransientProviderError(
+            "The AI service sent an empty reply; it will be asked again.", f"empty reply from {vendor} model {model}"
+        )
     return ChatResult(text, input_tokens or 0, output_tokens or 0, total or 0, model)
 
 
-def complete(messages: list[ChatMessage], model_id: str, config: Mapping,
-             on_text: OnText | None = None) -> ChatResult:
+def complete(messages: list[ChatMessage], model_id: str, config: Mapping, on_text: OnText | None = None) -> ChatResult:
     """Send the conversation to the catalog model `model_id`, streaming the reply into `on_text`
     as it is generated; raise ProviderError on failure."""
     spec = load_catalog(config).get(model_id)

@@ -103,5 +103,10 @@ class LocalWhisperTranscriber:
 
 def get_transcriber(config: Mapping, provider: str | None = None) -> Transcriber:
     """The configured transcriber; `provider` overrides the setting (to transcribe again with another one)."""
-    return choose(config, "TRANSCRIPTION_PROVIDER", provider,
-                  {"openai": OpenAITranscriber, "local": LocalWhisperTranscriber}, "transcription")
+    return choose(
+        config,
+        "TRANSCRIPTION_PROVIDER",
+        provider,
+        {"openai": OpenAITranscriber, "local": LocalWhisperTranscriber},
+        "transcription",
+    )

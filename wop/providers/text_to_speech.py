@@ -29,7 +29,19 @@ PROVIDERS = ("openai", "local")
 # OpenAI voice names mean nothing to espeak-ng (an unknown voice crashes it), so a
 # setting made for OpenAI falls back to espeak's default when reading locally.
 OPENAI_VOICES = {
-    "alloy", "ash", "ballad", "cedar", "coral", "echo", "fable", "marin", "nova", "onyx", "sage", "shimmer", "verse",
+    "alloy",
+    "ash",
+    "ballad",
+    "cedar",
+    "coral",
+    "echo",
+    "fable",
+    "marin",
+    "nova",
+    "onyx",
+    "sage",
+    "shimmer",
+    "verse",
 }
 
 
@@ -95,13 +107,28 @@ class EspeakSpeech:
             wav = mp3.with_suffix(".wav")
             try:
                 self._speak(espeak, text, wav)
-                encoded = run_ffmpeg(["-loglevel", "error", "-y", "-i", str(wav),
-                                      "-c:a", "libmp3lame", "-q:a", "4", "-f", "mp3", str(mp3)])
+                encoded = run_ffmpeg(
+                    [
+                        "-loglevel",
+                        "error",
+                        "-y",
+                        "-i",
+                        str(wav),
+                        "-c:a",
+                        "libmp3lame",
+                        "-q:a",
+                        "4",
+                        "-f",
+                        "mp3",
+                        str(mp3),
+                    ]
+                )
             finally:
                 wav.unlink(missing_ok=True)
             if encoded.returncode != 0:
-                raise PermanentProviderError("Read-aloud audio could not be encoded.",
-                                             f"ffmpeg: {encoded.error_summary()}")
+                raise PermanentProviderError(
+                    "Read-aloud audio could not be encoded.", f"ffmpeg: {encoded.error_summary()}"
+                )
 
     def _speak(self, espeak: str, text: str, wav: Path) -> None:
         # Text goes in on stdin (UTF-8), so a leading "-" is never taken for an option.

@@ -1,4 +1,5 @@
 """Thread export: every thread the user started, as one readable text file to download."""
+
 import os
 import uuid
 
@@ -32,8 +33,14 @@ def export_threads(run: JobRun) -> None:
                 out.write(text + "\n")
                 run.progress(98 * number / how_many, f"Writing {thread_count} threads")
         os.replace(partial, final)  # the file appears whole or not at all
-        run.complete(result={"download_url": download_url(run.job_id), "file": final.name,
-                             "threads": thread_count, "bytes": final.stat().st_size})
+        run.complete(
+            result={
+                "download_url": download_url(run.job_id),
+                "file": final.name,
+                "threads": thread_count,
+                "bytes": final.stat().st_size,
+            }
+        )
     except BaseException:
         partial.unlink(missing_ok=True)
         final.unlink(missing_ok=True)

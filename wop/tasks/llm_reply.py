@@ -8,6 +8,7 @@ becomes a short note, so the model knows the thread has a gap. A thread longer t
 reads is trimmed to its first entry and the newest ones that fit. The entries sent are kept as
 the reply's sources: it stays readable only while they all are.
 """
+
 from dataclasses import dataclass
 
 from flask import current_app
@@ -54,6 +55,7 @@ def trimmed_note(count: int) -> str:
 @dataclass
 class Part:
     """One message of the context: an entry (`node` set), or a note about entries left out."""
+
     message: llm.ChatMessage
     node: Node | None = None
     text: str = ""  # the entry's text as sent (a link's target text): its share of the token credit
@@ -67,9 +69,9 @@ def sendable_text(node: Node, viewer: User | None, public_reply: bool = False) -
     """The node's text if it may go to an AI provider for `viewer` now, else None. For a reply
     everyone will read (`public_reply`), only what everyone may read. A link is followed only
     when its target may go too."""
+
     def may_send(n: Node | None) -> bool:
-        return (n is not None and can_read(n, viewer) and not kept_from_ai(n)
-                and (not public_reply or can_read(n, None)))
+        return n is not None and can_read(n, viewer) and not kept_from_ai(n) and (not public_reply or can_read(n, None))
 
     if not may_send(node):
         return None
@@ -85,7 +87,9 @@ def context_parts(node: Node, viewer: User | None) -> list[Part]:
     parts, hidden, parent_sent = [], 0, True
     for entry in [*node.ancestors(), node]:
         # An AI reply to an entry left out would quote it: it is left out with it.
-        text = None if entry.node_type == NodeType.LLM and not parent_sent else sendable_text(entry, viewer, public_reply)
+        text = (
+            None if entry.node_type == NodeType.LLM and not parent_sent else sendable_text(entry, viewer, public_reply)
+        )
         parent_sent = text is not None
         if text is None:
             hidden += 1
@@ -207,8 +211,10 @@ def llm_reply(run: JobRun) -> None:
     try:
         fitted = fit(parts, int(spec.input_budget() * ESTIMATE_MARGIN))
     except ThreadTooLong as too_long:
-        raise JobFailed(f"This entry is about {too_long.args[0]:,} tokens, more than {model_id} reads with room for "
-                 "a reply. Shorten the entry or choose a model with a larger context window.") from too_long
+        raise JobFailed(
+            f"This entry is about {too_long.args[0]:,} tokens, more than {model_id} reads with room for "
+            "a reply. Shorten the entry or choose a model with a larger context window."
+        ) from too_long
     run.progress(10, fitted.stage if fitted.trimmed else f"Asking {model_id}")
     messages = [llm.ChatMessage("system", SYSTEM_PROMPT)] + [p.message for p in fitted.parts]
     with run.abortable():  # a cancel closes the stream at once
@@ -220,8 +226,13 @@ def llm_reply(run: JobRun) -> None:
 
     def apply() -> dict:
         reply = Node(
-            user_id=author.id, parent_id=node.id, node_type=NodeType.LLM, llm_model=model_id,
-            privacy=node.privacy, content=answer.text, token_count=count_tokens(answer.text),
+            user_id=author.id,
+            parent_id=node.id,
+            node_type=NodeType.LLM,
+            llm_model=model_id,
+            privacy=node.privacy,
+            content=answer.text,
+            token_count=count_tokens(answer.text),
             source_job_id=run.job_id,
         )
         db.session.add(reply)
@@ -232,11 +243,18 @@ def llm_reply(run: JobRun) -> None:
         for part, tokens in zip(humans, share_tokens(answer.total_tokens, [len(p.text) for p in humans]), strict=True):
             if tokens:
                 part.node.distributed_tokens += tokens
-                db.session.add(TokenCredit(user_id=part.node.user_id, node_id=part.node.id, job_id=run.job_id,
-                                           tokens=tokens))
+                db.session.add(
+                    TokenCredit(user_id=part.node.user_id, node_id=part.node.id, job_id=run.job_id, tokens=tokens)
+                )
         db.session.flush()
-        return {"llm_node_id": reply.id, "model": model_id, "total_tokens": answer.total_tokens,
-                "input_tokens": answer.input_tokens, "output_tokens": answer.output_tokens,
-                "entries_sent": len(sent), "entries_left_out": fitted.entries_left_out}
+        return {
+            "llm_node_id": reply.id,
+            "model": model_id,
+            "total_tokens": answer.total_tokens,
+            "input_tokens": answer.input_tokens,
+            "output_tokens": answer.output_tokens,
+            "entries_sent": len(sent),
+            "entries_left_out": fitted.entries_left_out,
+        }
 
     run.complete(apply)

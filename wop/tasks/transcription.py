@@ -1,5 +1,6 @@
 """Transcription: probe the stored recording, cut it into parts with ffmpeg, transcribe the
 parts in order, and write the transcript into the node. The recording itself is never touched."""
+
 import shutil
 
 from flask import current_app
@@ -39,8 +40,13 @@ def transcribe(run: JobRun) -> None:
     folder = scratch_dir("transcribe-")
     try:
         run.progress(5, "Preparing the recording")
-        parts = split_for_transcription(path, folder, part_seconds=transcriber.part_seconds,
-                                        max_part_bytes=transcriber.max_bytes, max_part_seconds=transcriber.max_seconds)
+        parts = split_for_transcription(
+            path,
+            folder,
+            part_seconds=transcriber.part_seconds,
+            max_part_bytes=transcriber.max_bytes,
+            max_part_seconds=transcriber.max_seconds,
+        )
         texts = []
         for i, part in enumerate(parts, 1):
             run.progress(10 + 85 * (i - 1) / len(parts), f"Transcribing part {i} of {len(parts)}")
@@ -56,7 +62,11 @@ def transcribe(run: JobRun) -> None:
         current.content = transcript
         current.token_count = count_tokens(transcript)
         current.audio_duration_seconds = info.duration_seconds
-        return {"parts": len(parts), "provider": transcriber.name, "duration_seconds": info.duration_seconds,
-                "characters": len(transcript)}
+        return {
+            "parts": len(parts),
+            "provider": transcriber.name,
+            "duration_seconds": info.duration_seconds,
+            "characters": len(transcript),
+        }
 
     run.complete(apply)

@@ -1,5 +1,6 @@
 """Read aloud: turn an entry's text into one mp3, read part by part and joined (naming and
 reuse of the files: wop/read_aloud.py)."""
+
 import os
 import shutil
 from pathlib import Path
