@@ -71,7 +71,7 @@ def scheduler(loglevel):
 @with_appcontext
 def reap():
     """Run the reaper once: re-send lost jobs, recover stalled ones."""
-    from .jobs import reap as reap_jobs
+    from .jobs.reaper import reap as reap_jobs
 
     click.echo(reap_jobs())
 

@@ -8,8 +8,9 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
+from wop.commands import reap as reap_command
 from wop.errors import Conflict, JobFailed
 from wop.extensions import db
 from wop.jobs import enqueue, reaper
@@ -319,6 +320,19 @@ def test_reaper_takes_back_silent_and_dead_owned_jobs_and_gives_up_at_the_limit(
     assert fresh(silent.id).status == fresh(dead.id).status == JobStatus.PENDING
     assert fresh(hopeless.id).status == JobStatus.FAILED and "interrupted 3 times" in fresh(hopeless.id).error
     assert sent.ids()[-2:] == sorted([silent.id, dead.id], key=sent.ids().index)
+
+
+def test_the_reap_command_runs_the_reaper_once(ctx, engine_app):
+    """`wop reap`: a job that never reached a worker is sent, and the counts are printed."""
+    sent, user, node = ctx
+    job, _ = submit(user, node)
+    db.session.execute(
+        update(Job).where(Job.id == job.id).values(enqueued_at=None, created_at=utcnow() - timedelta(minutes=1))
+    )
+    db.session.commit()
+    result = engine_app.test_cli_runner().invoke(reap_command)
+    assert result.exit_code == 0, result.output
+    assert "'resent': 1" in result.output and sent.ids().count(job.id) == 2
 
 
 def _dead_pid() -> int:
