@@ -27,7 +27,7 @@ from sqlalchemy import delete, or_, select, update
 from .enums import NodeType
 from .errors import Conflict
 from .exports.files import exports_root
-from .extensions import db
+from .extensions import db, rows_affected
 from .jobs import cancel
 from .models import (
     ACTIVE_STATUSES,
@@ -56,7 +56,7 @@ def cancel_active_jobs(user_id: int) -> None:
             cancel(job)
 
 
-def nodes_to_delete(user_id: int) -> tuple[dict[int, int | None], int, list[tuple[int, int]]]:
+def nodes_to_delete(user_id: int) -> tuple[dict[int, int | None], int, list[tuple[int, int | None]]]:
     """(id -> parent id of every node to delete, how many of them the user wrote,
     (id, parent id) of other people's replies directly under them)."""
     doomed = dict(db.session.execute(select(Node.id, Node.parent_id).where(Node.user_id == user_id)).all())
@@ -120,15 +120,15 @@ def delete_user_data(user_id: int) -> dict:
     newest_first = sorted(doomed, reverse=True)
     versions = 0
     for ids in chunks(newest_first):
-        versions += db.session.execute(delete(NodeVersion).where(NodeVersion.node_id.in_(ids))).rowcount
+        versions += rows_affected(delete(NodeVersion).where(NodeVersion.node_id.in_(ids)))
         db.session.execute(delete(Node).where(Node.id.in_(ids)))
     counts = {
         "nodes": own,
         "ai_replies": len(doomed) - own,
         "versions": versions,
-        "profiles": db.session.execute(delete(UserProfile).where(UserProfile.user_id == user_id)).rowcount,
-        "token_credits": db.session.execute(delete(TokenCredit).where(TokenCredit.user_id == user_id)).rowcount,
-        "jobs": db.session.execute(delete(Job).where(Job.user_id == user_id)).rowcount,
+        "profiles": rows_affected(delete(UserProfile).where(UserProfile.user_id == user_id)),
+        "token_credits": rows_affected(delete(TokenCredit).where(TokenCredit.user_id == user_id)),
+        "jobs": rows_affected(delete(Job).where(Job.user_id == user_id)),
         "replies_kept": len(kept),
     }
     db.session.commit()

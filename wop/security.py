@@ -7,19 +7,24 @@ copied cookie stops working at once.
 
 import hashlib
 import secrets
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import wraps
+from typing import ParamSpec, TypeGuard, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request, session
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
-from sqlalchemy import delete, select, update
+from sqlalchemy import Row, delete, select, update
 
 from .errors import Forbidden, NotLoggedIn
 from .extensions import db
 from .models import ApiToken, User, UserSession
 from .models.base import utcnow
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _hasher = PasswordHasher()
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -42,7 +47,8 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(user: User | None, password: str) -> bool:
+def check_password(user: User | None, password: str) -> TypeGuard[User]:
+    """True when `user` exists and `password` is theirs."""
     if user is None or not user.password_hash:
         _hasher.hash(password)  # spend the same time whether or not the user exists
         return False
@@ -114,7 +120,7 @@ def current_session_id() -> int | None:
     return g.get("session_id")
 
 
-def _note_use(model, row_id: int, column: str, last) -> None:
+def _note_use(model: type[ApiToken | UserSession], row_id: int, column: str, last: datetime | None) -> None:
     now = utcnow()
     if last is None or now - last > LAST_USE_RESOLUTION:
         # A statement, not an ORM flush: the row may be deleted meanwhile (logged out elsewhere).
@@ -122,7 +128,7 @@ def _note_use(model, row_id: int, column: str, last) -> None:
         db.session.commit()
 
 
-def _live_session(key: str):
+def _live_session(key: str) -> Row[int, int, datetime] | None:
     """(id, user_id) of the session this cookie key opens, or None when it has ended."""
     row = db.session.execute(
         select(UserSession.id, UserSession.user_id, UserSession.last_seen_at).where(
@@ -148,7 +154,8 @@ def _bearer_token() -> str | None:
 
 def current_user() -> User | None:
     if "user" in g:
-        return g.user
+        user: User | None = g.user
+        return user
     g.user, g.auth_by_token, g.session_id = None, False, None
     token = _bearer_token()
     if token:
@@ -182,12 +189,18 @@ def check_csrf() -> None:
         ) from None
 
 
-def login_required(view):
+def logged_in_user() -> User:
+    """The caller, who must be logged in: what a view behind `login_required` acts for."""
+    user = current_user()
+    if user is None:
+        raise NotLoggedIn("Log in first (session cookie or Authorization: Bearer <token>).")
+    return user
+
+
+def login_required(view: Callable[P, R]) -> Callable[P, R]:
     @wraps(view)
-    def wrapper(*args, **kwargs):
-        user = current_user()
-        if user is None:
-            raise NotLoggedIn("Log in first (session cookie or Authorization: Bearer <token>).")
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        user = logged_in_user()
         check_csrf()
         if (
             current_app.config["REQUIRE_APPROVAL"]
@@ -201,11 +214,11 @@ def login_required(view):
     return wrapper
 
 
-def admin_required(view):
+def admin_required(view: Callable[P, R]) -> Callable[P, R]:
     @wraps(view)
     @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user().is_admin:
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not logged_in_user().is_admin:
             raise Forbidden("Administrators only.")
         return view(*args, **kwargs)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .data_dir import private_dir, secure_data_dir
 from .enums import Privacy
@@ -132,13 +132,7 @@ class Settings(BaseSettings):
     @classmethod
     def of(cls, **values: Any) -> "Settings":
         """Settings from `values` and the defaults only, ignoring the environment and .env."""
-
-        class Given(cls):  # type: ignore[valid-type, misc]
-            @classmethod
-            def settings_customise_sources(cls, settings_cls, init_settings, **_others):  # type: ignore[override]
-                return (init_settings,)
-
-        return Given(**values)
+        return _GivenSettings(**values)
 
     def secret_key(self) -> str:
         """SECRET_KEY, else one generated once and kept under DATA_DIR."""
@@ -163,6 +157,21 @@ class Settings(BaseSettings):
             SQLALCHEMY_DATABASE_URI=self.database_url,
         )
         return config
+
+
+class _GivenSettings(Settings):
+    """Settings that read only the values given to them (Settings.of)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
 
 
 def load_settings() -> Settings:

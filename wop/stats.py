@@ -21,7 +21,7 @@ def tokens_for(user_id: int | None = None, since: datetime | None = None) -> int
         query = query.where(TokenCredit.user_id == user_id)
     if since is not None:
         query = query.where(TokenCredit.created_at >= since)
-    return int(db.session.scalar(query))
+    return int(db.session.scalar(query) or 0)  # coalesce: never NULL
 
 
 def token_summary(user_id: int) -> dict:

@@ -127,7 +127,8 @@ class Supervisor:
         steady_after: float = 60.0,
         stop_timeout: float = 30.0,
     ):
-        self.env, self.children = env, []
+        self.env = env
+        self.children: list[Child] = []
         self.first_delay, self.max_delay, self.steady_after = first_delay, max_delay, steady_after
         self.crash_exits, self.crash_window = crash_loop
         self.stop_timeout = stop_timeout
@@ -173,7 +174,9 @@ class Supervisor:
                 if now >= child.restart_at:
                     self._start(child)
                 continue
-            code = child.proc.poll()
+            proc = child.proc
+            assert proc is not None  # started, and not waiting to be started again
+            code = proc.poll()
             if code is None:
                 if now - child.started_at >= self.steady_after:
                     child.delay = self.first_delay  # it has been up a while: the next crash is a fresh one
@@ -186,7 +189,7 @@ class Supervisor:
                     f"{child.name} exited {len(child.exits)} times within {self.crash_window:g} s "
                     f"(last exit code {code}); giving up. Its output above says why."
                 )
-            say(f"{child.name} (pid {child.proc.pid}) exited with code {code}; restarting it in {child.delay:g} s")
+            say(f"{child.name} (pid {proc.pid}) exited with code {code}; restarting it in {child.delay:g} s")
             child.restart_at = now + child.delay
             child.delay = min(child.delay * 2, self.max_delay)
         return None

@@ -6,12 +6,12 @@ from sqlalchemy import select
 
 from .access import can_read, readable_node
 from .extensions import db
-from .models import Node, Privacy, User
+from .models import Node, User
 from .models.node import previews
 from .tokens import count_tokens
 
 
-def new_node(user: User, parent_id: int | None, privacy: Privacy | None, **fields: object) -> Node:
+def new_node(user: User, parent_id: int | None, privacy: str | None, **fields: object) -> Node:
     """A new entry of `user`'s under a parent they may read (added, not committed). Replies take
     their parent's privacy unless told otherwise; top-level entries DEFAULT_PRIVACY."""
     parent = readable_node(parent_id, user) if parent_id is not None else None
@@ -35,7 +35,7 @@ def node_detail(node: Node, viewer: User | None) -> dict:
         select(Node).where(Node.parent_id == node.id).order_by(Node.created_at, Node.id)
     ).all()
     linked = [node.linked_node] if node.linked_node is not None else []
-    readable = [n for n in ancestors + children + linked if can_read(n, viewer)]
+    readable = [n for n in [*ancestors, *children, *linked] if can_read(n, viewer)]
     shown = dict(zip((n.id for n in readable), previews(readable, viewer), strict=True))
     data["ancestors"] = [shown.get(a.id, {"id": a.id, "hidden": True}) for a in ancestors]
     data["children"] = [shown[c.id] for c in children if c.id in shown]

@@ -1,5 +1,7 @@
 """HTTP API: one blueprint per resource."""
 
+from typing import NoReturn
+
 from flask import Flask
 
 from ..errors import NotFound
@@ -53,5 +55,5 @@ def register_api(app: Flask) -> None:
         app.register_blueprint(module.bp)
 
 
-def _unknown_address(_rest: str) -> None:
+def _unknown_address(_rest: str) -> NoReturn:
     raise NotFound("There is nothing at this address. The API is described at /api/openapi.json.")

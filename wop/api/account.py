@@ -1,6 +1,7 @@
 """One's own profile (read, or write it oneself) and deleting all of one's data."""
 
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -8,7 +9,7 @@ from ..account_deletion import delete_user_data
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import UserProfile
-from ..security import current_user, login_required
+from ..security import logged_in_user, login_required
 from .validation import body
 
 bp = Blueprint("account", __name__, url_prefix="/api")
@@ -25,11 +26,11 @@ class DeleteConfirmation(BaseModel):
 
 @bp.get("/profile")
 @login_required
-def get_profile():
+def get_profile() -> ResponseReturnValue:
     """The caller's latest profile, written by an AI model or by themselves."""
     profile = db.session.scalar(
         select(UserProfile)
-        .where(UserProfile.user_id == current_user().id)
+        .where(UserProfile.user_id == logged_in_user().id)
         .order_by(UserProfile.created_at.desc(), UserProfile.id.desc())
         .limit(1)
     )
@@ -44,9 +45,9 @@ def get_profile():
 @bp.put("/profile")
 @login_required
 @body(ProfileBody)
-def put_profile(body: ProfileBody):
+def put_profile(body: ProfileBody) -> ResponseReturnValue:
     """Write one's own profile; it becomes the latest (earlier ones are kept)."""
-    profile = UserProfile(user_id=current_user().id, content=body.content, generated_by="user", tokens_used=0)
+    profile = UserProfile(user_id=logged_in_user().id, content=body.content, generated_by="user", tokens_used=0)
     db.session.add(profile)
     db.session.commit()
     return jsonify(profile.to_dict())
@@ -55,10 +56,10 @@ def put_profile(body: ProfileBody):
 @bp.delete("/delete_my_data")
 @login_required
 @body(DeleteConfirmation)
-def delete_my_data(body: DeleteConfirmation):
+def delete_my_data(body: DeleteConfirmation) -> ResponseReturnValue:
     """Delete all of one's entries, versions, profiles, jobs, credits and files; the account stays."""
     if body.confirm != CONFIRMATION:
         raise BadRequest(
             f'This deletes all your writing and cannot be undone. To go ahead, send {{"confirm": "{CONFIRMATION}"}}.'
         )
-    return jsonify(deleted=delete_user_data(current_user().id))
+    return jsonify(deleted=delete_user_data(logged_in_user().id))

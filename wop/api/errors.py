@@ -59,15 +59,16 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, error_response)
 
     @app.errorhandler(HTTPException)
-    def _http_error(err: HTTPException):
+    def _http_error(err: HTTPException) -> tuple[Response, int]:
         message = MESSAGES.get(err.code or 500) or err.description or err.name
         if err.code == 413:
             limit = app.config["MAX_UPLOAD_MB"]
             message = f"The upload is larger than the {limit} MB limit (MAX_UPLOAD_MB)."
-        return jsonify(error=message, code=HTTP_CODES.get(err.code or 500, "error")), err.code
+        # Flask hands an HTTPException without a code back as it is, so err.code is set here.
+        return jsonify(error=message, code=HTTP_CODES.get(err.code or 500, "error")), err.code or 500
 
     @app.errorhandler(Exception)
-    def _unexpected(err: Exception):
+    def _unexpected(err: Exception) -> tuple[Response, int]:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
         return jsonify(
             error="Something went wrong on our side. Nothing you sent was lost; try again.", code="server_error"

@@ -5,8 +5,10 @@ main endpoints from wop/api/schemas.py.
 """
 
 import re
+from typing import Any
 
 from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 from . import schemas
 from .validation import MAX_ID
@@ -17,7 +19,7 @@ _TYPES = {"int": {"type": "integer", "minimum": 0, "maximum": MAX_ID}, "float": 
 ERROR = {"content": {"application/json": {"schema": schemas.ref("Error")}}}
 
 
-def _responses(endpoint: str) -> dict:
+def _responses(endpoint: str) -> dict[str, Any]:
     known = schemas.RESPONSES.get(endpoint)
     if known is None:
         return {"default": {"description": "JSON; errors are {error}"}}
@@ -29,8 +31,8 @@ def _responses(endpoint: str) -> dict:
     return responses
 
 
-def build_spec() -> dict:
-    paths: dict = {}
+def build_spec() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
     bodies = schemas.request_bodies()
     for rule in current_app.url_map.iter_rules():
         if not rule.rule.startswith(("/api", "/auth")) or rule.endpoint.startswith("unknown_"):
@@ -42,7 +44,7 @@ def build_spec() -> dict:
             for conv, name in _PARAM.findall(rule.rule)
         ] + schemas.QUERY.get(rule.endpoint, [])
         doc = (view.__doc__ or rule.endpoint).strip()
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             op = {
                 "operationId": f"{rule.endpoint}.{method.lower()}",
                 "summary": doc.splitlines()[0],
@@ -72,6 +74,6 @@ def build_spec() -> dict:
 
 
 @bp.get("/openapi.json")
-def openapi():
+def openapi() -> ResponseReturnValue:
     """This document."""
     return jsonify(build_spec())

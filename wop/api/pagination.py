@@ -55,7 +55,7 @@ def envelope(items: Sequence[Any], page: int, per_page: int, has_more: bool) -> 
 
 
 def paged(
-    query: Select, to_json: Callable[[list[T]], list[dict[str, Any]]], default: int = 20, most: int = 100
+    query: Select[T], to_json: Callable[[list[T]], list[dict[str, Any]]], default: int = 20, most: int = 100
 ) -> dict[str, Any]:
     """One page of `query`'s rows, turned into JSON all at once by `to_json` (so a page can share
     its queries), in the envelope."""

@@ -1,6 +1,7 @@
 """Read aloud: ask for an entry's text as audio (a background job) and follow that job."""
 
 from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 from ..access import kept_from_ai, readable_node
 from ..errors import BadRequest, Conflict, TooLarge, Unavailable
@@ -15,16 +16,16 @@ from ..read_aloud import (
     current_audio,
     speech_hash,
 )
-from ..security import current_user, login_required
+from ..security import logged_in_user, login_required
 
 bp = Blueprint("read_aloud", __name__, url_prefix="/api/nodes")
 
 
 @bp.post("/<int:node_id>/tts")
 @login_required
-def request_tts(node_id: int):
+def request_tts(node_id: int) -> ResponseReturnValue:
     """Read an entry aloud: 200 {tts_url} when audio of its current text exists, else 202 and a job."""
-    user = current_user()
+    user = logged_in_user()
     node = readable_node(node_id, user)
     if node.audio_original_path:
         raise Conflict("This entry is a voice recording; play the original instead.")
@@ -54,7 +55,7 @@ def request_tts(node_id: int):
 
 @bp.get("/<int:node_id>/tts-status")
 @login_required
-def tts_status(node_id: int):
+def tts_status(node_id: int) -> ResponseReturnValue:
     """Your latest read-aloud job for this entry; once completed its result holds `tts_url`."""
-    job = latest_job("tts", current_user(), readable_node(node_id, current_user()))
-    return jsonify(job_json(job, current_user()))
+    job = latest_job("tts", logged_in_user(), readable_node(node_id, logged_in_user()))
+    return jsonify(job_json(job, logged_in_user()))

@@ -6,22 +6,26 @@ are always {"error": "<message>", "code": "<machine readable>"} (validation erro
 lists are always the envelope {items, page, per_page, has_more} (wop/api/pagination.py).
 """
 
+from typing import Any
+
+from pydantic import BaseModel
+
 from ..models import JobStatus, Privacy
 
 
-def ref(name: str) -> dict:
+def ref(name: str) -> dict[str, Any]:
     return {"$ref": f"#/components/schemas/{name}"}
 
 
-def obj(required: list[str], **properties) -> dict:
+def obj(required: list[str], **properties: Any) -> dict[str, Any]:
     return {"type": "object", "required": required, "properties": properties, "additionalProperties": True}
 
 
-def nullable(type_: str, **extra) -> dict:
+def nullable(type_: str, **extra: Any) -> dict[str, Any]:
     return {"type": [type_, "null"], **extra}
 
 
-def array_of(item: dict) -> dict:
+def array_of(item: dict[str, Any]) -> dict[str, Any]:
     return {"type": "array", "items": item}
 
 
@@ -31,7 +35,7 @@ STATUS = {"type": "string", "enum": [s.value for s in JobStatus]}
 PRIVACY = {"type": "string", "enum": [p.value for p in Privacy]}
 
 
-def page_of(item: dict) -> dict:
+def page_of(item: dict[str, Any]) -> dict[str, Any]:
     return obj(
         ["items", "page", "per_page", "has_more"],
         items=array_of(item),
@@ -160,7 +164,7 @@ READY = obj(["status"], status={"enum": ["ready", "unavailable"]}, checks={"type
 NODE_JOB = obj(["task_id", "status", "node_id"], task_id={"type": "string"}, status=STATUS, node_id=ID)
 
 # Endpoint -> {status code: schema} of its successful answers; every error is an Error.
-RESPONSES: dict[str, dict[str, dict]] = {
+RESPONSES: dict[str, dict[str, dict[str, Any]]] = {
     "auth.signup": {"201": SESSION},
     "auth.login": {"200": SESSION},
     "auth.create_token": {"200": obj(["token", "user"], token={"type": "string"}, user=ref("User"))},
@@ -228,7 +232,7 @@ JOB_FILTERS = [
     {"name": "kind", "in": "query", "schema": {"type": "string"}},
 ]
 # Endpoint -> its query parameters.
-QUERY: dict[str, list[dict]] = {
+QUERY: dict[str, list[dict[str, Any]]] = {
     "feed.feed": PAGE,
     "dashboard.own_dashboard": PAGE,
     "dashboard.user_dashboard": PAGE,
@@ -241,7 +245,7 @@ QUERY: dict[str, list[dict]] = {
 }
 
 
-def request_bodies() -> dict[str, type]:
+def request_bodies() -> dict[str, type[BaseModel]]:
     """Endpoint -> the pydantic model of a JSON body read without the @body decorator."""
     from .nodes import NodeCreate
 

@@ -1,12 +1,13 @@
 """What a client needs to know about this server before it asks anything (no login needed)."""
 
 from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 bp = Blueprint("site", __name__, url_prefix="/api")
 
 
 @bp.get("/config")
-def site_config():
+def site_config() -> ResponseReturnValue:
     """The server's public settings: default privacy, approval, upload and read-aloud limits."""
     cfg = current_app.config
     return jsonify(

@@ -3,6 +3,7 @@
 from pathlib import Path
 
 from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, Field, field_validator
 
 from ..access import kept_from_ai, readable_node, require_author
@@ -12,9 +13,9 @@ from ..errors import BadRequest, Conflict, UnsupportedMedia
 from ..extensions import db
 from ..jobs import job_status, submit
 from ..jobs.view import job_json, latest_job
-from ..models import Node, Privacy
+from ..models import Job, Node, Privacy
 from ..providers.speech_to_text import PROVIDERS
-from ..security import current_user, login_required
+from ..security import logged_in_user, login_required
 from ..storage import new_media_path
 from ..writing import new_node, node_detail
 from .validation import Id, body, parse_form
@@ -92,10 +93,10 @@ def _extension(filename: str, mimetype: str) -> str:
     ext = Path(filename or "").suffix.lower().lstrip(".")
     if ext in AUDIO_TYPES:
         return ext
-    ext = MIME_EXTENSIONS.get((mimetype or "").split(";")[0].strip().lower())
-    if ext is None:
+    by_type = MIME_EXTENSIONS.get((mimetype or "").split(";")[0].strip().lower())
+    if by_type is None:
         raise UnsupportedMedia(f"Unsupported audio type '{filename or mimetype}'. Send {ACCEPTED}.")
-    return ext
+    return by_type
 
 
 def _looks_like_audio(head: bytes) -> bool:
@@ -130,7 +131,7 @@ class VoiceForm(BaseModel):
     ai_excluded: bool = Field(default=False, description="keep this entry away from every AI provider")
 
 
-def _submit_transcription(node: Node, provider: str | None):
+def _submit_transcription(node: Node, provider: str | None) -> tuple[Job, bool]:
     if kept_from_ai(node):
         if provider not in (None, "auto", "local"):
             raise Conflict(
@@ -147,7 +148,7 @@ def _submit_transcription(node: Node, provider: str | None):
     )
 
 
-def create_voice_node():
+def create_voice_node() -> ResponseReturnValue:
     """Multipart upload (field `audio_file`): store the recording, then start transcribing it."""
     upload = request.files.get("audio_file")  # werkzeug streams the body to disk, not memory
     if upload is None or not upload.filename:
@@ -155,15 +156,15 @@ def create_voice_node():
     ext = _extension(upload.filename, upload.mimetype)
     form = parse_form(VoiceForm)
     if form.parent_id is not None:
-        readable_node(form.parent_id, current_user())  # before anything is stored
-    rel, path = new_media_path("audio", current_user().id, f".{ext}")
+        readable_node(form.parent_id, logged_in_user())  # before anything is stored
+    rel, path = new_media_path("audio", logged_in_user().id, f".{ext}")
     upload.save(path)
     if path.stat().st_size == 0:
         path.unlink()
         raise BadRequest("The recording is empty.")
     _check_content(path)
     node = new_node(
-        current_user(),
+        logged_in_user(),
         form.parent_id,
         form.privacy,
         content=PLACEHOLDER,
@@ -174,16 +175,16 @@ def create_voice_node():
     db.session.commit()  # the recording and its node are safe before any job exists
     job, _created = _submit_transcription(node, None)
     return jsonify(
-        {**node_detail(node, current_user()), "transcription_status": JobStatus.PENDING, "task_id": job.id}
+        {**node_detail(node, logged_in_user()), "transcription_status": JobStatus.PENDING, "task_id": job.id}
     ), 201
 
 
 @bp.post("/<int:node_id>/transcribe")
 @login_required
 @body(TranscribeBody)
-def transcribe_again(node_id: int, body: TranscribeBody):
+def transcribe_again(node_id: int, body: TranscribeBody) -> ResponseReturnValue:
     """Transcribe the stored recording again (after a failure, or with another provider)."""
-    node = require_author(readable_node(node_id, current_user()), current_user(), "transcribe this recording again")
+    node = require_author(readable_node(node_id, logged_in_user()), logged_in_user(), "transcribe this recording again")
     if not node.audio_original_path:
         raise Conflict("This entry has no recording to transcribe.")
     job, created = _submit_transcription(node, body.provider)
@@ -192,8 +193,8 @@ def transcribe_again(node_id: int, body: TranscribeBody):
 
 @bp.get("/<int:node_id>/transcription-status")
 @login_required
-def transcription_status(node_id: int):
+def transcription_status(node_id: int) -> ResponseReturnValue:
     """Your latest transcription job for this entry; once completed its result holds the transcript
     (`content`)."""
-    job = latest_job("transcription", current_user(), readable_node(node_id, current_user()))
-    return jsonify(job_json(job, current_user()))
+    job = latest_job("transcription", logged_in_user(), readable_node(node_id, logged_in_user()))
+    return jsonify(job_json(job, logged_in_user()))

@@ -66,6 +66,7 @@ def run_ffmpeg(args: list[str], *, keep_lines: int = 200) -> FFmpegRun:
         text=True,  # universal newlines also split ffmpeg's "\r" progress updates
         errors="replace",
     )
+    assert proc.stderr is not None  # stderr=PIPE
     try:
         for line in proc.stderr:
             line = line.rstrip()

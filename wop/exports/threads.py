@@ -65,14 +65,16 @@ def visible_to_owner(node: Node, parent: Node, owner_id: int) -> bool:
 def thread_entries(number: int, nodes: list[Node], owner_id: int) -> list[Entry]:
     """Depth first, replies oldest first; iterative so that very deep threads are fine."""
     by_id = {n.id: n for n in nodes}
-    children = defaultdict(list)
+    children: defaultdict[int, list[Node]] = defaultdict(list)
     root = None
     for node in sorted(nodes, key=lambda n: (n.created_at, n.id)):
-        if node.parent_id in by_id:
+        if node.parent_id is not None and node.parent_id in by_id:
             children[node.parent_id].append(node)
         else:
             root = node
-    entries, stack = [], [(str(number), root, None)]
+    assert root is not None  # a thread always has its top-level entry
+    entries: list[Entry] = []
+    stack: list[tuple[str, Node, tuple[int, int] | None]] = [(str(number), root, None)]
     while stack:
         label, node, branch = stack.pop()
         entries.append(Entry(label, node, branch))

@@ -8,13 +8,14 @@ it on and two retries of one job plus a fresh request still make one active job.
 
 import logging
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict
-from ..extensions import db
+from ..extensions import db, rows_affected
 from ..models import ACTIVE_STATUSES, FINISHED_STATUSES, Job, JobStatus
 from ..models.base import utcnow
 from ..redis_client import redis_client
@@ -27,7 +28,12 @@ RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELLED)
 
 
 def submit(
-    kind: str, user_id: int, *, node_id: int | None = None, params: dict | None = None, dedupe_key: str | None = None
+    kind: str,
+    user_id: int,
+    *,
+    node_id: int | None = None,
+    params: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
 ) -> tuple[Job, bool]:
     """Record a job, commit, then send it. Returns (job, created); an active duplicate of the
     same user's is returned as is."""
@@ -36,7 +42,7 @@ def submit(
 
 
 def _submit(
-    kind: str, user_id: int, node_id: int | None, params: dict, key: str | None, retry_of: str | None
+    kind: str, user_id: int, node_id: int | None, params: dict[str, Any], key: str | None, retry_of: str | None
 ) -> tuple[Job, bool]:
     spec = KINDS[kind]
     for _ in range(SUBMIT_TRIES):
@@ -103,11 +109,11 @@ def cancel(job: Job) -> Job:
     worker listens for the signal) or at its next checkpoint."""
     if job.status in FINISHED_STATUSES:
         raise Conflict(f"This task has already {job.status}; there is nothing to cancel.")
-    done = db.session.execute(
+    done = rows_affected(
         update(Job)
         .where(Job.id == job.id, Job.status == JobStatus.PENDING)
         .values(status=JobStatus.CANCELLED, stage="Cancelled", finished_at=utcnow())
-    ).rowcount
+    )
     if not done:
         db.session.execute(update(Job).where(Job.id == job.id).values(cancel_requested=True, stage="Cancelling"))
     db.session.commit()

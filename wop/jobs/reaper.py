@@ -7,7 +7,7 @@ from datetime import timedelta
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..extensions import db
+from ..extensions import db, rows_affected
 from ..models import Job, JobStatus
 from ..models.base import utcnow
 from .enqueue import send
@@ -56,7 +56,7 @@ def recover_lost_jobs() -> dict[str, int]:
             give_up(job.id, job.claim_token, job.attempts)
             counts["failed"] += 1
         else:
-            moved = db.session.execute(
+            moved = rows_affected(
                 update(Job)
                 .where(Job.id == job.id, Job.claim_token == job.claim_token)
                 .values(
@@ -65,9 +65,9 @@ def recover_lost_jobs() -> dict[str, int]:
                     worker=None,
                     stage="Restarting: the worker running it stopped",
                 )
-            ).rowcount
+            )
             db.session.commit()
             if moved:
                 counts["recovered"] += 1
-                send(db.session.get(Job, job.id))
+                send(db.session.get_one(Job, job.id))
     return counts

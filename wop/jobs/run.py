@@ -20,7 +20,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..extensions import db
+from ..extensions import db, rows_affected
 from ..models import ACTIVE_STATUSES, FINISHED_STATUSES, Job, JobStatus, Node
 from ..models.base import utcnow
 
@@ -75,8 +75,8 @@ def _is_zombie(pid: int) -> bool:
 
 def backoff_seconds(attempt: int) -> float:
     """Exponential backoff with jitter: base, 2*base, 4*base ... capped at 5 minutes."""
-    base = current_app.config["JOB_RETRY_BASE_SECONDS"]
-    return min(BACKOFF_CAP_SECONDS, base * 2 ** max(0, attempt - 1)) * random.uniform(0.5, 1.0)
+    base: float = current_app.config["JOB_RETRY_BASE_SECONDS"]
+    return min(BACKOFF_CAP_SECONDS, base * 2.0 ** max(0, attempt - 1)) * random.uniform(0.5, 1.0)
 
 
 class JobRun:
@@ -112,7 +112,7 @@ class JobRun:
             give_up(job_id, job.claim_token, job.attempts)
             return None
         token, now = str(uuid.uuid4()), utcnow()
-        claimed = db.session.execute(
+        claimed = rows_affected(
             update(Job)
             .where(Job.id == job_id, guard)
             .values(
@@ -126,12 +126,12 @@ class JobRun:
                 error=None,
                 error_detail=None,
             )
-        ).rowcount
+        )
         db.session.commit()
         if not claimed:
             return None
         db.session.expire_all()
-        run = cls(db.session.get(Job, job_id), token)
+        run = cls(db.session.get_one(Job, job_id), token)
         from .watcher import watch
 
         watch(run)
@@ -199,7 +199,9 @@ class JobRun:
         self._last_write = self.last_beat = now
 
     # -- ending the attempt
-    def complete(self, apply: Callable[[], dict | None] | None = None, result: dict | None = None) -> dict | None:
+    def complete(
+        self, apply: Callable[[], dict[str, Any] | None] | None = None, result: dict[str, Any] | None = None
+    ) -> dict[str, Any] | None:
         """Write the domain result (`apply()` may add rows and returns the result dict) and mark
         the job completed, in one transaction; returns the result. If the job was cancelled or
         taken over meanwhile, or its entry was deleted, nothing is written."""
@@ -207,7 +209,7 @@ class JobRun:
             self._lock_entry()
             if apply is not None:
                 result = apply()
-            done = db.session.execute(
+            done = rows_affected(
                 update(Job)
                 .where(
                     Job.id == self.job_id,
@@ -216,7 +218,7 @@ class JobRun:
                     Job.cancel_requested.is_(False),
                 )
                 .values(status=JobStatus.COMPLETED, progress=100, stage="Done", result=result, finished_at=utcnow())
-            ).rowcount
+            )
             if not done:
                 db.session.rollback()
                 self.check_cancelled()  # raises JobCancelled or JobSuperseded
@@ -252,7 +254,7 @@ class JobRun:
             self.fail(f"{message.rstrip('.')}. Gave up after {self.attempt} attempts; try again later.", detail)
             return
         delay = backoff_seconds(self.attempt)
-        moved = db.session.execute(
+        moved = rows_affected(
             update(Job)
             .where(Job.id == self.job_id, Job.claim_token == self.token)
             .values(
@@ -263,10 +265,10 @@ class JobRun:
                 error_detail=detail,
                 stage=f"Retrying in {delay:.0f} s (attempt {self.attempt} of {self.max_attempts} failed)",
             )
-        ).rowcount
+        )
         db.session.commit()
         if moved:
-            send(db.session.get(Job, self.job_id), countdown=delay)
+            send(db.session.get_one(Job, self.job_id), countdown=delay)
 
 
 _abort_handler_installed = False

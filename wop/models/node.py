@@ -20,7 +20,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
 from ..enums import NodeType, Privacy
-from ..extensions import db
+from ..extensions import Model, db
 from .base import iso, utcnow
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 PREVIEW_CHARS = 200
 
 
-class Node(db.Model):
+class Node(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"), index=True)
@@ -190,7 +190,7 @@ def media_url(path: str | None) -> str | None:
     return f"/api/media/{path}" if path else None
 
 
-class ReplySource(db.Model):
+class ReplySource(Model):
     """An entry whose words an AI reply was made from (what was sent to the model). The reply is
     readable only while every one of its sources is: one made private, deleted or gone (the row
     keeps a NULL) hides the reply, which may quote it."""
@@ -201,7 +201,7 @@ class ReplySource(db.Model):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"), index=True)
 
 
-class NodeVersion(db.Model):
+class NodeVersion(Model):
     """A node's earlier text, kept whenever it is edited, transcribed over or deleted."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -220,7 +220,7 @@ class NodeVersion(db.Model):
         }
 
 
-class TokenCredit(db.Model):
+class TokenCredit(Model):
     """Tokens an AI call used, credited to one human-written node of the thread."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

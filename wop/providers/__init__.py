@@ -4,7 +4,7 @@ Every transcriber and every speaker has the shape of the Protocols below, whiche
 (or local program) is behind it.
 """
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -38,7 +38,11 @@ P = TypeVar("P")
 
 
 def choose(
-    config: Mapping[str, Any], setting_key: str, requested: str | None, classes: Mapping[str, type[P]], what: str
+    config: Mapping[str, Any],
+    setting_key: str,
+    requested: str | None,
+    classes: Mapping[str, Callable[[Mapping[str, Any]], P]],
+    what: str,
 ) -> P:
     """The provider named by `requested`, else by the setting. "auto": OpenAI when an API key
     is set, else the local one that needs no network."""
@@ -49,4 +53,4 @@ def choose(
         name = "openai" if setting(config, "OPENAI_API_KEY") else "local"
     if name not in classes:
         raise PermanentProviderError(f"Unknown {what} provider {name!r}. Use one of: auto, {', '.join(classes)}.")
-    return classes[name](config)  # type: ignore[call-arg]
+    return classes[name](config)

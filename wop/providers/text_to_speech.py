@@ -9,8 +9,9 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import openai
 
@@ -57,7 +58,7 @@ class _AtomicOutput:
     def __enter__(self) -> Path:
         return self.tmp
 
-    def __exit__(self, exc_type, *_):
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         if exc_type is None:
             os.replace(self.tmp, self.out_path)
         else:
@@ -68,7 +69,7 @@ class OpenAISpeech:
     name = "openai"
     max_chars = MAX_CHARS
 
-    def __init__(self, config: Mapping):
+    def __init__(self, config: Mapping[str, Any]):
         self.model = config["TTS_MODEL"]
         self.voice = setting(config, "TTS_VOICE") or DEFAULT_OPENAI_VOICE
         self.client = openai_client(config)
@@ -91,7 +92,7 @@ class EspeakSpeech:
     model = "espeak-ng"
     max_chars = MAX_CHARS
 
-    def __init__(self, config: Mapping):
+    def __init__(self, config: Mapping[str, Any]):
         voice = setting(config, "TTS_VOICE") or DEFAULT_ESPEAK_VOICE
         self.voice = DEFAULT_ESPEAK_VOICE if voice in OPENAI_VOICES else voice
 
@@ -153,6 +154,7 @@ def _check_length(text: str, max_chars: int) -> None:
         raise ValueError(f"text of {len(text)} characters is over the {max_chars} limit; split it first")
 
 
-def get_speaker(config: Mapping, provider: str | None = None) -> Speaker:
+def get_speaker(config: Mapping[str, Any], provider: str | None = None) -> Speaker:
     """The configured text-to-speech provider; `provider` overrides the setting."""
-    return choose(config, "TTS_PROVIDER", provider, {"openai": OpenAISpeech, "local": EspeakSpeech}, "text-to-speech")
+    classes: dict[str, Callable[[Mapping[str, Any]], Speaker]] = {"openai": OpenAISpeech, "local": EspeakSpeech}
+    return choose(config, "TTS_PROVIDER", provider, classes, "text-to-speech")

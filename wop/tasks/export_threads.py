@@ -18,7 +18,7 @@ def download_url(job_id: str) -> str:
 
 @job_kind("export_threads", queue=Queue.EXPORT)
 def export_threads(run: JobRun) -> None:
-    user = db.session.get(User, run.user_id)
+    user = db.session.get_one(User, run.user_id)
     folder = user_export_dir(run.user_id)
     # One name per attempt: a stale attempt never writes over (or deletes) a newer one's file.
     attempt = uuid.uuid4().hex[:8]

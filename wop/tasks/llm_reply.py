@@ -10,6 +10,7 @@ the reply's sources: it stays readable only while they all are.
 """
 
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
@@ -154,17 +155,17 @@ def fit(parts: list[Part], budget: int) -> Fitted:
     return Fitted(head + note + tail, total, trimmed=True, first_sent=entries(head) == 1, newest_sent=entries(tail))
 
 
-def source_ids(sent: list[Part]) -> set[int]:
+def source_ids(sent: list[Node]) -> set[int]:
     """The entries a reply is made from: each entry sent (a link and its target), and for an
     earlier AI reply sent along, the entries it was made from (it may quote them)."""
     ids: set[int] = set()
-    for part in sent:
-        ids.add(part.node.id)
-        if part.node.node_type == NodeType.LINK and part.node.linked_node_id is not None:
-            ids.add(part.node.linked_node_id)
-        if part.node.node_type == NodeType.LLM:
-            ids.discard(part.node.id)
-            earlier = db.session.scalars(select(ReplySource.source_id).where(ReplySource.reply_id == part.node.id))
+    for entry in sent:
+        ids.add(entry.id)
+        if entry.node_type == NodeType.LINK and entry.linked_node_id is not None:
+            ids.add(entry.linked_node_id)
+        if entry.node_type == NodeType.LLM:
+            ids.discard(entry.id)
+            earlier = db.session.scalars(select(ReplySource.source_id).where(ReplySource.reply_id == entry.id))
             ids.update(i for i in earlier if i is not None)
     return ids
 
@@ -195,7 +196,7 @@ def model_account(model_id: str) -> User:
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-    return db.session.scalar(select(User).where(User.username == username))
+    return db.session.scalars(select(User).where(User.username == username)).one()
 
 
 @job_kind("llm_reply", queue=Queue.LLM)
@@ -221,10 +222,10 @@ def llm_reply(run: JobRun) -> None:
         answer = llm.complete(messages, model_id, current_app.config, on_text=run.stop_if_cancelled)
     run.progress(90, "Saving the reply")
     author = model_account(model_id)
-    sent = [p for p in fitted.parts if p.node is not None]
-    sources = source_ids(sent)
+    sent = [(p.node, p.text) for p in fitted.parts if p.node is not None]  # (entry, its text as sent)
+    sources = source_ids([entry for entry, _text in sent])
 
-    def apply() -> dict:
+    def apply() -> dict[str, Any]:
         reply = Node(
             user_id=author.id,
             parent_id=node.id,
@@ -239,13 +240,12 @@ def llm_reply(run: JobRun) -> None:
         db.session.flush()
         db.session.add_all(ReplySource(reply_id=reply.id, source_id=i) for i in sorted(sources))
         # The tokens are credited to the people whose words were sent, by length.
-        humans = [p for p in sent if p.node.node_type != NodeType.LLM and not p.node.author.is_bot]
-        for part, tokens in zip(humans, share_tokens(answer.total_tokens, [len(p.text) for p in humans]), strict=True):
+        humans = [(entry, text) for entry, text in sent if entry.node_type != NodeType.LLM and not entry.author.is_bot]
+        shares = share_tokens(answer.total_tokens, [len(text) for _entry, text in humans])
+        for (entry, _text), tokens in zip(humans, shares, strict=True):
             if tokens:
-                part.node.distributed_tokens += tokens
-                db.session.add(
-                    TokenCredit(user_id=part.node.user_id, node_id=part.node.id, job_id=run.job_id, tokens=tokens)
-                )
+                entry.distributed_tokens += tokens
+                db.session.add(TokenCredit(user_id=entry.user_id, node_id=entry.id, job_id=run.job_id, tokens=tokens))
         db.session.flush()
         return {
             "llm_node_id": reply.id,

@@ -2,6 +2,7 @@
 
 from importlib import resources
 from string import Template
+from typing import Any
 
 from flask import current_app
 
@@ -37,7 +38,7 @@ def profile(run: JobRun) -> None:
         )
     if not reading.texts:
         raise JobFailed("There is no writing to read yet: start a thread first.")
-    username = db.session.get(User, run.user_id).username
+    username = db.session.get_one(User, run.user_id).username
     run.progress(30, f"Asking {model_id} to write your profile")
     with run.abortable():
         answer = llm.complete(
@@ -48,7 +49,7 @@ def profile(run: JobRun) -> None:
         )
     run.progress(95, "Saving your profile")
 
-    def apply() -> dict:
+    def apply() -> dict[str, Any]:
         row = UserProfile(
             user_id=run.user_id,
             content=answer.text,

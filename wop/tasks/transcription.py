@@ -2,6 +2,7 @@
 parts in order, and write the transcript into the node. The recording itself is never touched."""
 
 import shutil
+from typing import Any
 
 from flask import current_app
 
@@ -56,8 +57,8 @@ def transcribe(run: JobRun) -> None:
         shutil.rmtree(folder, ignore_errors=True)
     transcript = " ".join(t.strip() for t in texts if t.strip()) or NO_SPEECH
 
-    def apply() -> dict:
-        current = db.session.get(Node, run.node_id)
+    def apply() -> dict[str, Any]:
+        current = db.session.get_one(Node, node.id)
         current.save_version("transcription")  # the placeholder (or an earlier transcript) stays as a version
         current.content = transcript
         current.token_count = count_tokens(transcript)
