@@ -133,7 +133,7 @@ def make_user(app):
             from wop.models import User
 
             with app.app_context():
-                db.session.get(User, data["user"]["id"]).is_admin = True
+                db.session.get_one(User, data["user"]["id"]).is_admin = True
                 db.session.commit()
         return Api(client, data["user"], data["csrf_token"], password)
 

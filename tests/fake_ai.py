@@ -42,6 +42,7 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 API_KEY = "test-key"
 
@@ -136,7 +137,7 @@ class FakeAI:
     def start(self) -> FakeAI:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = _Server((self._host, self._port), handler)
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         self.url = f"http://{host}:{port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-ai", daemon=True)
         self._thread.start()
@@ -329,7 +330,8 @@ class _Handler(BaseHTTPRequestHandler):
         uploads = {}
         for part in msg.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            data = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            data = payload if isinstance(payload, bytes) else b""
             filename = part.get_filename()
             if filename is None:
                 req.form[name] = data.decode("utf-8", "replace")
@@ -394,6 +396,7 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- endpoints ---------------------------------------------------------------------
     def _models(self, vendor: str) -> None:
+        data: list[dict[str, Any]]
         if vendor == "anthropic":
             data = [
                 {"type": "model", "id": m, "display_name": m, "created_at": "2026-01-01T00:00:00Z"}
@@ -537,7 +540,7 @@ class _Handler(BaseHTTPRequestHandler):
         def event(name: str, data: dict) -> str:
             return f"event: {name}\ndata: {json.dumps({'type': name, **data})}\n\n"
 
-        message = {
+        message: dict[str, Any] = {
             "id": f"msg_{uuid.uuid4().hex[:24]}",
             "type": "message",
             "role": "assistant",
@@ -573,7 +576,7 @@ class _Handler(BaseHTTPRequestHandler):
         fmt = req.form.get("response_format", "json")
         if fmt in ("text", "srt", "vtt"):
             return self._send(200, (text + "\n").encode(), "text/plain; charset=utf-8")
-        payload = {"text": text, "usage": {"type": "duration", "seconds": 1}}
+        payload: dict[str, Any] = {"text": text, "usage": {"type": "duration", "seconds": 1}}
         if fmt == "verbose_json":
             payload.update({"task": "transcribe", "language": "english", "duration": 1.0, "segments": []})
         self._json(200, payload)

@@ -66,7 +66,8 @@ def _alive(pid: int) -> bool:
 
 class RedisServer:
     def __init__(self, folder: Path, port: int | None = None):
-        self.folder, self.port, self.proc = folder, port or free_port(), None
+        self.folder, self.port = folder, port or free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
         folder.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -115,7 +116,8 @@ class PostgresServer:
     """A throwaway cluster: initdb into a temporary folder, trust auth, loopback port."""
 
     def __init__(self):
-        self.port, self.proc = free_port(), None
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
         self.folder = Path(tempfile.mkdtemp(prefix="wop-pg-"))
         self.user = "postgres" if os.geteuid() == 0 else None  # PostgreSQL refuses to run as root
 
@@ -178,7 +180,8 @@ class Worker:
     """A real Celery worker (prefork) serving every queue."""
 
     def __init__(self, env: dict, log_path: Path, concurrency: int = 2, queues: str = ALL_QUEUES):
-        self.env, self.log_path, self.concurrency, self.queues, self.proc = env, log_path, concurrency, queues, None
+        self.env, self.log_path, self.concurrency, self.queues = env, log_path, concurrency, queues
+        self.proc: subprocess.Popen[bytes] | None = None
         self.name = f"test-{os.getpid()}-{time.time_ns()}@{socket.gethostname()}"
 
     def start(self, timeout: float = 60.0) -> "Worker":
@@ -224,6 +227,7 @@ class Worker:
     def kill_all(self) -> None:
         """SIGKILL the main process and its pool at once, leaving its messages unacknowledged;
         return once every one of them is dead (gone, or a zombie nobody reaps)."""
+        assert self.proc is not None, "the worker was never started"
         pool = self.pool_pids()
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
@@ -239,7 +243,8 @@ class WebServer:
     """gunicorn serving the app, as in production."""
 
     def __init__(self, env: dict, log_path: Path):
-        self.env, self.log_path, self.port, self.proc = env, log_path, free_port(), None
+        self.env, self.log_path, self.port = env, log_path, free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:

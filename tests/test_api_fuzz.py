@@ -12,9 +12,10 @@ import schemathesis
 from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from tests.conftest import unique_name
+from tests.helpers import unique_name
 
 POSITIVE_EXAMPLES = 20  # data that fits the schema: reaches the views
 NEGATIVE_EXAMPLES = 8  # data that does not: must be refused with a 4xx
@@ -81,6 +82,7 @@ def test_no_request_makes_a_server_error_and_answers_match_the_schema(live_serve
     main = bearer_headers(base)
     failures, fuzzed = [], 0
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result.err()
         operation = result.ok()
         ends_a_login = (operation.method.upper(), operation.path) in ENDS_A_LOGIN
         headers = bearer_headers(base) if ends_a_login else main

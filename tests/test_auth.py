@@ -185,6 +185,7 @@ def _post_from(address: str, url: str, payload: dict) -> int:
     from urllib.parse import urlsplit
 
     parts = urlsplit(url)
+    assert parts.hostname is not None
     conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30, source_address=(address, 0))
     try:
         conn.request("POST", parts.path, body=json.dumps(payload), headers={"Content-Type": "application/json"})

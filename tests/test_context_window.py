@@ -6,6 +6,7 @@ import time
 import pytest
 
 from wop.model_catalog import CatalogError, ModelSpec, load_catalog
+from wop.models import Node
 from wop.providers.llm import ChatMessage
 from wop.tasks.llm_reply import (
     ESTIMATE_MARGIN,
@@ -61,7 +62,7 @@ def test_a_thread_longer_than_the_model_reads_is_trimmed(app, alice, fake_ai):
 
 def test_fitting_keeps_the_newest_entry_first_and_says_when_even_that_is_too_long():
     def entry(words: int) -> Part:
-        return Part(ChatMessage("user", "word " * words), node=object())
+        return Part(ChatMessage("user", "word " * words), node=Node())
 
     system = count_tokens(SYSTEM_PROMPT) + MESSAGE_OVERHEAD
     small = entry(10)

@@ -28,17 +28,18 @@ def store_file(app, rel: str, *nodes: tuple[int, str]) -> Path:
     """A stored recording or read-aloud file under DATA_DIR/media, and the nodes (id, column) that use it."""
     with app.app_context():
         path = resolve(rel)
+        assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"audio")
         for node_id, column in nodes:
-            setattr(db.session.get(Node, node_id), column, rel)
+            setattr(db.session.get_one(Node, node_id), column, rel)
         db.session.commit()
     return path
 
 
 def author_id(app, node_id: int) -> int:
     with app.app_context():
-        return db.session.get(Node, node_id).user_id
+        return db.session.get_one(Node, node_id).user_id
 
 
 def user_files(app, user_id: int) -> list[Path]:
@@ -57,9 +58,9 @@ def user_files(app, user_id: int) -> list[Path]:
 
 def credit_total(app, user_id: int) -> int:
     with app.app_context():
-        return db.session.scalar(
+        return db.session.scalars(
             select(func.coalesce(func.sum(TokenCredit.tokens), 0)).where(TokenCredit.user_id == user_id)
-        )
+        ).one()
 
 
 def rows_of(app, user_id: int, node_ids: list[int]) -> dict:
@@ -79,7 +80,7 @@ def rows_of(app, user_id: int, node_ids: list[int]) -> dict:
 
 def parent_of(app, node_id: int) -> int | None:
     with app.app_context():
-        return db.session.get(Node, node_id).parent_id
+        return db.session.get_one(Node, node_id).parent_id
 
 
 def test_confirmation_is_required(alice):

@@ -27,14 +27,16 @@ def ask(api, node_id, model=MODEL):
 
 def replies_under(app, node_id) -> int:
     with app.app_context():
-        return db.session.scalar(
+        return db.session.scalars(
             select(func.count()).select_from(Node).where(Node.parent_id == node_id, Node.node_type == "llm")
-        )
+        ).one()
 
 
 def credit_rows(app, node_id) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(TokenCredit).where(TokenCredit.node_id == node_id))
+        return db.session.scalars(
+            select(func.count()).select_from(TokenCredit).where(TokenCredit.node_id == node_id)
+        ).one()
 
 
 def test_duplicate_detection_is_per_user(alice, bob, fake_ai):
@@ -80,7 +82,7 @@ def test_a_race_on_the_duplicate_key_answers_a_job_never_an_error(app, alice):
         )
         assert created
 
-        fired = []
+        fired: list[bool] = []
 
         def finish_the_holder(state):
             """Just before the look-up for the active duplicate, another process finishes it."""
@@ -226,6 +228,6 @@ def test_reaper_recovers_a_dead_owners_job_without_waiting_for_silence(
     fake_ai.set_latency(0)
     with app.app_context():
         assert reaper.reap()["recovered"] >= 1  # the heartbeat is seconds old, the owner is gone
-        assert db.session.get(Job, task_id).attempts == 1  # taken back, not yet run again
+        assert db.session.get_one(Job, task_id).attempts == 1  # taken back, not yet run again
     done = alice.wait_job(task_id, timeout=30)
     assert done["status"] == "completed" and done["attempts"] == 2

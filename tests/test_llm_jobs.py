@@ -6,7 +6,7 @@ import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from wop.extensions import db
 from wop.jobs import enqueue, reaper
@@ -148,7 +148,8 @@ def test_killed_pool_process_mid_job_still_completes_once(app, alice, fake_ai, w
     task_id = ask(alice, node["id"])
     wait_status(alice, task_id, "processing")
     with app.app_context():
-        owner = db.session.get(Job, task_id).worker
+        owner = db.session.get_one(Job, task_id).worker
+    assert owner is not None
     pid = int(owner.rpartition(":")[2])
     assert pid in worker.pool_pids()
     os.kill(pid, signal.SIGKILL)
@@ -159,7 +160,7 @@ def test_killed_pool_process_mid_job_still_completes_once(app, alice, fake_ai, w
     assert credits(app, task_id) == done["result"]["total_tokens"]
     # A stale copy of the message arriving later changes nothing.
     with app.app_context():
-        enqueue.send(db.session.get(Job, task_id))
+        enqueue.send(db.session.get_one(Job, task_id))
     time.sleep(1.0)
     assert len(reply_nodes(app, task_id)) == 1 and credits(app, task_id) == done["result"]["total_tokens"]
     assert alice.get(f"/api/jobs/{task_id}").get_json()["attempts"] == 2
@@ -177,7 +178,8 @@ def test_whole_worker_killed_job_is_recovered_by_the_reaper(app, alice, fake_ai,
         task_id = ask(alice, alice.write("the machine dies")["id"])
         wait_status(alice, task_id, "processing")
         with app.app_context():
-            assert int(db.session.get(Job, task_id).worker.rpartition(":")[2]) in doomed.pool_pids()
+            owner = db.session.get_one(Job, task_id).worker
+            assert owner is not None and int(owner.rpartition(":")[2]) in doomed.pool_pids()
         doomed.kill_all()
     finally:
         control.add_consumer("llm", destination=[worker.name], reply=True)
@@ -204,10 +206,12 @@ def test_worker_stopped_for_a_deploy_hands_its_job_over(app, alice, fake_ai, wor
         wait_status(alice, task_id, "processing")
         while not fake_ai.requests_to("/chat/completions"):  # the slow call is under way
             time.sleep(0.05)
+        assert leaving.proc is not None
         leaving.proc.send_signal(signal.SIGTERM)
         fake_ai.set_latency(0)  # the call in flight keeps its 60 s; the next attempt's is quick
     finally:
         control.add_consumer("llm", destination=[worker.name], reply=True)
+    assert leaving.proc is not None
     leaving.proc.wait(timeout=45)
     log = leaving.log_path.read_text()
     assert "Soft Shutdown" in log and "Restoring 1 unacknowledged message" in log
@@ -334,9 +338,7 @@ def test_redis_down_at_request_time_job_runs_after_it_returns(app, alice, redis_
     finally:
         redis_server.start()
     with app.app_context():
-        db.session.execute(
-            Job.__table__.update().where(Job.id == task_id).values(created_at=utcnow() - timedelta(seconds=30))
-        )
+        db.session.execute(update(Job).where(Job.id == task_id).values(created_at=utcnow() - timedelta(seconds=30)))
         db.session.commit()
         assert reaper.reap()["resent"] >= 1
     assert alice.wait_job(task_id, timeout=90)["status"] == "completed"

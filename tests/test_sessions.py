@@ -60,6 +60,7 @@ def test_the_session_cookie_holds_no_user_id(app, alice):
     from flask.sessions import SecureCookieSessionInterface
 
     serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert serializer is not None  # the app has a secret key
     data = serializer.loads(alice.client.get_cookie("session").value)
     assert "user_id" not in data and len(session_rows(app, alice.user["id"])) == 1
 
@@ -178,7 +179,7 @@ def test_last_seen_is_written_at_most_once_a_minute(app, alice):
     (again,) = session_rows(app, alice.user["id"])
     assert again.last_seen_at == row.last_seen_at  # within the minute: no write
     with app.app_context():
-        stored = db.session.get(UserSession, row.id)
+        stored = db.session.get_one(UserSession, row.id)
         stored.last_seen_at = row.last_seen_at - timedelta(minutes=5)
         db.session.commit()
     assert alice.get("/auth/me").status_code == 200
@@ -192,7 +193,7 @@ def test_a_session_unused_for_longer_than_its_lifetime_ends(app, alice):
 
     (row,) = session_rows(app, alice.user["id"])
     with app.app_context():
-        stored = db.session.get(UserSession, row.id)
+        stored = db.session.get_one(UserSession, row.id)
         stored.last_seen_at = stored.last_seen_at - app.permanent_session_lifetime - timedelta(minutes=1)
         db.session.commit()
     assert alice.get("/auth/me").status_code == 401

@@ -13,7 +13,7 @@ import pytest
 from tests.audio_samples import FOX, make_silence, make_speech, make_tone
 from tests.fake_ai import speech_seconds
 from wop.audio import concat, probe, split_for_transcription
-from wop.providers import speech_to_text, text_to_speech
+from wop.providers import speech_to_text
 from wop.providers.errors import PermanentProviderError, TransientProviderError
 from wop.providers.speech_to_text import (
     LocalWhisperTranscriber,
@@ -105,6 +105,7 @@ def test_voices_from_settings():
 
 def test_local_whisper_transcribes_speech(fox_clip):
     transcriber = get_transcriber(cfg({}))
+    assert isinstance(transcriber, LocalWhisperTranscriber)
     load_whisper_model(transcriber.folder)  # time the transcription alone
     started = time.monotonic()
     text = transcriber.transcribe(fox_clip)
@@ -201,7 +202,7 @@ def test_espeak_unknown_voice_fails_cleanly(tmp_path):
 
 
 def test_missing_espeak_says_how_to_install_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(text_to_speech.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(PermanentProviderError, match="apt-get install espeak-ng"):
         get_speaker(cfg({})).synthesize("Hello.", tmp_path / "out.mp3")
 
@@ -289,6 +290,7 @@ def test_openai_speech_streams_to_disk(fake_ai, openai_config, tmp_path, monkeyp
     # Audio must go to disk chunk by chunk as it arrives. A non-streaming call makes the
     # HTTP client read the whole body into memory with Response.read(): forbid that.
     speaker = get_speaker(openai_config)
+    assert isinstance(speaker, OpenAISpeech)
     http_client_class = next(c for c in type(speaker.client._client).__mro__ if c.__module__.startswith("httpx"))
     http_module = sys.modules[http_client_class.__module__.split(".")[0]]  # httpx, or the SDK's httpx2
 

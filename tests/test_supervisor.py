@@ -45,6 +45,13 @@ def child_pid(supervisor: subprocess.Popen, match) -> int | None:
     return None
 
 
+def running_child(supervisor: subprocess.Popen, match) -> int:
+    """The pid of the child `match` picks, which must be running."""
+    pid = child_pid(supervisor, match)
+    assert pid is not None, "the child process is not running"
+    return pid
+
+
 def is_worker(args: list[str]) -> bool:
     """`celery -A wop.worker worker …` (the scheduler is `celery -A wop.worker beat …`)."""
     return "wop.worker" in args and args[args.index("wop.worker") + 1 :][:1] == ["worker"]
@@ -80,7 +87,8 @@ class HealthPoller(threading.Thread):
 
     def __init__(self, base: str):
         super().__init__(daemon=True)
-        self.base, self.seen, self.done = base, [], threading.Event()
+        self.base, self.done = base, threading.Event()
+        self.seen: list[int | str] = []  # status codes, or the errors of requests that failed
 
     def run(self):
         while not self.done.is_set():
@@ -152,12 +160,12 @@ def test_wop_up_restarts_a_killed_worker_and_redis_and_stops_everything(wop_up):
     seen_pids = set(children_of(proc.pid))
 
     # The private Redis says whose it is.
-    redis_pid = child_pid(proc, is_redis)
+    redis_pid = running_child(proc, is_redis)
     wait_until(lambda: f"127.0.0.1:{redis_port} wop:{data_dir}" in cmdline(redis_pid), 30, "Redis's process title")
     assert f"wop:{data_dir}" in log.read_text()
 
     # Kill the worker's whole process group, as a crashed machine would.
-    worker_pid = child_pid(proc, is_worker)
+    worker_pid = running_child(proc, is_worker)
     seen_pids |= {worker_pid, *children_of(worker_pid)}
     poller = HealthPoller(base)
     poller.start()
@@ -222,7 +230,7 @@ def test_a_crash_loop_gives_up_and_stops_the_rest(capsys):
         and "restarting it in 0.1 s" in out
     )
     assert "crasher exited 5 times within 60 s (last exit code 3); giving up" in out
-    assert kept.proc.returncode == -signal.SIGTERM  # never restarted, stopped only at the end
+    assert kept.proc is not None and kept.proc.returncode == -signal.SIGTERM  # never restarted, stopped only at the end
     assert out.count("started steady") == 1
 
 
@@ -234,7 +242,8 @@ def test_the_supervisor_is_light_and_keeps_the_soft_shutdown():
     )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    from wop.supervisor import WORKER_ENV, worker_command
+    from wop.queues import WORKER_ENV
+    from wop.supervisor import worker_command
 
     assert WORKER_ENV == {"REMAP_SIGTERM": "SIGQUIT"}  # SIGTERM is the worker's soft shutdown
     assert worker_command()[-1] == "llm,audio,export,maintenance"  # every queue, named once in wop.queues

@@ -66,7 +66,9 @@ def test_cuts_only_between_sentences_when_they_fit(sentences, max_chars):
     assert " ".join(parts) == text
     # Greedy: a part is never so short that the next sentence would have fitted too.
     for part, following in itertools.pairwise(parts):
-        first_sentence = re.match(r'.*?[.!?…]"?(?=\s|$)', following).group(0)
+        first = re.match(r'.*?[.!?…]"?(?=\s|$)', following)
+        assert first is not None
+        first_sentence = first.group(0)
         assert len(part) + 1 + len(first_sentence) > max_chars
 
 

@@ -425,7 +425,7 @@ def test_a_failed_ai_reply_tells_the_writer_what_to_do_and_folds_the_operator_de
     # The API words a failed job's `error` for the writer and sends `error_detail` to
     # administrators only. The job's JSON is rewritten here to each of those answers, so what is
     # tested is what the card shows for them, whatever this server says.
-    detail = {"for_admins": None}
+    detail: dict[str, str | None] = {"for_admins": None}
 
     def reword(route):
         response = route.fetch()
