@@ -240,7 +240,10 @@ def test_an_entry_deleted_meanwhile_cancels_the_job_and_nothing_is_written(ctx):
     fresh_node = db.session.get_one(Node, node.id)
     fresh_node.deleted_at = utcnow()
     db.session.commit()
-    run_job_body = lambda r: r.complete(lambda: {"llm_node_id": 1})  # noqa: E731
+
+    def run_job_body(attempt: JobRun) -> None:
+        attempt.complete(lambda: {"llm_node_id": 1})
+
     run.release()
     db.session.execute(update(Job).where(Job.id == job.id).values(status="pending", claim_token=None))
     db.session.commit()

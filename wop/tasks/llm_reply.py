@@ -133,7 +133,10 @@ class ThreadTooLong(Exception):
 def fit(parts: list[Part], budget: int) -> Fitted:
     """Keep the system prompt, the first part (the root) and the newest parts that fit in
     `budget` tokens; what is cut between them becomes one note."""
-    entries = lambda chosen: sum(1 for p in chosen if p.node is not None)  # noqa: E731
+
+    def entries(chosen: list[Part]) -> int:
+        return sum(1 for p in chosen if p.node is not None)
+
     total = entries(parts)
     system = count_tokens(SYSTEM_PROMPT) + MESSAGE_OVERHEAD
     if system + sum(p.tokens for p in parts) <= budget:
