@@ -26,6 +26,7 @@ run: setup frontend
 
 # DB=sqlite (default) or DB=postgres; the test run starts its own Redis and PostgreSQL.
 test: setup frontend
+	@if command -v npm >/dev/null 2>&1; then cd frontend && npm run typecheck && npm test; fi
 	@scripts/system-deps.sh $(TEST_PACKAGES)
 	@$(MAKE) --no-print-directory lint
 	WOP_TEST_DB=$(DB) $(BIN)/pytest $(PYTEST_ARGS)
