@@ -1,5 +1,6 @@
 """Fixtures: a real Redis, PostgreSQL (WOP_TEST_DB=postgres) or SQLite, the fake AI provider,
 a real Celery worker and a real gunicorn server — all children of the test run."""
+
 import os
 from pathlib import Path
 
@@ -132,7 +133,7 @@ def make_user(app):
             from wop.models import User
 
             with app.app_context():
-                db.session.get(User, data["user"]["id"]).is_admin = True
+                db.session.get_one(User, data["user"]["id"]).is_admin = True
                 db.session.commit()
         return Api(client, data["user"], data["csrf_token"], password)
 

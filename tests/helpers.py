@@ -1,4 +1,5 @@
 """Helpers the tests share: a logged-in API client and unique user names."""
+
 import itertools
 import time
 import uuid

@@ -1,11 +1,12 @@
 """The job engine end to end: real Redis, a real Celery worker, the fake AI provider over HTTP."""
+
 import os
 import signal
 import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from wop.extensions import db
 from wop.jobs import enqueue, reaper
@@ -27,7 +28,9 @@ def reply_nodes(app, job_id):
 
 def credits(app, job_id):
     with app.app_context():
-        return db.session.scalar(select(func.coalesce(func.sum(TokenCredit.tokens), 0)).where(TokenCredit.job_id == job_id))
+        return db.session.scalar(
+            select(func.coalesce(func.sum(TokenCredit.tokens), 0)).where(TokenCredit.job_id == job_id)
+        )
 
 
 def ask(api, node_id, model=OPENAI_MODEL):
@@ -42,7 +45,7 @@ def wait_status(api, task_id, status, timeout=30):
     return api.wait_job(task_id, timeout=timeout, until=(status,))
 
 
-@pytest.mark.parametrize("model, path", [(OPENAI_MODEL, "/chat/completions"), (ANTHROPIC_MODEL, "/messages")])
+@pytest.mark.parametrize(("model", "path"), [(OPENAI_MODEL, "/chat/completions"), (ANTHROPIC_MODEL, "/messages")])
 def test_reply_end_to_end(app, alice, fake_ai, model, path):
     node = alice.write("What should I write about today?")
     task_id = ask(alice, node["id"], model)
@@ -145,7 +148,8 @@ def test_killed_pool_process_mid_job_still_completes_once(app, alice, fake_ai, w
     task_id = ask(alice, node["id"])
     wait_status(alice, task_id, "processing")
     with app.app_context():
-        owner = db.session.get(Job, task_id).worker
+        owner = db.session.get_one(Job, task_id).worker
+    assert owner is not None
     pid = int(owner.rpartition(":")[2])
     assert pid in worker.pool_pids()
     os.kill(pid, signal.SIGKILL)
@@ -156,7 +160,7 @@ def test_killed_pool_process_mid_job_still_completes_once(app, alice, fake_ai, w
     assert credits(app, task_id) == done["result"]["total_tokens"]
     # A stale copy of the message arriving later changes nothing.
     with app.app_context():
-        enqueue.send(db.session.get(Job, task_id))
+        enqueue.send(db.session.get_one(Job, task_id))
     time.sleep(1.0)
     assert len(reply_nodes(app, task_id)) == 1 and credits(app, task_id) == done["result"]["total_tokens"]
     assert alice.get(f"/api/jobs/{task_id}").get_json()["attempts"] == 2
@@ -174,7 +178,8 @@ def test_whole_worker_killed_job_is_recovered_by_the_reaper(app, alice, fake_ai,
         task_id = ask(alice, alice.write("the machine dies")["id"])
         wait_status(alice, task_id, "processing")
         with app.app_context():
-            assert int(db.session.get(Job, task_id).worker.rpartition(":")[2]) in doomed.pool_pids()
+            owner = db.session.get_one(Job, task_id).worker
+            assert owner is not None and int(owner.rpartition(":")[2]) in doomed.pool_pids()
         doomed.kill_all()
     finally:
         control.add_consumer("llm", destination=[worker.name], reply=True)
@@ -201,10 +206,12 @@ def test_worker_stopped_for_a_deploy_hands_its_job_over(app, alice, fake_ai, wor
         wait_status(alice, task_id, "processing")
         while not fake_ai.requests_to("/chat/completions"):  # the slow call is under way
             time.sleep(0.05)
+        assert leaving.proc is not None
         leaving.proc.send_signal(signal.SIGTERM)
         fake_ai.set_latency(0)  # the call in flight keeps its 60 s; the next attempt's is quick
     finally:
         control.add_consumer("llm", destination=[worker.name], reply=True)
+    assert leaving.proc is not None
     leaving.proc.wait(timeout=45)
     log = leaving.log_path.read_text()
     assert "Soft Shutdown" in log and "Restoring 1 unacknowledged message" in log
@@ -216,9 +223,19 @@ def test_worker_stopped_for_a_deploy_hands_its_job_over(app, alice, fake_ai, wor
 def test_stale_processing_job_is_recovered_by_the_reaper(app, alice):
     node = alice.write("stuck job")
     with app.app_context():
-        job = Job(kind="llm_reply", user_id=alice.user["id"], node_id=node["id"], params={"model": OPENAI_MODEL},
-                  queue="llm", status="processing", attempts=1, claim_token="old", worker="gone-host:1",
-                  heartbeat_at=utcnow() - timedelta(minutes=10), started_at=utcnow() - timedelta(minutes=10))
+        job = Job(
+            kind="llm_reply",
+            user_id=alice.user["id"],
+            node_id=node["id"],
+            params={"model": OPENAI_MODEL},
+            queue="llm",
+            status="processing",
+            attempts=1,
+            claim_token="old",
+            worker="gone-host:1",
+            heartbeat_at=utcnow() - timedelta(minutes=10),
+            started_at=utcnow() - timedelta(minutes=10),
+        )
         db.session.add(job)
         db.session.commit()
         task_id = job.id
@@ -231,9 +248,19 @@ def test_stale_processing_job_is_recovered_by_the_reaper(app, alice):
 def test_job_interrupted_too_often_is_failed_by_the_reaper(app, alice):
     node = alice.write("hopeless")
     with app.app_context():
-        job = Job(kind="llm_reply", user_id=alice.user["id"], node_id=node["id"], params={"model": OPENAI_MODEL},
-                  queue="llm", status="processing", attempts=3, max_attempts=3, claim_token="old",
-                  worker="gone-host:1", heartbeat_at=utcnow() - timedelta(minutes=10))
+        job = Job(
+            kind="llm_reply",
+            user_id=alice.user["id"],
+            node_id=node["id"],
+            params={"model": OPENAI_MODEL},
+            queue="llm",
+            status="processing",
+            attempts=3,
+            max_attempts=3,
+            claim_token="old",
+            worker="gone-host:1",
+            heartbeat_at=utcnow() - timedelta(minutes=10),
+        )
         db.session.add(job)
         db.session.commit()
         task_id = job.id
@@ -311,8 +338,7 @@ def test_redis_down_at_request_time_job_runs_after_it_returns(app, alice, redis_
     finally:
         redis_server.start()
     with app.app_context():
-        db.session.execute(Job.__table__.update().where(Job.id == task_id)
-                           .values(created_at=utcnow() - timedelta(seconds=30)))
+        db.session.execute(update(Job).where(Job.id == task_id).values(created_at=utcnow() - timedelta(seconds=30)))
         db.session.commit()
         assert reaper.reap()["resent"] >= 1
     assert alice.wait_job(task_id, timeout=90)["status"] == "completed"

@@ -81,7 +81,7 @@ def test_delete_keeps_version_and_thread(alice):
     versions = alice.get(f"/api/nodes/{root['id']}").get_json()["children"]
     assert versions == []  # deleted nodes are left out of children
     leaf_view = alice.get(f"/api/nodes/{leaf['id']}").get_json()
-    assert [a["id"] for a in leaf_view["ancestors"]][0] == root["id"]
+    assert leaf_view["ancestors"][0]["id"] == root["id"]
 
 
 def test_link_an_existing_node(alice):

@@ -1,4 +1,5 @@
 """The AI profile: the token budget, the profile job end to end, and one's own profile."""
+
 import pytest
 
 from wop.exports.threads import thread_texts
@@ -34,8 +35,13 @@ def test_estimate_takes_whole_threads_newest_first_and_stops_at_the_limit(app, a
     total = newest + middle + oldest
 
     monkeypatch.setitem(app.config, "PROFILE_MAX_TOKENS", newest + middle)
-    assert estimate(alice) == {"total_tokens": total, "max_tokens": newest + middle,
-                               "included_tokens": newest + middle, "threads_included": 2, "threads_total": 3}
+    assert estimate(alice) == {
+        "total_tokens": total,
+        "max_tokens": newest + middle,
+        "included_tokens": newest + middle,
+        "threads_included": 2,
+        "threads_total": 3,
+    }
     # One token short of the middle thread: it is left out, and so is the oldest, although it would fit.
     monkeypatch.setitem(app.config, "PROFILE_MAX_TOKENS", newest + middle - 1)
     got = estimate(alice)

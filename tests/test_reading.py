@@ -1,4 +1,5 @@
 """Dashboards, feed, stats, models."""
+
 from wop.extensions import db
 from wop.models import TokenCredit
 

@@ -9,11 +9,11 @@ import time
 from pathlib import Path
 
 import pytest
-from audio_samples import FOX, make_silence, make_speech, make_tone
 
+from tests.audio_samples import FOX, make_silence, make_speech, make_tone
 from tests.fake_ai import speech_seconds
 from wop.audio import concat, probe, split_for_transcription
-from wop.providers import speech_to_text, text_to_speech
+from wop.providers import speech_to_text
 from wop.providers.errors import PermanentProviderError, TransientProviderError
 from wop.providers.speech_to_text import (
     LocalWhisperTranscriber,
@@ -73,7 +73,7 @@ def test_explicit_provider_and_override(openai_config):
 
 @pytest.mark.parametrize("factory", [get_transcriber, get_speaker])
 def test_unknown_provider_is_a_clear_permanent_error(factory):
-    with pytest.raises(PermanentProviderError, match="Unknown .*'whisperx'.*auto, openai, local"):
+    with pytest.raises(PermanentProviderError, match=r"Unknown .*'whisperx'.*auto, openai, local"):
         factory({}, "whisperx")
 
 
@@ -105,6 +105,7 @@ def test_voices_from_settings():
 
 def test_local_whisper_transcribes_speech(fox_clip):
     transcriber = get_transcriber(cfg({}))
+    assert isinstance(transcriber, LocalWhisperTranscriber)
     load_whisper_model(transcriber.folder)  # time the transcription alone
     started = time.monotonic()
     text = transcriber.transcribe(fox_clip)
@@ -145,11 +146,18 @@ def test_local_transcription_works_without_network(fox_clip):
     # A fresh interpreter in a network namespace with no interfaces (where the system allows
     # it), with proxies pointing at a closed port besides: loading the model and
     # transcribing must not need the network.
-    code = ("import sys; from wop.providers.speech_to_text import get_transcriber; from wop.settings import Settings;"
-            "print(get_transcriber(Settings.of().model_dump()).transcribe(sys.argv[1]))")
+    code = (
+        "import sys; from wop.providers.speech_to_text import get_transcriber; from wop.settings import Settings;"
+        "print(get_transcriber(Settings.of().model_dump()).transcribe(sys.argv[1]))"
+    )
     env = {**os.environ, "HTTPS_PROXY": "http://127.0.0.1:9", "HTTP_PROXY": "http://127.0.0.1:9", "OPENAI_API_KEY": ""}
-    done = subprocess.run([*_without_network(), sys.executable, "-c", code, str(fox_clip)], env=env,
-                          capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [*_without_network(), sys.executable, "-c", code, str(fox_clip)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     assert "lazy" in words(done.stdout)
 
@@ -194,13 +202,13 @@ def test_espeak_unknown_voice_fails_cleanly(tmp_path):
 
 
 def test_missing_espeak_says_how_to_install_it(tmp_path, monkeypatch):
-    monkeypatch.setattr(text_to_speech.shutil, "which", lambda name: None)
+    monkeypatch.setattr(shutil, "which", lambda name: None)
     with pytest.raises(PermanentProviderError, match="apt-get install espeak-ng"):
         get_speaker(cfg({})).synthesize("Hello.", tmp_path / "out.mp3")
 
 
 def test_text_over_the_limit_must_be_split_first(tmp_path):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="split it first"):
         get_speaker(cfg({})).synthesize("word " * 1000, tmp_path / "out.mp3")
     with pytest.raises(PermanentProviderError):
         get_speaker(cfg({})).synthesize("   ", tmp_path / "out.mp3")
@@ -282,6 +290,7 @@ def test_openai_speech_streams_to_disk(fake_ai, openai_config, tmp_path, monkeyp
     # Audio must go to disk chunk by chunk as it arrives. A non-streaming call makes the
     # HTTP client read the whole body into memory with Response.read(): forbid that.
     speaker = get_speaker(openai_config)
+    assert isinstance(speaker, OpenAISpeech)
     http_client_class = next(c for c in type(speaker.client._client).__mro__ if c.__module__.startswith("httpx"))
     http_module = sys.modules[http_client_class.__module__.split(".")[0]]  # httpx, or the SDK's httpx2
 

@@ -1,4 +1,5 @@
 """Voice entries end to end: upload, transcription job (fake OpenAI and local Whisper), media."""
+
 import os
 import re
 
@@ -34,6 +35,7 @@ def test_upload_answers_at_once_and_keeps_the_audio(app, alice, speech_ogg):
     assert node["audio_original_url"].startswith("/api/media/audio/")
     with app.app_context():
         stored = resolve(node["audio_original_url"].removeprefix("/api/media/"))
+    assert stored is not None
     assert stored.read_bytes() == speech_ogg.read_bytes()
 
     job = alice.wait_job(node["task_id"])
@@ -165,9 +167,10 @@ def test_recording_over_the_length_limit_is_refused_and_kept(app, alice, tmp_pat
             db.session.commit()
             run_job(job.id, transcribe)
             db.session.expire_all()
-            done = db.session.get(Job, job.id)
+            done = db.session.get_one(Job, job.id)
             assert done.status == "failed" and done.attempts == 1
-            assert "2 minutes long" in done.error and "MAX_AUDIO_MINUTES" in done.error
+            error = done.error or ""
+            assert "2 minutes long" in error and "MAX_AUDIO_MINUTES" in error
     finally:
         app.config["MAX_AUDIO_MINUTES"] = saved
     assert alice.get(node["audio_original_url"]).status_code == 200

@@ -3,6 +3,7 @@
 Importing the package imports nothing heavy: `wop up` (the supervisor) lives in it and stays
 small; Flask and SQLAlchemy load when an app is created.
 """
+
 import os
 from pathlib import Path
 
@@ -54,7 +55,8 @@ def create_app(overrides: dict | None = None):
         # Behind nginx every peer is 127.0.0.1: the client's own address comes from X-Forwarded-For.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
+        # Flask's documented way to add WSGI middleware, though its types declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
 
     # Before the rate limiter's own hook: its key functions read the body too.
     app.before_request(reject_nul_in_url)

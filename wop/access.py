@@ -7,6 +7,7 @@ the reply goes with it, since it may quote it. Administrators get no shortcut: t
 system, they do not read private writing. (reply_counts in wop.models.node applies the same
 rule in SQL.)
 """
+
 from sqlalchemy import select
 
 from .enums import NodeType, Privacy
@@ -37,7 +38,9 @@ def _own_or_public(node: Node, user: User | None) -> bool:
 def reply_sources(node: Node) -> list[Node | None]:
     """The entries an AI reply was made from; None for one that no longer exists."""
     rows = db.session.execute(
-        select(Node).select_from(ReplySource).outerjoin(Node, Node.id == ReplySource.source_id)
+        select(Node)
+        .select_from(ReplySource)
+        .outerjoin(Node, Node.id == ReplySource.source_id)
         .where(ReplySource.reply_id == node.id)
     ).all()
     return [row[0] for row in rows]

@@ -1,4 +1,5 @@
 """The `wop` commands other than `wop up`: users, workers, the scheduler, migrations (Flask's CLI)."""
+
 import os
 import sys
 
@@ -38,8 +39,9 @@ def create_user(username, admin, password, email):
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 8:
         raise click.ClickException("The password needs at least 8 characters.")
-    db.session.add(User(username=username, email=email, password_hash=hash_password(password),
-                        is_admin=admin, approved=True))
+    db.session.add(
+        User(username=username, email=email, password_hash=hash_password(password), is_admin=admin, approved=True)
+    )
     db.session.commit()
     click.echo(f"Created {'administrator' if admin else 'user'} {username}.")
 
@@ -69,7 +71,7 @@ def scheduler(loglevel):
 @with_appcontext
 def reap():
     """Run the reaper once: re-send lost jobs, recover stalled ones."""
-    from .jobs import reap as reap_jobs
+    from .jobs.reaper import reap as reap_jobs
 
     click.echo(reap_jobs())
 

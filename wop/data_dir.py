@@ -1,5 +1,6 @@
 """DATA_DIR and everything the service writes in it stay private to the service user:
 folders 0700, files 0600 (PRIVATE_UMASK), unless an operator's default ACL says otherwise."""
+
 import os
 from pathlib import Path
 

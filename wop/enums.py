@@ -1,16 +1,17 @@
 """The states and types the domain names, as enums: one home, importable from anywhere (it
 imports nothing), so no status or type is ever a bare string literal."""
+
 from enum import StrEnum
 
 
 class JobStatus(StrEnum):
     """Where a job is. Only wop.jobs moves a job from one status to the next:
 
-        pending ──► processing ──► completed
-           │  ▲          ├───────► failed
-           │  └──────────┤         (back to pending: a transient failure is retried later,
-           ▼             ▼          or the worker running it died)
-        cancelled ◄──────┘
+    pending ──► processing ──► completed
+       │  ▲          ├───────► failed
+       │  └──────────┤         (back to pending: a transient failure is retried later,
+       ▼             ▼          or the worker running it died)
+    cancelled ◄──────┘
     """
 
     PENDING = "pending"

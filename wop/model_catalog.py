@@ -3,6 +3,7 @@
 The packaged list can be extended or replaced by a TOML file named by MODELS_FILE, and extended
 by EXTRA_MODELS ("id=provider:api_model:Display Name;..."). See models.toml for the format.
 """
+
 from __future__ import annotations
 
 import tomllib
@@ -58,9 +59,7 @@ class Catalog:
             return self._models[model_id]
         except KeyError:
             available = ", ".join(self._models) or "none"
-            raise CatalogError(
-                f"Model {model_id} is not configured. Available models: {available}."
-            ) from None
+            raise CatalogError(f"Model {model_id} is not configured. Available models: {available}.") from None
 
     def all(self) -> list[ModelSpec]:
         return list(self._models.values())
@@ -129,9 +128,17 @@ def parse_extra_models(text: str) -> list[ModelSpec]:
         api_model, display_name = rest, ""
         if rest.count(":") >= 1:
             api_model, _, display_name = rest.rpartition(":")
-        specs.append(_spec({"id": model_id.strip(), "provider": provider.strip(),
-                            "api_model": api_model.strip(), "display_name": display_name.strip()},
-                           "EXTRA_MODELS"))
+        specs.append(
+            _spec(
+                {
+                    "id": model_id.strip(),
+                    "provider": provider.strip(),
+                    "api_model": api_model.strip(),
+                    "display_name": display_name.strip(),
+                },
+                "EXTRA_MODELS",
+            )
+        )
     return specs
 
 
@@ -146,8 +153,9 @@ def _read_models_file(path: str) -> tuple[bool, list[ModelSpec]]:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as exc:
-        raise CatalogError("The AI model list is misconfigured: MODELS_FILE cannot be read.",
-                           f"MODELS_FILE {path}: {exc}") from exc
+        raise CatalogError(
+            "The AI model list is misconfigured: MODELS_FILE cannot be read.", f"MODELS_FILE {path}: {exc}"
+        ) from exc
     return _parse_toml(text, f"MODELS_FILE {path}")
 
 
@@ -155,8 +163,9 @@ def _parse_toml(text: str, source: str) -> tuple[bool, list[ModelSpec]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"The AI model list is misconfigured: {source} is not valid TOML ({exc}).",
-                           f"{source}: {exc}") from exc
+        raise CatalogError(
+            f"The AI model list is misconfigured: {source} is not valid TOML ({exc}).", f"{source}: {exc}"
+        ) from exc
     entries = data.get("models", [])
     if not isinstance(entries, list):
         raise CatalogError(f"The AI model list is misconfigured: {source} needs [[models]] entries.")

@@ -1,5 +1,6 @@
 """Queues and the workers' fixed limits: named once here, derived everywhere else. Imports
 nothing, so the light processes (the supervisor) may read it."""
+
 from enum import StrEnum
 
 

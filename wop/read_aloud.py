@@ -4,6 +4,7 @@ A file is named by a hash of provider, model, voice and text, under the author's
 (media/tts/<user_id>/<hash>.mp3), so the same text read the same way is made only once and
 account deletion removes it with the author's other files. Entries with the same text share it.
 """
+
 import hashlib
 
 from sqlalchemy import select
@@ -15,8 +16,10 @@ from .storage import remove, resolve
 
 # Read-aloud that runs on this machine: the only kind an entry kept away from AI may use.
 LOCAL_SPEAKERS = ("local",)
-KEPT_FROM_CLOUD_VOICE = ("This entry is kept away from AI, so no cloud voice may read it. "
-                         "It can be read aloud by the local voice (TTS_PROVIDER=local).")
+KEPT_FROM_CLOUD_VOICE = (
+    "This entry is kept away from AI, so no cloud voice may read it. "
+    "It can be read aloud by the local voice (TTS_PROVIDER=local)."
+)
 
 
 def speech_hash(speaker: Speaker, text: str) -> str:

@@ -3,13 +3,14 @@ the working directory), with safe defaults for one machine and no setup: SQLite 
 DATA_DIR, port 5000. `create_app` builds it; a bad value stops start-up with a message naming
 the variable. Nothing else reads the environment for settings.
 """
+
 import os
 import secrets
 from pathlib import Path
 from typing import Any
 
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from .data_dir import private_dir, secure_data_dir
 from .enums import Privacy
@@ -26,8 +27,9 @@ class SettingsError(Exception):
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=True,
-                                      env_ignore_empty=True, validate_default=True)
+    model_config = SettingsConfigDict(
+        env_file=".env", extra="ignore", case_sensitive=True, env_ignore_empty=True, validate_default=True
+    )
 
     # Where things live
     DATA_DIR: Path = Path("./var")
@@ -86,9 +88,9 @@ class Settings(BaseSettings):
         if value is None:
             return None
         if value.startswith("postgres://"):  # the form some hosts hand out
-            value = "postgresql://" + value[len("postgres://"):]
+            value = "postgresql://" + value[len("postgres://") :]
         if value.startswith("postgresql://"):
-            value = "postgresql+psycopg://" + value[len("postgresql://"):]
+            value = "postgresql+psycopg://" + value[len("postgresql://") :]
         if not value.startswith(("sqlite:", "postgresql+psycopg://")):
             raise ValueError("use sqlite:///path/to/file or postgresql://user:password@host/database")
         return value
@@ -115,7 +117,7 @@ class Settings(BaseSettings):
     @classmethod
     def _speech(cls, value: str) -> str:
         value = value.strip().lower()
-        if value not in ("auto",) + SPEECH_PROVIDERS:
+        if value not in ("auto", *SPEECH_PROVIDERS):
             raise ValueError(f"use one of: auto, {', '.join(SPEECH_PROVIDERS)}")
         return value
 
@@ -130,13 +132,7 @@ class Settings(BaseSettings):
     @classmethod
     def of(cls, **values: Any) -> "Settings":
         """Settings from `values` and the defaults only, ignoring the environment and .env."""
-
-        class Given(cls):  # type: ignore[valid-type, misc]
-            @classmethod
-            def settings_customise_sources(cls, settings_cls, init_settings, **_others):  # type: ignore[override]
-                return (init_settings,)
-
-        return Given(**values)
+        return _GivenSettings(**values)
 
     def secret_key(self) -> str:
         """SECRET_KEY, else one generated once and kept under DATA_DIR."""
@@ -154,9 +150,28 @@ class Settings(BaseSettings):
         """The settings as the app's config: every setting by its name, plus what Flask and its
         extensions call them."""
         config = self.model_dump()
-        config.update(DATA_DIR=secure_data_dir(self.DATA_DIR), SECRET_KEY=self.secret_key(),
-                      REDIS_URL=self.redis_url, SQLALCHEMY_DATABASE_URI=self.database_url)
+        config.update(
+            DATA_DIR=secure_data_dir(self.DATA_DIR),
+            SECRET_KEY=self.secret_key(),
+            REDIS_URL=self.redis_url,
+            SQLALCHEMY_DATABASE_URI=self.database_url,
+        )
         return config
+
+
+class _GivenSettings(Settings):
+    """Settings that read only the values given to them (Settings.of)."""
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        return (init_settings,)
 
 
 def load_settings() -> Settings:
@@ -164,6 +179,7 @@ def load_settings() -> Settings:
     try:
         return Settings()
     except ValidationError as exc:
-        problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}={e.get('input')!r}: {e['msg']}"
-                             for e in exc.errors())
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc'])}={e.get('input')!r}: {e['msg']}" for e in exc.errors()
+        )
         raise SettingsError(f"Invalid settings (environment or .env): {problems}") from None

@@ -1,4 +1,5 @@
 """Files under DATA_DIR/media. Paths stored in the database are relative to that folder."""
+
 import tempfile
 import uuid
 from pathlib import Path

@@ -15,6 +15,7 @@
 
 The supervisor imports neither Flask nor the app: it reads only the settings it needs.
 """
+
 import os
 import shutil
 import signal
@@ -47,17 +48,47 @@ def redis_command(data_dir: Path, port: int) -> list[str]:
             "or set REDIS_URL to a Redis you run."
         )
     folder = private_dir(data_dir / "redis")
-    return [exe, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder), "--daemonize", "no",
-            "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction", "--protected-mode", "yes",
-            "--proc-title-template", f"{{title}} {{listen-addr}} wop:{data_dir}"]
+    return [
+        exe,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(folder),
+        "--daemonize",
+        "no",
+        "--appendonly",
+        "yes",
+        "--save",
+        "",
+        "--maxmemory-policy",
+        "noeviction",
+        "--protected-mode",
+        "yes",
+        "--proc-title-template",
+        f"{{title}} {{listen-addr}} wop:{data_dir}",
+    ]
 
 
 def beat_command(loglevel: str = "INFO") -> list[str]:
     from .settings import load_settings
 
     schedule = secure_data_dir(load_settings().DATA_DIR) / "celerybeat-schedule"
-    return [sys.executable, "-m", "celery", "-A", "wop.worker", "beat", "--loglevel", loglevel,
-            "--schedule", str(schedule), "--pidfile", ""]
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "wop.worker",
+        "beat",
+        "--loglevel",
+        loglevel,
+        "--schedule",
+        str(schedule),
+        "--pidfile",
+        "",
+    ]
 
 
 def web_command() -> list[str]:
@@ -86,10 +117,18 @@ class Child:
 
 
 class Supervisor:
-    def __init__(self, env: dict, *, first_delay: float = 1.0, max_delay: float = 30.0,
-                 crash_loop: tuple[int, float] = (5, 60.0), steady_after: float = 60.0,
-                 stop_timeout: float = 30.0):
-        self.env, self.children = env, []
+    def __init__(
+        self,
+        env: dict,
+        *,
+        first_delay: float = 1.0,
+        max_delay: float = 30.0,
+        crash_loop: tuple[int, float] = (5, 60.0),
+        steady_after: float = 60.0,
+        stop_timeout: float = 30.0,
+    ):
+        self.env = env
+        self.children: list[Child] = []
         self.first_delay, self.max_delay, self.steady_after = first_delay, max_delay, steady_after
         self.crash_exits, self.crash_window = crash_loop
         self.stop_timeout = stop_timeout
@@ -135,7 +174,9 @@ class Supervisor:
                 if now >= child.restart_at:
                     self._start(child)
                 continue
-            code = child.proc.poll()
+            proc = child.proc
+            assert proc is not None  # started, and not waiting to be started again
+            code = proc.poll()
             if code is None:
                 if now - child.started_at >= self.steady_after:
                     child.delay = self.first_delay  # it has been up a while: the next crash is a fresh one
@@ -144,9 +185,11 @@ class Supervisor:
             while child.exits and now - child.exits[0] > self.crash_window:
                 child.exits.popleft()
             if len(child.exits) >= self.crash_exits:
-                return (f"{child.name} exited {len(child.exits)} times within {self.crash_window:g} s "
-                        f"(last exit code {code}); giving up. Its output above says why.")
-            say(f"{child.name} (pid {child.proc.pid}) exited with code {code}; restarting it in {child.delay:g} s")
+                return (
+                    f"{child.name} exited {len(child.exits)} times within {self.crash_window:g} s "
+                    f"(last exit code {code}); giving up. Its output above says why."
+                )
+            say(f"{child.name} (pid {proc.pid}) exited with code {code}; restarting it in {child.delay:g} s")
             child.restart_at = now + child.delay
             child.delay = min(child.delay * 2, self.max_delay)
         return None
@@ -218,8 +261,10 @@ def run_all() -> int:
     try:
         if not settings.REDIS_URL:
             port = settings.REDIS_PORT or free_port()
-            say(f"private Redis on 127.0.0.1:{port}, data in {data_dir / 'redis'} "
-                f"(process title: redis-server 127.0.0.1:{port} wop:{data_dir})")
+            say(
+                f"private Redis on 127.0.0.1:{port}, data in {data_dir / 'redis'} "
+                f"(process title: redis-server 127.0.0.1:{port} wop:{data_dir})"
+            )
             supervisor.add("redis", redis_command(data_dir, port))
             if not wait_for(lambda: port_open(port), supervisor, 15.0):
                 if supervisor.stopping:

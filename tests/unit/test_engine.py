@@ -1,14 +1,17 @@
 """The job engine's rules, fast: SQLite in a temporary folder, Celery's sending replaced by a
 recorder, no Redis and no worker. Each test drives the engine the way a request and a worker
 would and checks the rows it leaves."""
+
 import os
 import socket
 import time
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 
+from wop.commands import reap as reap_command
 from wop.errors import Conflict, JobFailed
 from wop.extensions import db
 from wop.jobs import enqueue, reaper
@@ -41,16 +44,18 @@ def engine_app(tmp_path_factory):
     os.environ.setdefault("DATA_DIR", str(folder))
     from wop import create_app
 
-    app = create_app({
-        "TESTING": True,
-        "DATA_DIR": folder,
-        "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'engine.sqlite3'}",
-        "REDIS_URL": "redis://127.0.0.1:9/0",  # nothing listens: cancel signals fall back to the database
-        "JOB_MAX_ATTEMPTS": 3,
-        "JOB_RETRY_BASE_SECONDS": 5.0,
-        "JOB_STALE_SECONDS": 90.0,
-        "JOB_HEARTBEAT_SECONDS": 3600.0,  # the watcher never beats during these tests
-    })
+    app = create_app(
+        {
+            "TESTING": True,
+            "DATA_DIR": folder,
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{folder / 'engine.sqlite3'}",
+            "REDIS_URL": "redis://127.0.0.1:9/0",  # nothing listens: cancel signals fall back to the database
+            "JOB_MAX_ATTEMPTS": 3,
+            "JOB_RETRY_BASE_SECONDS": 5.0,
+            "JOB_STALE_SECONDS": 90.0,
+            "JOB_HEARTBEAT_SECONDS": 3600.0,  # the watcher never beats during these tests
+        }
+    )
     with app.app_context():
         db.create_all()
     return app
@@ -61,7 +66,7 @@ def ctx(engine_app):
     sent = Sent()
     engine_app.extensions["celery"].send_task = sent
     with engine_app.app_context():
-        db.session.execute(Job.__table__.delete())  # every test starts with no jobs
+        db.session.execute(delete(Job))  # every test starts with no jobs
         user = User(username=f"u{time.time_ns()}", password_hash="x")
         db.session.add(user)
         db.session.commit()
@@ -74,15 +79,22 @@ def ctx(engine_app):
 
 def fresh(job_id: str) -> Job:
     db.session.expire_all()
-    return db.session.get(Job, job_id)
+    return db.session.get_one(Job, job_id)
+
+
+def claim(job_id: str) -> JobRun:
+    """Claim a job this test expects to be free to claim."""
+    run = JobRun.claim(job_id)
+    assert run is not None
+    return run
 
 
 def submit(user, node=None, key="k", kind="llm_reply") -> tuple[Job, bool]:
-    return enqueue.submit(kind, user.id, node_id=node.id if node else None, params={"model": "m"},
-                          dedupe_key=key)
+    return enqueue.submit(kind, user.id, node_id=node.id if node else None, params={"model": "m"}, dedupe_key=key)
 
 
 # -- submitting ------------------------------------------------------------------------------------
+
 
 def test_submit_commits_then_sends_once(ctx):
     sent, user, node = ctx
@@ -110,24 +122,24 @@ def test_broker_down_leaves_the_job_pending_for_the_reaper(ctx):
     assert created and fresh(job.id).enqueued_at is None
     sent.broken = False
     assert reaper.reap()["resent"] == 0  # too new: the request may still be sending it
-    db.session.execute(Job.__table__.update().where(Job.id == job.id)
-                       .values(created_at=utcnow() - timedelta(seconds=30)))
+    db.session.execute(update(Job).where(Job.id == job.id).values(created_at=utcnow() - timedelta(seconds=30)))
     db.session.commit()
     assert reaper.reap()["resent"] == 1 and sent.ids() == [job.id]
 
 
 # -- claiming and stale messages -------------------------------------------------------------------
 
+
 def test_claim_takes_a_pending_job_once(ctx):
     _sent, user, node = ctx
     job, _ = submit(user, node)
-    run = JobRun.claim(job.id)
+    run = claim(job.id)
     try:
         row = fresh(job.id)
         assert row.status == JobStatus.PROCESSING and row.attempts == 1 and row.claim_token == run.token
         assert row.worker == f"{socket.gethostname()}:{os.getpid()}"
         # The same message again, while this (live) process holds the job: not ours to run...
-        db.session.execute(Job.__table__.update().where(Job.id == job.id).values(worker="elsewhere:1"))
+        db.session.execute(update(Job).where(Job.id == job.id).values(worker="elsewhere:1"))
         db.session.commit()
         assert JobRun.claim(job.id) is None
     finally:
@@ -137,14 +149,14 @@ def test_claim_takes_a_pending_job_once(ctx):
 def test_a_message_for_a_job_whose_owner_died_here_takes_it_over(ctx):
     _sent, user, node = ctx
     job, _ = submit(user, node)
-    first = JobRun.claim(job.id)
+    first = claim(job.id)
     first.release()
     gone = f"{socket.gethostname()}:{_dead_pid()}"
-    db.session.execute(Job.__table__.update().where(Job.id == job.id).values(worker=gone))
+    db.session.execute(update(Job).where(Job.id == job.id).values(worker=gone))
     db.session.commit()
-    second = JobRun.claim(job.id)
+    second = claim(job.id)
     try:
-        assert second is not None and second.token != first.token and fresh(job.id).attempts == 2
+        assert second.token != first.token and fresh(job.id).attempts == 2
         with pytest.raises(JobSuperseded):
             first.check_cancelled()  # the old attempt may write nothing any more
     finally:
@@ -154,7 +166,7 @@ def test_a_message_for_a_job_whose_owner_died_here_takes_it_over(ctx):
 def test_finished_jobs_ignore_their_messages(ctx):
     _sent, user, node = ctx
     job, _ = submit(user, node)
-    run = JobRun.claim(job.id)
+    run = claim(job.id)
     run.complete(result={"ok": True})
     run.release()
     assert JobRun.claim(job.id) is None and fresh(job.id).attempts == 1
@@ -162,10 +174,11 @@ def test_finished_jobs_ignore_their_messages(ctx):
 
 # -- progress and completion -----------------------------------------------------------------------
 
+
 def test_progress_writes_stages_at_once_and_percentages_once_a_second(ctx, monkeypatch):
     _sent, user, node = ctx
     job, _ = submit(user, node)
-    run = JobRun.claim(job.id)
+    run = claim(job.id)
     try:
         run.progress(10, "Reading")
         run.progress(20)  # within the interval: not written
@@ -182,7 +195,7 @@ def test_progress_writes_stages_at_once_and_percentages_once_a_second(ctx, monke
 def test_complete_writes_the_result_with_the_status_and_returns_it(ctx):
     _sent, user, node = ctx
     job, _ = submit(user, node)
-    run = JobRun.claim(job.id)
+    run = claim(job.id)
     try:
         assert run.complete(lambda: {"answer": 42}) == {"answer": 42}
     finally:
@@ -194,14 +207,18 @@ def test_complete_writes_the_result_with_the_status_and_returns_it(ctx):
 def test_a_cancelled_job_writes_nothing(ctx):
     _sent, user, node = ctx
     job, _ = submit(user, node)
-    run = JobRun.claim(job.id)
+    run = claim(job.id)
     enqueue.cancel(fresh(job.id))
-    written = []
+
+    def half_written() -> dict[str, Any]:
+        db.session.add(Node(user_id=user.id, content="half"))
+        return {}
+
     try:
         with pytest.raises(JobCancelled):
             run.progress(50, "Still going")
         with pytest.raises(JobCancelled):
-            run.complete(lambda: written.append(db.session.add(Node(user_id=user.id, content="half"))) or {})
+            run.complete(half_written)
     finally:
         run.release()
     assert db.session.scalar(select(Node).where(Node.content == "half")) is None
@@ -219,13 +236,16 @@ def test_cancel_of_a_pending_job_is_at_once_and_of_a_finished_one_a_conflict(ctx
 def test_an_entry_deleted_meanwhile_cancels_the_job_and_nothing_is_written(ctx):
     _sent, user, node = ctx
     job, _ = submit(user, node)
-    run = JobRun.claim(job.id)
-    fresh_node = db.session.get(Node, node.id)
+    run = claim(job.id)
+    fresh_node = db.session.get_one(Node, node.id)
     fresh_node.deleted_at = utcnow()
     db.session.commit()
-    run_job_body = lambda r: r.complete(lambda: {"llm_node_id": 1})  # noqa: E731
+
+    def run_job_body(attempt: JobRun) -> None:
+        attempt.complete(lambda: {"llm_node_id": 1})
+
     run.release()
-    db.session.execute(Job.__table__.update().where(Job.id == job.id).values(status="pending", claim_token=None))
+    db.session.execute(update(Job).where(Job.id == job.id).values(status="pending", claim_token=None))
     db.session.commit()
     run_job(job.id, run_job_body)
     row = fresh(job.id)
@@ -233,6 +253,7 @@ def test_an_entry_deleted_meanwhile_cancels_the_job_and_nothing_is_written(ctx):
 
 
 # -- failures, retries and the reaper --------------------------------------------------------------
+
 
 def test_failures_become_job_states(ctx):
     sent, user, node = ctx
@@ -266,7 +287,7 @@ def test_an_unexpected_error_keeps_the_traceback_for_administrators(ctx):
 
     run_job(job.id, body)
     row = fresh(job.id)
-    assert row.error == UNEXPECTED and "KeyError" in row.error_detail
+    assert row.error == UNEXPECTED and "KeyError" in (row.error_detail or "")
 
 
 def test_transient_failures_give_up_after_max_attempts(ctx):
@@ -275,7 +296,7 @@ def test_transient_failures_give_up_after_max_attempts(ctx):
     for _ in range(3):
         run_job(job.id, lambda _run: (_ for _ in ()).throw(JobFailed("Busy.", transient=True)))
     row = fresh(job.id)
-    assert row.status == JobStatus.FAILED and row.attempts == 3 and "Gave up after 3 attempts" in row.error
+    assert row.status == JobStatus.FAILED and row.attempts == 3 and "Gave up after 3 attempts" in (row.error or "")
 
 
 def test_retry_is_a_new_job_keeping_the_key_and_retrying_twice_gives_the_same(ctx):
@@ -298,19 +319,31 @@ def test_reaper_takes_back_silent_and_dead_owned_jobs_and_gives_up_at_the_limit(
     hopeless, _ = submit(user, node, key="hopeless")
     now = utcnow()
     rows = {
-        silent.id: dict(worker="other-host:1", heartbeat_at=now - timedelta(minutes=10), attempts=1),
-        dead.id: dict(worker=f"{socket.gethostname()}:{_dead_pid()}", heartbeat_at=now, attempts=1),
-        hopeless.id: dict(worker="other-host:1", heartbeat_at=now - timedelta(minutes=10), attempts=3),
+        silent.id: {"worker": "other-host:1", "heartbeat_at": now - timedelta(minutes=10), "attempts": 1},
+        dead.id: {"worker": f"{socket.gethostname()}:{_dead_pid()}", "heartbeat_at": now, "attempts": 1},
+        hopeless.id: {"worker": "other-host:1", "heartbeat_at": now - timedelta(minutes=10), "attempts": 3},
     }
     for job_id, values in rows.items():
-        db.session.execute(Job.__table__.update().where(Job.id == job_id)
-                           .values(status="processing", claim_token="t", **values))
+        db.session.execute(update(Job).where(Job.id == job_id).values(status="processing", claim_token="t", **values))
     db.session.commit()
     counts = reaper.reap()
     assert counts["recovered"] == 2 and counts["failed"] == 1
     assert fresh(silent.id).status == fresh(dead.id).status == JobStatus.PENDING
-    assert fresh(hopeless.id).status == JobStatus.FAILED and "interrupted 3 times" in fresh(hopeless.id).error
+    assert fresh(hopeless.id).status == JobStatus.FAILED and "interrupted 3 times" in (fresh(hopeless.id).error or "")
     assert sent.ids()[-2:] == sorted([silent.id, dead.id], key=sent.ids().index)
+
+
+def test_the_reap_command_runs_the_reaper_once(ctx, engine_app):
+    """`wop reap`: a job that never reached a worker is sent, and the counts are printed."""
+    sent, user, node = ctx
+    job, _ = submit(user, node)
+    db.session.execute(
+        update(Job).where(Job.id == job.id).values(enqueued_at=None, created_at=utcnow() - timedelta(minutes=1))
+    )
+    db.session.commit()
+    result = engine_app.test_cli_runner().invoke(reap_command)
+    assert result.exit_code == 0, result.output
+    assert "'resent': 1" in result.output and sent.ids().count(job.id) == 2
 
 
 def _dead_pid() -> int:

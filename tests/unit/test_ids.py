@@ -1,4 +1,5 @@
 """Ids in addresses: exactly the whole numbers a database id column can hold."""
+
 import re
 
 from hypothesis import given

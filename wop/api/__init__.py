@@ -1,4 +1,7 @@
 """HTTP API: one blueprint per resource."""
+
+from typing import NoReturn
+
 from flask import Flask
 
 from ..errors import NotFound
@@ -27,12 +30,30 @@ def register_api(app: Flask) -> None:
     # An address under /api or /auth that no route takes is a JSON 404 for every method (not the
     # web app's catch-all, which only answers GET).
     for prefix in ("/api", "/auth"):
-        app.add_url_rule(f"{prefix}/<path:_rest>", f"unknown{prefix.replace('/', '_')}", _unknown_address,
-                         methods=["GET", "POST", "PUT", "PATCH", "DELETE"])
-    for module in (auth, nodes, voice, read_aloud, jobs, exports, account, dashboard, feed, admin, media, health,
-                   site, openapi):
+        app.add_url_rule(
+            f"{prefix}/<path:_rest>",
+            f"unknown{prefix.replace('/', '_')}",
+            _unknown_address,
+            methods=["GET", "POST", "PUT", "PATCH", "DELETE"],
+        )
+    for module in (
+        auth,
+        nodes,
+        voice,
+        read_aloud,
+        jobs,
+        exports,
+        account,
+        dashboard,
+        feed,
+        admin,
+        media,
+        health,
+        site,
+        openapi,
+    ):
         app.register_blueprint(module.bp)
 
 
-def _unknown_address(_rest: str) -> None:
+def _unknown_address(_rest: str) -> NoReturn:
     raise NotFound("There is nothing at this address. The API is described at /api/openapi.json.")

@@ -1,12 +1,14 @@
 """Administration: accounts and approval, every job with its error detail (never anyone's writing)."""
+
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from ..errors import NotFound
 from ..extensions import db
 from ..jobs.view import job_json
 from ..models import Job, User
-from ..security import admin_required, current_user
+from ..security import admin_required, logged_in_user
 from .jobs import job_filters
 from .pagination import each, paged
 
@@ -15,7 +17,7 @@ bp = Blueprint("admin", __name__, url_prefix="/api/admin")
 
 @bp.get("/users")
 @admin_required
-def list_users():
+def list_users() -> ResponseReturnValue:
     """Every account, newest first."""
     query = select(User).order_by(User.created_at.desc(), User.id.desc())
     return jsonify(paged(query, each(lambda u: u.to_dict(private=True)), default=50, most=500))
@@ -23,7 +25,7 @@ def list_users():
 
 @bp.post("/users/<int:user_id>/approve")
 @admin_required
-def approve_user(user_id: int):
+def approve_user(user_id: int) -> ResponseReturnValue:
     """Let an account that waits for approval in."""
     user = db.session.get(User, user_id)
     if user is None:
@@ -35,7 +37,7 @@ def approve_user(user_id: int):
 
 @bp.get("/jobs")
 @admin_required
-def list_all_jobs():
+def list_all_jobs() -> ResponseReturnValue:
     """Every user's jobs, newest first, with error details (?status=, ?kind=)."""
     query = job_filters(select(Job)).order_by(Job.created_at.desc(), Job.id)
-    return jsonify(paged(query, each(lambda j: job_json(j, current_user())), default=50, most=500))
+    return jsonify(paged(query, each(lambda j: job_json(j, logged_in_user())), default=50, most=500))

@@ -1,5 +1,6 @@
 """One error shape for the whole API: {"error": "<message a person can act on>", "code": "<machine
 readable>", ...}. Domain errors (wop/errors.py) become HTTP answers here and nowhere else."""
+
 from flask import Flask, Response, jsonify, request
 from werkzeug.exceptions import HTTPException
 
@@ -32,8 +33,13 @@ STATUS: dict[type[DomainError], int] = {
     Unavailable: 503,
 }
 # Werkzeug's own errors (no route, wrong method, body over MAX_CONTENT_LENGTH …) in our shape.
-HTTP_CODES = {400: "bad_request", 404: "not_found", 405: "method_not_allowed", 413: "too_large",
-              429: "too_many_requests"}
+HTTP_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "too_many_requests",
+}
 MESSAGES = {
     404: "Not found.",
     405: "This method is not allowed here.",
@@ -53,16 +59,17 @@ def register_error_handlers(app: Flask) -> None:
     app.register_error_handler(DomainError, error_response)
 
     @app.errorhandler(HTTPException)
-    def _http_error(err: HTTPException):
+    def _http_error(err: HTTPException) -> tuple[Response, int]:
         message = MESSAGES.get(err.code or 500) or err.description or err.name
         if err.code == 413:
             limit = app.config["MAX_UPLOAD_MB"]
             message = f"The upload is larger than the {limit} MB limit (MAX_UPLOAD_MB)."
-        return jsonify(error=message, code=HTTP_CODES.get(err.code or 500, "error")), err.code
+        # Flask hands an HTTPException without a code back as it is, so err.code is set here.
+        return jsonify(error=message, code=HTTP_CODES.get(err.code or 500, "error")), err.code or 500
 
     @app.errorhandler(Exception)
-    def _unexpected(err: Exception):
+    def _unexpected(err: Exception) -> tuple[Response, int]:
         app.logger.exception("Unhandled error on %s %s", request.method, request.path)
-        return jsonify(error="Something went wrong on our side. Nothing you sent was lost; try again.",
-                       code="server_error"), 500
-
+        return jsonify(
+            error="Something went wrong on our side. Nothing you sent was lost; try again.", code="server_error"
+        ), 500

@@ -1,5 +1,7 @@
 """Background jobs: read, list, cancel, retry. Answers come from the database only."""
+
 from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, select
 
 from ..access import own_job, readable_node
@@ -8,7 +10,7 @@ from ..jobs import cancel, retry
 from ..jobs.registry import KINDS
 from ..jobs.view import job_json
 from ..models import Job, JobStatus
-from ..security import current_user, login_required
+from ..security import logged_in_user, login_required
 from .pagination import each, paged
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/jobs")
@@ -17,12 +19,12 @@ STATUSES = tuple(JobStatus)
 
 @bp.get("/<task_id>")
 @login_required
-def get_job(task_id: str):
+def get_job(task_id: str) -> ResponseReturnValue:
     """One job (its owner or an admin)."""
-    return jsonify(job_json(own_job(task_id, current_user()), current_user()))
+    return jsonify(job_json(own_job(task_id, logged_in_user()), logged_in_user()))
 
 
-def job_filters(query: Select) -> Select:
+def job_filters(query: Select[Job]) -> Select[Job]:
     """?status= and ?kind=, checked against what exists."""
     status, kind = request.args.get("status"), request.args.get("kind")
     if status:
@@ -38,26 +40,26 @@ def job_filters(query: Select) -> Select:
 
 @bp.get("")
 @login_required
-def list_jobs():
+def list_jobs() -> ResponseReturnValue:
     """Your jobs, newest first; filter with ?status= and ?kind=, page with ?page=&per_page=."""
-    query = job_filters(select(Job).where(Job.user_id == current_user().id)).order_by(Job.created_at.desc(), Job.id)
-    return jsonify(paged(query, each(lambda j: job_json(j, current_user())), default=50, most=200))
+    query = job_filters(select(Job).where(Job.user_id == logged_in_user().id)).order_by(Job.created_at.desc(), Job.id)
+    return jsonify(paged(query, each(lambda j: job_json(j, logged_in_user())), default=50, most=200))
 
 
 @bp.post("/<task_id>/cancel")
 @login_required
-def cancel_job(task_id: str):
+def cancel_job(task_id: str) -> ResponseReturnValue:
     """Cancel a job: at once when pending, at its next checkpoint when running."""
-    job = cancel(own_job(task_id, current_user()))
-    return jsonify(job_json(job, current_user())), 202 if job.status == JobStatus.PROCESSING else 200
+    job = cancel(own_job(task_id, logged_in_user()))
+    return jsonify(job_json(job, logged_in_user())), 202 if job.status == JobStatus.PROCESSING else 200
 
 
 @bp.post("/<task_id>/retry")
 @login_required
-def retry_job(task_id: str):
+def retry_job(task_id: str) -> ResponseReturnValue:
     """Run a failed or cancelled job again, as a new job whose retry_of names this one."""
-    job = own_job(task_id, current_user())
+    job = own_job(task_id, logged_in_user())
     if job.node_id is not None:
-        readable_node(job.node_id, current_user())  # access is decided now: the entry may have become private
+        readable_node(job.node_id, logged_in_user())  # access is decided now: the entry may have become private
     new = retry(job)
     return jsonify(task_id=new.id, status=new.status, retry_of=new.retry_of), 202

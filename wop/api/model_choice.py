@@ -1,4 +1,5 @@
 """Which AI model a request uses: the one asked for, else the default, if it can be used now."""
+
 from flask import current_app
 
 from ..errors import BadRequest
@@ -13,7 +14,9 @@ def usable_model_id(requested: str | None) -> str:
     try:
         spec = catalog.get(model_id)
     except CatalogError as err:
-        raise BadRequest(err.message)
+        raise BadRequest(err.message) from None
     if not catalog.is_usable(spec, config):
-        raise BadRequest(f"Model '{model_id}' cannot be used: its provider ({spec.provider}) has no API key configured.")
+        raise BadRequest(
+            f"Model '{model_id}' cannot be used: its provider ({spec.provider}) has no API key configured."
+        )
     return model_id

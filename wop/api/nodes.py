@@ -1,5 +1,7 @@
 """The writing tree: nodes, their versions, links, and the AI jobs that hang off a node."""
+
 from flask import Blueprint, jsonify, request
+from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
@@ -10,7 +12,7 @@ from ..jobs import job_status, submit
 from ..jobs.view import job_json, latest_job
 from ..models import NodeType, NodeVersion
 from ..models.base import utcnow
-from ..security import current_user, login_required
+from ..security import logged_in_user, login_required
 from ..tokens import count_tokens
 from ..writing import new_node, node_detail
 from .model_choice import usable_model_id
@@ -45,29 +47,29 @@ class LlmBody(BaseModel):
 
 @bp.post("/")
 @login_required
-def create_node():
+def create_node() -> ResponseReturnValue:
     """Create an entry: JSON {content, parent_id?, privacy?, ai_excluded?}, or multipart with an `audio_file`."""
     if request.mimetype == "multipart/form-data":
         return create_voice_node()
     data = parse_body(NodeCreate)
-    node = new_node(current_user(), data.parent_id, data.privacy, content=data.content, ai_excluded=data.ai_excluded)
+    node = new_node(logged_in_user(), data.parent_id, data.privacy, content=data.content, ai_excluded=data.ai_excluded)
     db.session.commit()
-    return jsonify(node_detail(node, current_user())), 201
+    return jsonify(node_detail(node, logged_in_user())), 201
 
 
 @bp.get("/<int:node_id>")
 @login_required
-def get_node(node_id: int):
+def get_node(node_id: int) -> ResponseReturnValue:
     """A node with its ancestors (root first) and children (previews with counts); 410 once deleted."""
-    return jsonify(node_detail(readable_node(node_id, current_user(), deleted_status=410), current_user()))
+    return jsonify(node_detail(readable_node(node_id, logged_in_user(), deleted_status=410), logged_in_user()))
 
 
 @bp.put("/<int:node_id>")
 @login_required
 @body(NodeUpdate)
-def update_node(node_id: int, body: NodeUpdate):
+def update_node(node_id: int, body: NodeUpdate) -> ResponseReturnValue:
     """Edit an entry's text, privacy or `ai_excluded`; the old text is kept as a version."""
-    node = require_author(readable_node(node_id, current_user()), current_user(), "edit this entry")
+    node = require_author(readable_node(node_id, logged_in_user()), logged_in_user(), "edit this entry")
     if body.content is not None and body.content != node.content:
         node.save_version("edit")
         node.content = body.content
@@ -77,15 +79,15 @@ def update_node(node_id: int, body: NodeUpdate):
     if body.ai_excluded is not None:
         node.ai_excluded = body.ai_excluded
     db.session.commit()
-    return jsonify(node_detail(node, current_user()))
+    return jsonify(node_detail(node, logged_in_user()))
 
 
 @bp.delete("/<int:node_id>")
 @login_required
-def delete_node(node_id: int):
+def delete_node(node_id: int) -> ResponseReturnValue:
     """Delete an entry. Its text is kept as a version; replies under it stay reachable."""
-    node = readable_node(node_id, current_user())
-    if not can_delete(node, current_user()):
+    node = readable_node(node_id, logged_in_user())
+    if not can_delete(node, logged_in_user()):
         raise Forbidden("Only the author can delete this entry.")
     node.save_version("delete")
     node.deleted_at = utcnow()
@@ -95,9 +97,9 @@ def delete_node(node_id: int):
 
 @bp.get("/<int:node_id>/versions")
 @login_required
-def list_versions(node_id: int):
+def list_versions(node_id: int) -> ResponseReturnValue:
     """Earlier texts of an entry (its author only)."""
-    node = require_author(readable_node(node_id, current_user()), current_user(), "see earlier versions")
+    node = require_author(readable_node(node_id, logged_in_user()), logged_in_user(), "see earlier versions")
     query = select(NodeVersion).where(NodeVersion.node_id == node.id).order_by(NodeVersion.id)
     return jsonify(paged(query, each(NodeVersion.to_dict), default=100, most=500))
 
@@ -105,35 +107,35 @@ def list_versions(node_id: int):
 @bp.post("/<int:node_id>/link")
 @login_required
 @body(LinkBody)
-def link_node(node_id: int, body: LinkBody):
+def link_node(node_id: int, body: LinkBody) -> ResponseReturnValue:
     """Link an existing node as a child of this one."""
-    parent = readable_node(node_id, current_user())
-    target = readable_node(body.node_id, current_user())
-    node = new_node(current_user(), parent.id, None, node_type=NodeType.LINK, linked_node_id=target.id, content="")
+    parent = readable_node(node_id, logged_in_user())
+    target = readable_node(body.node_id, logged_in_user())
+    node = new_node(logged_in_user(), parent.id, None, node_type=NodeType.LINK, linked_node_id=target.id, content="")
     db.session.commit()
-    return jsonify(node_detail(node, current_user())), 201
+    return jsonify(node_detail(node, logged_in_user())), 201
 
 
 @bp.post("/<int:node_id>/llm")
 @login_required
 @body(LlmBody)
-def request_llm_reply(node_id: int, body: LlmBody):
+def request_llm_reply(node_id: int, body: LlmBody) -> ResponseReturnValue:
     """Ask an AI model to reply to this entry (a background job)."""
-    user = current_user()
+    user = logged_in_user()
     node = readable_node(node_id, user)
     if kept_from_ai(node):
-        raise Conflict("This entry is kept away from AI; allow AI on it (ai_excluded: false) "
-                            "to ask for an AI reply.")
+        raise Conflict("This entry is kept away from AI; allow AI on it (ai_excluded: false) to ask for an AI reply.")
     model_id = usable_model_id(body.model)
     # One active job per person, entry and model: what is sent depends on who asked.
-    job, created = submit("llm_reply", user.id, node_id=node.id, params={"model": model_id},
-                          dedupe_key=f"llm_reply:{node.id}:{model_id}")
+    job, created = submit(
+        "llm_reply", user.id, node_id=node.id, params={"model": model_id}, dedupe_key=f"llm_reply:{node.id}:{model_id}"
+    )
     return jsonify(task_id=job.id, status=job_status(job, created), node_id=node.id, model=model_id), 202
 
 
 @bp.get("/<int:node_id>/llm-status")
 @login_required
-def llm_status(node_id: int):
+def llm_status(node_id: int) -> ResponseReturnValue:
     """Your latest AI reply job for this entry; once completed its result holds the reply (`node`)."""
-    job = latest_job("llm_reply", current_user(), readable_node(node_id, current_user()))
-    return jsonify(job_json(job, current_user()))
+    job = latest_job("llm_reply", logged_in_user(), readable_node(node_id, logged_in_user()))
+    return jsonify(job_json(job, logged_in_user()))

@@ -5,6 +5,7 @@ Ask with `?page=` (from 1) and `?per_page=`; the answer is always the envelope
 the endpoint allows; `page` must be a whole number no larger than MAX_PAGE. A huge number is a
 clear 400, never an overflow in the database.
 """
+
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
@@ -53,8 +54,9 @@ def envelope(items: Sequence[Any], page: int, per_page: int, has_more: bool) -> 
     return {"items": list(items), "page": page, "per_page": per_page, "has_more": has_more}
 
 
-def paged(query: Select, to_json: Callable[[list[T]], list[dict[str, Any]]], default: int = 20,
-          most: int = 100) -> dict[str, Any]:
+def paged(
+    query: Select[T], to_json: Callable[[list[T]], list[dict[str, Any]]], default: int = 20, most: int = 100
+) -> dict[str, Any]:
     """One page of `query`'s rows, turned into JSON all at once by `to_json` (so a page can share
     its queries), in the envelope."""
     page, per_page = page_args(default, most)

@@ -3,8 +3,10 @@
 A bad field gets 422 naming the field; a body that is not a JSON object gets 400. Numbers a
 database column cannot hold never reach it: ids in paths answer 404, in bodies 422.
 """
+
+from collections.abc import Callable, Iterable
 from functools import wraps
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Protocol, TypeVar, cast
 
 from flask import Request, request
 from pydantic import BaseModel, Field, ValidationError
@@ -65,7 +67,7 @@ def reject_nul_in_url() -> None:
         raise BadRequest("Remove the NUL character (%00) from the address.")
 
 
-def _unstorable(value: Any, path: tuple = ()) -> tuple[tuple, str] | None:
+def _unstorable(value: Any, path: tuple[Any, ...] = ()) -> tuple[tuple[Any, ...], str] | None:
     """(path, problem) of the first value in `value` that no database column can hold, else None:
     an integer beyond an Integer column, or text with the NUL character (PostgreSQL refuses it)."""
     if isinstance(value, bool):
@@ -74,6 +76,7 @@ def _unstorable(value: Any, path: tuple = ()) -> tuple[tuple, str] | None:
         return path, f"must be at most {MAX_ID}"
     if isinstance(value, str) and "\x00" in value:
         return path, "must not contain the NUL character (\\u0000)"
+    items: Iterable[tuple[Any, Any]]
     if isinstance(value, dict):
         items = value.items()
     elif isinstance(value, (list, tuple)):
@@ -81,13 +84,15 @@ def _unstorable(value: Any, path: tuple = ()) -> tuple[tuple, str] | None:
     else:
         return None
     for key, item in items:
-        found = _unstorable(item, path + (key,))
+        found = _unstorable(item, (*path, key))
         if found is not None:
             return found
     return None
 
 
 M = TypeVar("M", bound=BaseModel)
+R = TypeVar("R")
+R_co = TypeVar("R_co", covariant=True)
 
 
 def parse_body(model: type[M]) -> M:
@@ -122,15 +127,24 @@ def validate(model: type[M], data: dict[str, Any]) -> M:
     return parsed
 
 
-def body(model: type[BaseModel]):
+class BodyView(Protocol[R_co]):
+    """A view that `body` wraps: it carries its model, which the OpenAPI document reads."""
+
+    body_model: type[BaseModel]
+
+    def __call__(self, *args: Any, **kwargs: Any) -> R_co: ...
+
+
+def body(model: type[BaseModel]) -> Callable[[Callable[..., R]], BodyView[R]]:
     """Validate the JSON body into `model` and pass it as the `body` keyword."""
 
-    def decorator(view):
+    def decorator(view: Callable[..., R]) -> BodyView[R]:
         @wraps(view)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> R:
             return view(*args, body=parse_body(model), **kwargs)
 
-        wrapper.body_model = model
-        return wrapper
+        with_body = cast(BodyView[R], wrapper)
+        with_body.body_model = model
+        return with_body
 
     return decorator

@@ -1,4 +1,5 @@
 """All of a user's data as one JSON document, produced piece by piece so memory stays flat."""
+
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -21,21 +22,43 @@ def sections(user: User) -> list[tuple[str, Select, Callable[[Any], dict]]]:
     return [
         ("nodes", select(Node).where(Node.user_id == user_id).order_by(Node.id), Node.to_dict),
         # AI replies to the user's entries are made from the user's words: they go with them.
-        ("ai_replies", select(Node).join(parent, Node.parent_id == parent.id)
-         .where(parent.user_id == user_id, Node.node_type == NodeType.LLM).order_by(Node.id), Node.to_dict),
-        ("versions", select(NodeVersion).join(Node, NodeVersion.node_id == Node.id)
-         .where(Node.user_id == user_id).order_by(NodeVersion.id), NodeVersion.to_dict),
-        ("profiles", select(UserProfile).where(UserProfile.user_id == user_id).order_by(UserProfile.id),
-         UserProfile.to_dict),
-        ("jobs", select(Job).where(Job.user_id == user_id).order_by(Job.created_at, Job.id),
-         lambda job: job_json(job, user, outputs=False)),
+        (
+            "ai_replies",
+            select(Node)
+            .join(parent, Node.parent_id == parent.id)
+            .where(parent.user_id == user_id, Node.node_type == NodeType.LLM)
+            .order_by(Node.id),
+            Node.to_dict,
+        ),
+        (
+            "versions",
+            select(NodeVersion)
+            .join(Node, NodeVersion.node_id == Node.id)
+            .where(Node.user_id == user_id)
+            .order_by(NodeVersion.id),
+            NodeVersion.to_dict,
+        ),
+        (
+            "profiles",
+            select(UserProfile).where(UserProfile.user_id == user_id).order_by(UserProfile.id),
+            UserProfile.to_dict,
+        ),
+        (
+            "jobs",
+            select(Job).where(Job.user_id == user_id).order_by(Job.created_at, Job.id),
+            lambda job: job_json(job, user, outputs=False),
+        ),
     ]
 
 
 def account_json(user: User) -> Iterator[str]:
     """Chunks of `{"format", "version", "exported_at", "user", "nodes": [...], ...}`."""
-    head = {"format": "write-or-perish-export", "version": 1, "exported_at": iso(utcnow()),
-            "user": user.to_dict(private=True)}
+    head = {
+        "format": "write-or-perish-export",
+        "version": 1,
+        "exported_at": iso(utcnow()),
+        "user": user.to_dict(private=True),
+    }
     yield json.dumps(head)[:-1]  # leave the object open for the lists
     for key, query, to_json in sections(user):
         yield f', "{key}": ['

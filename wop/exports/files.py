@@ -1,4 +1,5 @@
 """Export files live under DATA_DIR/exports/<user_id>/ and expire after EXPORT_TTL_HOURS."""
+
 import time
 from pathlib import Path
 

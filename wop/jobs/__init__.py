@@ -15,6 +15,7 @@ calls `run.progress(...)`, raises `JobFailed` when it cannot finish, and ends wi
 `run.complete(apply)`, where `apply` writes its result in the same transaction that marks the
 job completed.
 """
+
 from .enqueue import cancel, job_status, retry, submit
 from .registry import job_kind
 from .run import JobCancelled, JobRun

@@ -1,11 +1,11 @@
 """Celery, wired the Flask way: the Celery app is made by `init_celery(app)` and every task runs
 inside the Flask app context. Task modules declare their tasks with `shared_task` (through
 `@job_kind`), so they bind to whichever app was made."""
+
 import logging
 from typing import Any
 
 from celery import Celery, Task
-from celery import current_app as current_celery
 from celery.signals import worker_process_init, worker_ready
 from flask import Flask
 from kombu import Queue as KombuQueue
@@ -22,15 +22,18 @@ from ..queues import (
 
 log = logging.getLogger(__name__)
 EXPORT_EXPIRY_SECONDS = 600  # how often expired thread exports are deleted
+_flask_app: Flask | None = None  # the app whose Celery is the current one, for the worker signals below
 
 
-def init_celery(app: Flask) -> Celery:
-    class FlaskTask(Task):
+def init_celery(app: Flask) -> Celery[Task[Any, Any]]:
+    global _flask_app
+
+    class FlaskTask(Task[Any, Any]):
         def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery = Celery(app.import_name, task_cls=FlaskTask, include=["wop.tasks"])
+    celery: Celery[Task[Any, Any]] = Celery(app.import_name, task_cls=FlaskTask, include=["wop.tasks"])
     reap_every = app.config["REAPER_INTERVAL_SECONDS"]
     celery.conf.update(
         broker_url=app.config["REDIS_URL"],
@@ -70,19 +73,15 @@ def init_celery(app: Flask) -> Celery:
         beat_schedule_filename=str(app.config["DATA_DIR"] / "celerybeat-schedule"),
     )
     celery.set_default()
-    celery.flask_app = app  # type: ignore[attr-defined]  # for the worker signals below
+    _flask_app = app
     app.extensions["celery"] = celery
     return celery
-
-
-def _flask_app() -> Flask | None:
-    return getattr(current_celery, "flask_app", None)
 
 
 @worker_process_init.connect
 def _fresh_connections_after_fork(**_kwargs: Any) -> None:
     """A forked pool process must not share the parent's database connections."""
-    app = _flask_app()
+    app = _flask_app
     if app is not None:
         from ..extensions import db
 
@@ -94,7 +93,7 @@ def _fresh_connections_after_fork(**_kwargs: Any) -> None:
 def _recover_jobs_of_dead_workers(**_kwargs: Any) -> None:
     """A worker starting on a host where another one died (killed, crashed machine) takes that
     worker's jobs back at once, instead of waiting for their heartbeats to go silent."""
-    app = _flask_app()
+    app = _flask_app
     if app is not None:
         from .reaper import recover_lost_jobs
 

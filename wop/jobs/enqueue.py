@@ -5,15 +5,17 @@ user's id, so one person's request never answers with another's job). A partial 
 allows one active job per key; the key stays on the row when the job ends, so a retry carries
 it on and two retries of one job plus a fresh request still make one active job.
 """
+
 import logging
 from datetime import timedelta
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..errors import Conflict
-from ..extensions import db
+from ..extensions import db, rows_affected
 from ..models import ACTIVE_STATUSES, FINISHED_STATUSES, Job, JobStatus
 from ..models.base import utcnow
 from ..redis_client import redis_client
@@ -25,21 +27,34 @@ SUBMIT_TRIES = 5  # inserts raced by a duplicate that ended in between
 RETRYABLE = (JobStatus.FAILED, JobStatus.CANCELLED)
 
 
-def submit(kind: str, user_id: int, *, node_id: int | None = None, params: dict | None = None,
-           dedupe_key: str | None = None) -> tuple[Job, bool]:
+def submit(
+    kind: str,
+    user_id: int,
+    *,
+    node_id: int | None = None,
+    params: dict[str, Any] | None = None,
+    dedupe_key: str | None = None,
+) -> tuple[Job, bool]:
     """Record a job, commit, then send it. Returns (job, created); an active duplicate of the
     same user's is returned as is."""
     key = f"{user_id}:{dedupe_key}" if dedupe_key else None
     return _submit(kind, user_id, node_id, params or {}, key, retry_of=None)
 
 
-def _submit(kind: str, user_id: int, node_id: int | None, params: dict, key: str | None,
-            retry_of: str | None) -> tuple[Job, bool]:
+def _submit(
+    kind: str, user_id: int, node_id: int | None, params: dict[str, Any], key: str | None, retry_of: str | None
+) -> tuple[Job, bool]:
     spec = KINDS[kind]
     for _ in range(SUBMIT_TRIES):
         job = Job(
-            kind=kind, user_id=user_id, node_id=node_id, params=params, queue=spec.queue, dedupe_key=key,
-            retry_of=retry_of, stage="Waiting for a worker",
+            kind=kind,
+            user_id=user_id,
+            node_id=node_id,
+            params=params,
+            queue=spec.queue,
+            dedupe_key=key,
+            retry_of=retry_of,
+            stage="Waiting for a worker",
             max_attempts=spec.max_attempts or current_app.config["JOB_MAX_ATTEMPTS"],
         )
         db.session.add(job)
@@ -73,8 +88,12 @@ def send(job: Job, countdown: float | None = None) -> bool:
     """Hand the job to Celery. If the broker is unreachable the job stays pending for the reaper."""
     try:
         current_app.extensions["celery"].send_task(
-            KINDS[job.kind].task_name, args=[job.id], task_id=job.id, queue=job.queue,
-            countdown=countdown, retry=False,
+            KINDS[job.kind].task_name,
+            args=[job.id],
+            task_id=job.id,
+            queue=job.queue,
+            countdown=countdown,
+            retry=False,
         )
     except Exception as exc:  # broker down: not an error for the caller
         log.warning("Could not send job %s to the broker (%s); the reaper will send it later.", job.id, exc)
@@ -90,10 +109,11 @@ def cancel(job: Job) -> Job:
     worker listens for the signal) or at its next checkpoint."""
     if job.status in FINISHED_STATUSES:
         raise Conflict(f"This task has already {job.status}; there is nothing to cancel.")
-    done = db.session.execute(
-        update(Job).where(Job.id == job.id, Job.status == JobStatus.PENDING)
+    done = rows_affected(
+        update(Job)
+        .where(Job.id == job.id, Job.status == JobStatus.PENDING)
         .values(status=JobStatus.CANCELLED, stage="Cancelled", finished_at=utcnow())
-    ).rowcount
+    )
     if not done:
         db.session.execute(update(Job).where(Job.id == job.id).values(cancel_requested=True, stage="Cancelling"))
     db.session.commit()
@@ -111,8 +131,11 @@ def _signal_cancel(job_id: str) -> None:
         pipe.expire(cancel_key(job_id), 3600)
         pipe.execute()
     except Exception as exc:
-        log.warning("Could not signal the cancel of job %s through Redis (%s); the worker sees it at its "
-                    "next heartbeat.", job_id, exc)
+        log.warning(
+            "Could not signal the cancel of job %s through Redis (%s); the worker sees it at its next heartbeat.",
+            job_id,
+            exc,
+        )
 
 
 def retry(job: Job) -> Job:
@@ -120,13 +143,17 @@ def retry(job: Job) -> Job:
     that was already retried answers with that newer job (or retries it, when it failed too), so
     retries never pile up."""
     newest = job
-    while (later := db.session.scalar(select(Job).where(Job.retry_of == newest.id)
-                                      .order_by(Job.created_at.desc()).limit(1))) is not None:
+    while (
+        later := db.session.scalar(
+            select(Job).where(Job.retry_of == newest.id).order_by(Job.created_at.desc()).limit(1)
+        )
+    ) is not None:
         newest = later
     if newest.status not in RETRYABLE:
         if newest is not job:
             return newest
         raise Conflict(f"Only failed or cancelled tasks can be retried; this one is {job.status}.")
-    new, _created = _submit(newest.kind, newest.user_id, newest.node_id, dict(newest.params or {}),
-                            newest.dedupe_key, retry_of=newest.id)
+    new, _created = _submit(
+        newest.kind, newest.user_id, newest.node_id, dict(newest.params or {}), newest.dedupe_key, retry_of=newest.id
+    )
     return new

@@ -1,12 +1,13 @@
 """The reaper: no job stays unfinished. Run by the scheduler every REAPER_INTERVAL_SECONDS and
 (its recovery half) whenever a worker starts."""
+
 import socket
 from datetime import timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..extensions import db
+from ..extensions import db, rows_affected
 from ..models import Job, JobStatus
 from ..models.base import utcnow
 from .enqueue import send
@@ -21,7 +22,9 @@ def reap() -> dict[str, int]:
     now = utcnow()
     counts = {"resent": 0, "recovered": 0, "failed": 0}
     pending = db.session.scalars(
-        select(Job).where(Job.status == JobStatus.PENDING).where(
+        select(Job)
+        .where(Job.status == JobStatus.PENDING)
+        .where(
             ((Job.enqueued_at.is_(None)) & (Job.created_at < now - timedelta(seconds=UNSENT_GRACE_SECONDS)))
             | (Job.enqueued_at < now - timedelta(seconds=current_app.config["JOB_RESEND_SECONDS"]))
         )
@@ -39,8 +42,9 @@ def recover_lost_jobs() -> dict[str, int]:
     stale_before = utcnow() - timedelta(seconds=current_app.config["JOB_STALE_SECONDS"])
     counts = {"recovered": 0, "failed": 0}
     candidates = db.session.scalars(
-        select(Job).where(Job.status == JobStatus.PROCESSING).where(
-            (Job.heartbeat_at < stale_before) | Job.worker.like(f"{socket.gethostname()}:%"))
+        select(Job)
+        .where(Job.status == JobStatus.PROCESSING)
+        .where((Job.heartbeat_at < stale_before) | Job.worker.like(f"{socket.gethostname()}:%"))
     ).all()
     for job in candidates:
         silent = job.heartbeat_at is None or job.heartbeat_at < stale_before
@@ -52,14 +56,18 @@ def recover_lost_jobs() -> dict[str, int]:
             give_up(job.id, job.claim_token, job.attempts)
             counts["failed"] += 1
         else:
-            moved = db.session.execute(
-                update(Job).where(Job.id == job.id, Job.claim_token == job.claim_token).values(
-                    status=JobStatus.PENDING, claim_token=None, worker=None,
+            moved = rows_affected(
+                update(Job)
+                .where(Job.id == job.id, Job.claim_token == job.claim_token)
+                .values(
+                    status=JobStatus.PENDING,
+                    claim_token=None,
+                    worker=None,
                     stage="Restarting: the worker running it stopped",
                 )
-            ).rowcount
+            )
             db.session.commit()
             if moved:
                 counts["recovered"] += 1
-                send(db.session.get(Job, job.id))
+                send(db.session.get_one(Job, job.id))
     return counts

@@ -1,4 +1,5 @@
 """Job kinds: each task module registers its function and queue here."""
+
 from collections.abc import Callable
 from dataclasses import dataclass
 

@@ -5,6 +5,7 @@ Every write that ends the attempt is guarded by that token, so a stale or duplic
 can never overwrite the work of a newer attempt; the domain result is written in the same
 transaction that marks the job completed, so it exists exactly once.
 """
+
 import os
 import random
 import signal
@@ -19,7 +20,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select, update
 
-from ..extensions import db
+from ..extensions import db, rows_affected
 from ..models import ACTIVE_STATUSES, FINISHED_STATUSES, Job, JobStatus, Node
 from ..models.base import utcnow
 
@@ -74,8 +75,8 @@ def _is_zombie(pid: int) -> bool:
 
 def backoff_seconds(attempt: int) -> float:
     """Exponential backoff with jitter: base, 2*base, 4*base ... capped at 5 minutes."""
-    base = current_app.config["JOB_RETRY_BASE_SECONDS"]
-    return min(BACKOFF_CAP_SECONDS, base * 2 ** max(0, attempt - 1)) * random.uniform(0.5, 1.0)
+    base: float = current_app.config["JOB_RETRY_BASE_SECONDS"]
+    return min(BACKOFF_CAP_SECONDS, base * 2.0 ** max(0, attempt - 1)) * random.uniform(0.5, 1.0)
 
 
 class JobRun:
@@ -111,18 +112,26 @@ class JobRun:
             give_up(job_id, job.claim_token, job.attempts)
             return None
         token, now = str(uuid.uuid4()), utcnow()
-        claimed = db.session.execute(
-            update(Job).where(Job.id == job_id, guard).values(
-                status=JobStatus.PROCESSING, attempts=Job.attempts + 1, claim_token=token,
-                worker=worker_id(), started_at=now, heartbeat_at=now, stage="Started",
-                error=None, error_detail=None,
+        claimed = rows_affected(
+            update(Job)
+            .where(Job.id == job_id, guard)
+            .values(
+                status=JobStatus.PROCESSING,
+                attempts=Job.attempts + 1,
+                claim_token=token,
+                worker=worker_id(),
+                started_at=now,
+                heartbeat_at=now,
+                stage="Started",
+                error=None,
+                error_detail=None,
             )
-        ).rowcount
+        )
         db.session.commit()
         if not claimed:
             return None
         db.session.expire_all()
-        run = cls(db.session.get(Job, job_id), token)
+        run = cls(db.session.get_one(Job, job_id), token)
         from .watcher import watch
 
         watch(run)
@@ -190,7 +199,9 @@ class JobRun:
         self._last_write = self.last_beat = now
 
     # -- ending the attempt
-    def complete(self, apply: Callable[[], dict | None] | None = None, result: dict | None = None) -> dict | None:
+    def complete(
+        self, apply: Callable[[], dict[str, Any] | None] | None = None, result: dict[str, Any] | None = None
+    ) -> dict[str, Any] | None:
         """Write the domain result (`apply()` may add rows and returns the result dict) and mark
         the job completed, in one transaction; returns the result. If the job was cancelled or
         taken over meanwhile, or its entry was deleted, nothing is written."""
@@ -198,13 +209,16 @@ class JobRun:
             self._lock_entry()
             if apply is not None:
                 result = apply()
-            done = db.session.execute(
-                update(Job).where(
-                    Job.id == self.job_id, Job.claim_token == self.token,
-                    Job.status == JobStatus.PROCESSING, Job.cancel_requested.is_(False),
-                ).values(status=JobStatus.COMPLETED, progress=100, stage="Done", result=result,
-                         finished_at=utcnow())
-            ).rowcount
+            done = rows_affected(
+                update(Job)
+                .where(
+                    Job.id == self.job_id,
+                    Job.claim_token == self.token,
+                    Job.status == JobStatus.PROCESSING,
+                    Job.cancel_requested.is_(False),
+                )
+                .values(status=JobStatus.COMPLETED, progress=100, stage="Done", result=result, finished_at=utcnow())
+            )
             if not done:
                 db.session.rollback()
                 self.check_cancelled()  # raises JobCancelled or JobSuperseded
@@ -221,7 +235,8 @@ class JobRun:
         if self.node_id is None:
             return
         alive = db.session.scalar(
-            select(Node.id).where(Node.id == self.node_id, Node.deleted_at.is_(None)).with_for_update())
+            select(Node.id).where(Node.id == self.node_id, Node.deleted_at.is_(None)).with_for_update()
+        )
         if alive is None:
             raise JobCancelled(ENTRY_GONE)
 
@@ -239,15 +254,21 @@ class JobRun:
             self.fail(f"{message.rstrip('.')}. Gave up after {self.attempt} attempts; try again later.", detail)
             return
         delay = backoff_seconds(self.attempt)
-        moved = db.session.execute(
-            update(Job).where(Job.id == self.job_id, Job.claim_token == self.token).values(
-                status=JobStatus.PENDING, claim_token=None, worker=None, error=message, error_detail=detail,
+        moved = rows_affected(
+            update(Job)
+            .where(Job.id == self.job_id, Job.claim_token == self.token)
+            .values(
+                status=JobStatus.PENDING,
+                claim_token=None,
+                worker=None,
+                error=message,
+                error_detail=detail,
                 stage=f"Retrying in {delay:.0f} s (attempt {self.attempt} of {self.max_attempts} failed)",
             )
-        ).rowcount
+        )
         db.session.commit()
         if moved:
-            send(db.session.get(Job, self.job_id), countdown=delay)
+            send(db.session.get_one(Job, self.job_id), countdown=delay)
 
 
 _abort_handler_installed = False
@@ -272,9 +293,14 @@ def _on_abort_signal(_signum: int, _frame: object) -> None:
 def fail(job_id: str, token: str | None, message: str, detail: str | None) -> None:
     db.session.rollback()
     db.session.execute(
-        update(Job).where(Job.id == job_id, Job.claim_token == token, Job.status.in_(ACTIVE_STATUSES)).values(
-            status=JobStatus.FAILED, error=message, error_detail=detail or message,
-            stage="Failed", finished_at=utcnow(),
+        update(Job)
+        .where(Job.id == job_id, Job.claim_token == token, Job.status.in_(ACTIVE_STATUSES))
+        .values(
+            status=JobStatus.FAILED,
+            error=message,
+            error_detail=detail or message,
+            stage="Failed",
+            finished_at=utcnow(),
         )
     )
     db.session.commit()
@@ -283,14 +309,23 @@ def fail(job_id: str, token: str | None, message: str, detail: str | None) -> No
 def finish_cancelled(job_id: str, token: str | None, reason: str | None = None) -> None:
     db.session.rollback()
     db.session.execute(
-        update(Job).where(Job.id == job_id, Job.claim_token == token, Job.status.in_(ACTIVE_STATUSES)).values(
-            status=JobStatus.CANCELLED, stage="Cancelled", finished_at=utcnow(), error=reason,
+        update(Job)
+        .where(Job.id == job_id, Job.claim_token == token, Job.status.in_(ACTIVE_STATUSES))
+        .values(
+            status=JobStatus.CANCELLED,
+            stage="Cancelled",
+            finished_at=utcnow(),
+            error=reason,
         )
     )
     db.session.commit()
 
 
 def give_up(job_id: str, token: str | None, attempts: int) -> None:
-    fail(job_id, token,
-         f"This job was interrupted {attempts} times (the worker stopped or restarted) and was given up. "
-         "Use retry to run it again.", None)
+    fail(
+        job_id,
+        token,
+        f"This job was interrupted {attempts} times (the worker stopped or restarted) and was given up. "
+        "Use retry to run it again.",
+        None,
+    )

@@ -1,4 +1,5 @@
 """Runs one attempt of a job inside a Celery task and turns every outcome into a job state."""
+
 import logging
 import traceback
 from collections.abc import Callable
@@ -29,8 +30,10 @@ def run_job(job_id: str, fn: Callable[[JobRun], None]) -> None:
         else:
             run.fail(failure.message, failure.detail)
     except SoftTimeLimitExceeded:
-        run.fail(f"This job ran past the time limit ({SOFT_TIME_LIMIT // 60} minutes) and was stopped.",
-                 "soft time limit exceeded")
+        run.fail(
+            f"This job ran past the time limit ({SOFT_TIME_LIMIT // 60} minutes) and was stopped.",
+            "soft time limit exceeded",
+        )
     except Exception as exc:
         log.exception("Job %s failed", job_id)
         run.fail(UNEXPECTED, "".join(traceback.format_exception(exc)))

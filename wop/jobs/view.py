@@ -6,6 +6,7 @@ are added to `result` when the job is read — for its owner only, and only whil
 them — so a job row never keeps a copy of anyone's writing, and an administrator looking at
 jobs sees no text.
 """
+
 from collections.abc import Callable
 from typing import Any
 

@@ -14,14 +14,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..enums import ACTIVE_STATUSES, FINISHED_STATUSES, JobStatus  # noqa: F401  (re-exported)
-from ..extensions import db
+from ..enums import ACTIVE_STATUSES, JobStatus
+from ..extensions import Model
 from .base import utcnow
 
 _ACTIVE_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES))
 
 
-class Job(db.Model):
+class Job(Model):
     """One background operation. Rows change only through wop.jobs."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))

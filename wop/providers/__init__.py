@@ -3,7 +3,8 @@
 Every transcriber and every speaker has the shape of the Protocols below, whichever vendor
 (or local program) is behind it.
 """
-from collections.abc import Mapping
+
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Protocol, TypeVar
 
@@ -36,8 +37,13 @@ class Speaker(Protocol):
 P = TypeVar("P")
 
 
-def choose(config: Mapping[str, Any], setting_key: str, requested: str | None,
-           classes: Mapping[str, type[P]], what: str) -> P:
+def choose(
+    config: Mapping[str, Any],
+    setting_key: str,
+    requested: str | None,
+    classes: Mapping[str, Callable[[Mapping[str, Any]], P]],
+    what: str,
+) -> P:
     """The provider named by `requested`, else by the setting. "auto": OpenAI when an API key
     is set, else the local one that needs no network."""
     from ..model_catalog import setting
@@ -47,4 +53,4 @@ def choose(config: Mapping[str, Any], setting_key: str, requested: str | None,
         name = "openai" if setting(config, "OPENAI_API_KEY") else "local"
     if name not in classes:
         raise PermanentProviderError(f"Unknown {what} provider {name!r}. Use one of: auto, {', '.join(classes)}.")
-    return classes[name](config)  # type: ignore[call-arg]
+    return classes[name](config)

@@ -3,6 +3,7 @@
 Access is decided at run time, not when the job was requested: between the two the entry may
 have been deleted or made private, and a job must then read nothing of it.
 """
+
 from ..access import can_read
 from ..errors import JobFailed
 from ..extensions import db

@@ -1,4 +1,5 @@
 """Thread export: every thread the user started, as one readable text file to download."""
+
 import os
 import uuid
 
@@ -17,7 +18,7 @@ def download_url(job_id: str) -> str:
 
 @job_kind("export_threads", queue=Queue.EXPORT)
 def export_threads(run: JobRun) -> None:
-    user = db.session.get(User, run.user_id)
+    user = db.session.get_one(User, run.user_id)
     folder = user_export_dir(run.user_id)
     # One name per attempt: a stale attempt never writes over (or deletes) a newer one's file.
     attempt = uuid.uuid4().hex[:8]
@@ -32,8 +33,14 @@ def export_threads(run: JobRun) -> None:
                 out.write(text + "\n")
                 run.progress(98 * number / how_many, f"Writing {thread_count} threads")
         os.replace(partial, final)  # the file appears whole or not at all
-        run.complete(result={"download_url": download_url(run.job_id), "file": final.name,
-                             "threads": thread_count, "bytes": final.stat().st_size})
+        run.complete(
+            result={
+                "download_url": download_url(run.job_id),
+                "file": final.name,
+                "threads": thread_count,
+                "bytes": final.stat().st_size,
+            }
+        )
     except BaseException:
         partial.unlink(missing_ok=True)
         final.unlink(missing_ok=True)

@@ -1,4 +1,5 @@
 """Periodic housekeeping run by the scheduler (named entries in wop/jobs/celery_app.py)."""
+
 from celery import shared_task
 
 from ..exports.files import expire_old_exports

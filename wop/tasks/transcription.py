@@ -1,6 +1,8 @@
 """Transcription: probe the stored recording, cut it into parts with ffmpeg, transcribe the
 parts in order, and write the transcript into the node. The recording itself is never touched."""
+
 import shutil
+from typing import Any
 
 from flask import current_app
 
@@ -39,8 +41,13 @@ def transcribe(run: JobRun) -> None:
     folder = scratch_dir("transcribe-")
     try:
         run.progress(5, "Preparing the recording")
-        parts = split_for_transcription(path, folder, part_seconds=transcriber.part_seconds,
-                                        max_part_bytes=transcriber.max_bytes, max_part_seconds=transcriber.max_seconds)
+        parts = split_for_transcription(
+            path,
+            folder,
+            part_seconds=transcriber.part_seconds,
+            max_part_bytes=transcriber.max_bytes,
+            max_part_seconds=transcriber.max_seconds,
+        )
         texts = []
         for i, part in enumerate(parts, 1):
             run.progress(10 + 85 * (i - 1) / len(parts), f"Transcribing part {i} of {len(parts)}")
@@ -50,13 +57,17 @@ def transcribe(run: JobRun) -> None:
         shutil.rmtree(folder, ignore_errors=True)
     transcript = " ".join(t.strip() for t in texts if t.strip()) or NO_SPEECH
 
-    def apply() -> dict:
-        current = db.session.get(Node, run.node_id)
+    def apply() -> dict[str, Any]:
+        current = db.session.get_one(Node, node.id)
         current.save_version("transcription")  # the placeholder (or an earlier transcript) stays as a version
         current.content = transcript
         current.token_count = count_tokens(transcript)
         current.audio_duration_seconds = info.duration_seconds
-        return {"parts": len(parts), "provider": transcriber.name, "duration_seconds": info.duration_seconds,
-                "characters": len(transcript)}
+        return {
+            "parts": len(parts),
+            "provider": transcriber.name,
+            "duration_seconds": info.duration_seconds,
+            "characters": len(transcript),
+        }
 
     run.complete(apply)

@@ -1,8 +1,10 @@
 """Read aloud: turn an entry's text into one mp3, read part by part and joined (naming and
 reuse of the files: wop/read_aloud.py)."""
+
 import os
 import shutil
 from pathlib import Path
+from typing import Any
 
 from flask import current_app
 
@@ -59,12 +61,13 @@ def tts(run: JobRun) -> None:
     digest = speech_hash(speaker, text)
     rel = speech_path(node.user_id, digest)
     target = resolve(rel)
+    assert target is not None  # a path made here stays inside the media folder
     cached = target.is_file()
     parts = 0 if cached else synthesize(run, speaker, text, target)
     run.progress(95, "Saving")
     unused = []
 
-    def apply() -> dict:
+    def apply() -> dict[str, Any]:
         db.session.refresh(node)  # the text as it is now
         if node.audio_tts_hash != speech_hash(speaker, node.content):  # never replace current audio with stale
             unused.append(node.audio_tts_path)
