@@ -6,12 +6,12 @@ BIN := $(VENV)/bin
 RUN_PACKAGES := redis-server ffmpeg espeak-ng
 TEST_PACKAGES := $(RUN_PACKAGES) postgresql:initdb chromium acl:setfacl
 
-.PHONY: run test test-all setup system-deps frontend bench clean
+.PHONY: run test test-all lint setup system-deps frontend bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,lint]'
 	touch $@
 
 setup: $(BIN)/.installed
@@ -26,8 +26,17 @@ run: setup frontend
 
 # DB=sqlite (default) or DB=postgres; the test run starts its own Redis and PostgreSQL.
 test: setup frontend
+	@if command -v npm >/dev/null 2>&1; then cd frontend && npm run typecheck && npm test; fi
 	@scripts/system-deps.sh $(TEST_PACKAGES)
+	@$(MAKE) --no-print-directory lint
 	WOP_TEST_DB=$(DB) $(BIN)/pytest $(PYTEST_ARGS)
+
+# Lint, formatting and types of the Python code (settings in pyproject.toml); `make test` runs it first.
+LINT_PATHS := wop tests bench
+lint: setup
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy
 
 test-all:
 	$(MAKE) test DB=sqlite
@@ -38,4 +47,4 @@ bench: setup
 	for script in bench/*.py; do echo "== $$script"; $(BIN)/python $$script || exit 1; done
 
 clean:
-	rm -rf $(VENV) var frontend/dist frontend/node_modules .pytest_cache
+	rm -rf $(VENV) var frontend/dist frontend/node_modules .pytest_cache .mypy_cache .ruff_cache

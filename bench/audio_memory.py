@@ -47,11 +47,33 @@ def run_whole(wav: Path, workdir: Path, part_seconds: int = 1200) -> int:
     for start in range(0, len(samples), per_part):
         chunk = samples[start : start + per_part].tobytes()  # audio[a:b] copies the slice
         subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y",
-             "-f", "s16le", "-ar", "44100", "-ac", "2", "-i", "pipe:0",
-             "-ac", "1", "-ar", "16000", "-c:a", "libmp3lame", "-b:a", "48k",
-             str(workdir / f"part-{parts:03d}.mp3")],
-            input=chunk, check=True,
+            [
+                ffmpeg_exe(),
+                "-hide_banner",
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "s16le",
+                "-ar",
+                "44100",
+                "-ac",
+                "2",
+                "-i",
+                "pipe:0",
+                "-ac",
+                "1",
+                "-ar",
+                "16000",
+                "-c:a",
+                "libmp3lame",
+                "-b:a",
+                "48k",
+                str(workdir / f"part-{parts:03d}.mp3"),
+            ],
+            input=chunk,
+            check=True,
         )
         parts += 1
     return parts
@@ -121,28 +143,47 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="wop-bench-") as tmp:
         wav = Path(tmp) / "long.wav"
         subprocess.run(
-            [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-f", "lavfi",
-             "-i", f"sine=frequency=220:sample_rate=44100:duration={args.minutes * 60}",
-             "-ac", "2", "-c:a", "pcm_s16le", str(wav)],
+            [
+                ffmpeg_exe(),
+                "-hide_banner",
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                f"sine=frequency=220:sample_rate=44100:duration={args.minutes * 60}",
+                "-ac",
+                "2",
+                "-c:a",
+                "pcm_s16le",
+                str(wav),
+            ],
             check=True,
         )
         size = wav.stat().st_size
         rows = []
-        for approach, label in [("ours", "ffmpeg `segment`, streaming (ours)"),
-                                ("whole", "whole file in Python memory (pydub-style)")]:
+        for approach, label in [
+            ("ours", "ffmpeg `segment`, streaming (ours)"),
+            ("whole", "whole file in Python memory (pydub-style)"),
+        ]:
             workdir = Path(tmp) / approach
             workdir.mkdir()
             rows.append((label, measure(approach, wav, workdir)))
 
     cores = os.cpu_count()
-    print(f"Input: {args.minutes:g}-minute 16-bit stereo 44.1 kHz WAV, {size / 1e6:.0f} MB "
-          f"({size / MiB:.0f} MiB). Machine: {cores} cores, Python {platform.python_version()}, "
-          f"{Path(ffmpeg_exe()).name} at {ffmpeg_exe()}.\n")
+    print(
+        f"Input: {args.minutes:g}-minute 16-bit stereo 44.1 kHz WAV, {size / 1e6:.0f} MB "
+        f"({size / MiB:.0f} MiB). Machine: {cores} cores, Python {platform.python_version()}, "
+        f"{Path(ffmpeg_exe()).name} at {ffmpeg_exe()}.\n"
+    )
     print("| approach | peak RSS, Python + ffmpeg | peak RSS, Python | peak RSS, ffmpeg | time |")
     print("| --- | ---: | ---: | ---: | ---: |")
     for label, m in rows:
-        print(f"| {label} | {m['tree'] / MiB:.0f} MiB | {m['self'] / MiB:.0f} MiB "
-              f"| {m['children'] / MiB:.0f} MiB | {m['seconds']:.1f} s |")
+        print(
+            f"| {label} | {m['tree'] / MiB:.0f} MiB | {m['self'] / MiB:.0f} MiB "
+            f"| {m['children'] / MiB:.0f} MiB | {m['seconds']:.1f} s |"
+        )
 
 
 if __name__ == "__main__":

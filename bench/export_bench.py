@@ -12,6 +12,7 @@ Python allocations (the deletion only once). "RSS growth" is the rise of the pro
 resident high-water mark (/proc/self/status VmHWM, reset through /proc/self/clear_refs)
 over its size before the run.
 """
+
 import argparse
 import gc
 import json
@@ -29,8 +30,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-WORDS = ("the morning light fell across my desk and I wrote about the garden the city my father "
-         "a novel that keeps stalling why I run what the river said nothing at all today").split()
+WORDS = (
+    "the morning light fell across my desk and I wrote about the garden the city my father "
+    "a novel that keeps stalling why I run what the river said nothing at all today"
+).split()
 
 
 def prose(rng: random.Random) -> str:
@@ -60,9 +63,18 @@ def fill(user_id: int, bot_id: int, total: int) -> None:
         for i in range(size):
             parent = None if i == 0 else ids[-rng.randint(1, min(3, len(ids)))]
             ai = parent is not None and authors[parent] == "user" and rng.random() < 0.5
-            rows.append({"id": next_id, "user_id": bot_id if ai else user_id, "parent_id": parent,
-                         "node_type": "llm" if ai else "user", "llm_model": "bench" if ai else None,
-                         "content": prose(rng), "created_at": when, "updated_at": when})
+            rows.append(
+                {
+                    "id": next_id,
+                    "user_id": bot_id if ai else user_id,
+                    "parent_id": parent,
+                    "node_type": "llm" if ai else "user",
+                    "llm_model": "bench" if ai else None,
+                    "content": prose(rng),
+                    "created_at": when,
+                    "updated_at": when,
+                }
+            )
             if rng.random() < 0.1:
                 versions.append({"node_id": next_id, "content": prose(rng), "reason": "edit", "created_at": when})
             authors[next_id] = "llm" if ai else "user"
@@ -70,7 +82,7 @@ def fill(user_id: int, bot_id: int, total: int) -> None:
             next_id += 1
             when += timedelta(minutes=7)
     for start in range(0, len(rows), 2000):
-        db.session.execute(insert(Node), rows[start:start + 2000])
+        db.session.execute(insert(Node), rows[start : start + 2000])
     if versions:
         db.session.execute(insert(NodeVersion), versions)
     db.session.commit()
@@ -81,8 +93,12 @@ def rss_kib(field: str) -> int:
 
 
 def use_folder(folder: Path) -> None:
-    os.environ.update(DATA_DIR=str(folder), DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
-                      SECRET_KEY="bench", REDIS_URL="redis://127.0.0.1:1/0")  # no broker needed
+    os.environ.update(
+        DATA_DIR=str(folder),
+        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
+        SECRET_KEY="bench",
+        REDIS_URL="redis://127.0.0.1:1/0",
+    )  # no broker needed
 
 
 def build_account(nodes: int, folder: Path) -> str:
@@ -109,9 +125,13 @@ def build_account(nodes: int, folder: Path) -> str:
     return token
 
 
-OPERATIONS = ("`GET /api/export`, streamed", "`GET /api/export`, whole body in memory (comparison)",
-              "thread export job (in-process)", "`POST /api/export/estimate_profile_tokens`",
-              "`DELETE /api/delete_my_data` (last: it empties the account)")
+OPERATIONS = (
+    "`GET /api/export`, streamed",
+    "`GET /api/export`, whole body in memory (comparison)",
+    "thread export job (in-process)",
+    "`POST /api/export/estimate_profile_tokens`",
+    "`DELETE /api/delete_my_data` (last: it empties the account)",
+)
 
 
 def operations(app, token: str) -> dict:
@@ -151,7 +171,7 @@ def operations(app, token: str) -> dict:
         deleted = resp.get_json()["deleted"]
         return f"{deleted['nodes'] + deleted['ai_replies']:,} entries deleted"
 
-    return dict(zip(OPERATIONS, (stream_json, whole_json, thread_job, estimate, delete_all)))
+    return dict(zip(OPERATIONS, (stream_json, whole_json, thread_job, estimate, delete_all), strict=True))
 
 
 def measure_in_this_process(folder: Path, token: str, name: str) -> None:
@@ -204,8 +224,11 @@ def main() -> None:
             for name in OPERATIONS:
                 m = json.loads(run_self("--measure", str(folder), token, name))
                 peak = f"{m['peak'] / 2**20:.1f} MiB" if m["peak"] is not None else "–"
-                print(f"| {nodes:,} | {name} | {m['seconds']:.2f} s | {peak} "
-                      f"| {m['rss_kib'] / 1024:.1f} MiB | {m['output']} |", flush=True)
+                print(
+                    f"| {nodes:,} | {name} | {m['seconds']:.2f} s | {peak} "
+                    f"| {m['rss_kib'] / 1024:.1f} MiB | {m['output']} |",
+                    flush=True,
+                )
         finally:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -3,6 +3,7 @@ zero-latency fake AI provider. A benchmark, not a test: prints a markdown table.
 
     .venv/bin/python bench/llm_round_trip.py [--replies 50] [--db sqlite|postgres]
 """
+
 import argparse
 import os
 import statistics
@@ -14,8 +15,8 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.fake_ai import FakeAI  # noqa: E402
-from tests.services import PostgresServer, RedisServer, WebServer, Worker  # noqa: E402
+from tests.fake_ai import FakeAI
+from tests.services import PostgresServer, RedisServer, WebServer, Worker
 
 
 def main() -> None:
@@ -27,10 +28,16 @@ def main() -> None:
     redis, fake, pg = RedisServer(folder / "redis").start(), FakeAI().start(), None
     if args.db == "postgres":
         pg = PostgresServer().start()
-    env = dict(os.environ, DATA_DIR=str(folder / "data"), REDIS_URL=redis.url, SECRET_KEY="bench",
-               DATABASE_URL=pg.url if pg else f"sqlite:///{folder / 'bench.sqlite3'}",
-               OPENAI_API_KEY="test-key", OPENAI_BASE_URL=fake.openai_base_url,
-               EXTRA_MODELS="bench=openai:bench-model:Bench")
+    env = dict(
+        os.environ,
+        DATA_DIR=str(folder / "data"),
+        REDIS_URL=redis.url,
+        SECRET_KEY="bench",
+        DATABASE_URL=pg.url if pg else f"sqlite:///{folder / 'bench.sqlite3'}",
+        OPENAI_API_KEY="test-key",
+        OPENAI_BASE_URL=fake.openai_base_url,
+        EXTRA_MODELS="bench=openai:bench-model:Bench",
+    )
     import subprocess
 
     subprocess.run([sys.executable, "-m", "wop.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
@@ -38,7 +45,9 @@ def main() -> None:
     web = WebServer(env, folder / "web.log").start()
     try:
         http = requests.Session()
-        csrf = http.post(f"{web.url}/auth/signup", json={"username": "bench", "password": "bench password"}).json()["csrf_token"]
+        csrf = http.post(f"{web.url}/auth/signup", json={"username": "bench", "password": "bench password"}).json()[
+            "csrf_token"
+        ]
         http.headers["X-CSRF-Token"] = csrf
         times = []
         for i in range(args.replies):
@@ -49,9 +58,11 @@ def main() -> None:
                 time.sleep(0.005)
             times.append((time.perf_counter() - started) * 1000)
         times.sort()
-        print(f"| database | replies | median ms | p90 ms | max ms |\n|---|---|---|---|---|\n"
-              f"| {args.db} | {len(times)} | {statistics.median(times):.0f} | {times[int(len(times) * 0.9) - 1]:.0f} "
-              f"| {times[-1]:.0f} |")
+        print(
+            f"| database | replies | median ms | p90 ms | max ms |\n|---|---|---|---|---|\n"
+            f"| {args.db} | {len(times)} | {statistics.median(times):.0f} | {times[int(len(times) * 0.9) - 1]:.0f} "
+            f"| {times[-1]:.0f} |"
+        )
     finally:
         web.stop(), worker.stop(), redis.stop(), fake.stop()
         if pg:

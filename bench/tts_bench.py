@@ -7,6 +7,7 @@ prints a markdown table.
 Runs in this process against a temporary SQLite database and DATA_DIR (removed at the end):
 the job body runs exactly as a worker runs it (claim, progress, complete), without Celery.
 """
+
 import argparse
 import os
 import shutil
@@ -44,19 +45,29 @@ def main() -> None:
     parser.add_argument("--words", type=int, default=1000)
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="wop-tts-bench-"))
-    os.environ.update(DATA_DIR=str(folder / "data"), DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
-                      SECRET_KEY="bench", TTS_PROVIDER="local", TTS_VOICE="", OPENAI_API_KEY="")
+    os.environ.update(
+        DATA_DIR=str(folder / "data"),
+        DATABASE_URL=f"sqlite:///{folder / 'bench.sqlite3'}",
+        SECRET_KEY="bench",
+        TTS_PROVIDER="local",
+        TTS_VOICE="",
+        OPENAI_API_KEY="",
+    )
     try:
         rows = measure(args.runs, args.words)
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     espeak = subprocess.run(["espeak-ng", "--version"], capture_output=True, text=True).stdout.split("  ")[0]
-    print(f"{args.words} words, {rows['chars']:,} characters, {rows['parts']} parts, "
-          f"{rows['audio']:.0f} s of audio; {espeak.strip()}, {os.cpu_count()} CPUs; median of {args.runs} runs\n")
+    print(
+        f"{args.words} words, {rows['chars']:,} characters, {rows['parts']} parts, "
+        f"{rows['audio']:.0f} s of audio; {espeak.strip()}, {os.cpu_count()} CPUs; median of {args.runs} runs\n"
+    )
     print("| step | median | min | max |\n|---|---|---|---|")
-    for label, key in (("first read (job: espeak-ng, parts joined)", "first"),
-                       ("second request, same entry (200 at once)", "again"),
-                       ("another entry, same text (job, file reused)", "reuse")):
+    for label, key in (
+        ("first read (job: espeak-ng, parts joined)", "first"),
+        ("second request, same entry (200 at once)", "again"),
+        ("another entry, same text (job, file reused)", "reuse"),
+    ):
         times = rows[key]
         print(f"| {label} | {fmt(statistics.median(times))} | {fmt(min(times))} | {fmt(max(times))} |")
 
@@ -80,7 +91,9 @@ def measure(runs: int, words: int) -> dict:
     with app.app_context():
         upgrade()
     client = app.test_client()
-    csrf = client.post("/auth/signup", json={"username": "bench", "password": "bench password"}).get_json()["csrf_token"]
+    csrf = client.post("/auth/signup", json={"username": "bench", "password": "bench password"}).get_json()[
+        "csrf_token"
+    ]
     headers = {"X-CSRF-Token": csrf}
 
     def new_node(text: str) -> dict:
@@ -88,8 +101,9 @@ def measure(runs: int, words: int) -> dict:
 
     def run_tts_job(node: dict) -> tuple[float, dict]:
         with app.app_context():
-            job = Job(kind="tts", user_id=node["user_id"], node_id=node["id"], params={"provider": "local"},
-                      queue="audio")
+            job = Job(
+                kind="tts", user_id=node["user_id"], node_id=node["id"], params={"provider": "local"}, queue="audio"
+            )
             db.session.add(job)
             db.session.commit()
             started = time.perf_counter()

@@ -15,14 +15,21 @@ def generate(*args: str) -> None:
 
 def make_tone(path: Path, seconds: float, freq: int = 440, sample_rate: int = 8000, codec_args=()) -> Path:
     """A sine tone; a low sample rate keeps long recordings quick to make."""
-    generate("-f", "lavfi", "-i", f"sine=frequency={freq}:sample_rate={sample_rate}:duration={seconds}",
-           *codec_args, str(path))
+    generate(
+        "-f",
+        "lavfi",
+        "-i",
+        f"sine=frequency={freq}:sample_rate={sample_rate}:duration={seconds}",
+        *codec_args,
+        str(path),
+    )
     return path
 
 
 def make_silence(path: Path, seconds: float, sample_rate: int = 8000) -> Path:
-    generate("-f", "lavfi", "-i", f"anullsrc=channel_layout=mono:sample_rate={sample_rate}", "-t", str(seconds),
-           str(path))
+    generate(
+        "-f", "lavfi", "-i", f"anullsrc=channel_layout=mono:sample_rate={sample_rate}", "-t", str(seconds), str(path)
+    )
     return path
 
 
@@ -41,6 +48,22 @@ def make_mediarecorder_webm(src: Path, dst: Path) -> Path:
     """Opus in WebM written to a pipe, as browsers' MediaRecorder does: the container
     then carries no duration."""
     with open(dst, "wb") as out:
-        subprocess.run([ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-i", str(src),
-                        "-c:a", "libopus", "-f", "webm", "pipe:1"], stdout=out, check=True)
+        subprocess.run(
+            [
+                ffmpeg_exe(),
+                "-hide_banner",
+                "-nostdin",
+                "-loglevel",
+                "error",
+                "-i",
+                str(src),
+                "-c:a",
+                "libopus",
+                "-f",
+                "webm",
+                "pipe:1",
+            ],
+            stdout=out,
+            check=True,
+        )
     return dst

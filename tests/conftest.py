@@ -1,18 +1,16 @@
 """Fixtures: a real Redis, PostgreSQL (WOP_TEST_DB=postgres) or SQLite, the fake AI provider,
 a real Celery worker and a real gunicorn server — all children of the test run."""
-import itertools
+
 import os
-import time
-import uuid
 from pathlib import Path
 
 import pytest
 
 from tests.fake_ai import FakeAI
+from tests.helpers import Api, unique_name
 from tests.services import PostgresServer, RedisServer, WebServer, Worker
 
 DB_KIND = os.environ.get("WOP_TEST_DB", "sqlite")
-_names = itertools.count(1)
 
 
 @pytest.fixture(scope="session")
@@ -38,14 +36,22 @@ def database_url(run_dir):
 
 
 @pytest.fixture(scope="session")
-def fake_ai():
+def fake_ai_server():
     server = FakeAI().start()
     yield server
     server.stop()
 
 
+@pytest.fixture
+def fake_ai(fake_ai_server):
+    """The fake AI provider, with no faults, latency or recorded requests left by another test."""
+    fake_ai_server.reset()
+    yield fake_ai_server
+    fake_ai_server.reset()
+
+
 @pytest.fixture(scope="session")
-def service_env(run_dir, redis_server, database_url, fake_ai) -> dict:
+def service_env(run_dir, redis_server, database_url, fake_ai_server) -> dict:
     """The environment every process of the system under test gets."""
     env = {
         "DATA_DIR": str(run_dir / "data"),
@@ -53,9 +59,9 @@ def service_env(run_dir, redis_server, database_url, fake_ai) -> dict:
         "REDIS_URL": redis_server.url,
         "SECRET_KEY": "test-secret-key",
         "OPENAI_API_KEY": "test-key",
-        "OPENAI_BASE_URL": fake_ai.openai_base_url,
+        "OPENAI_BASE_URL": fake_ai_server.openai_base_url,
         "ANTHROPIC_API_KEY": "test-key",
-        "ANTHROPIC_BASE_URL": fake_ai.anthropic_base_url,
+        "ANTHROPIC_BASE_URL": fake_ai_server.anthropic_base_url,
         "DEFAULT_LLM_MODEL": "",
         "EXTRA_MODELS": "test-gpt=openai:gpt-test:Test GPT;test-claude=anthropic:claude-test:Test Claude",
         "MODELS_FILE": str(Path(__file__).with_name("models.toml")),
@@ -104,62 +110,13 @@ def live_server(app, service_env, run_dir):
 @pytest.fixture
 def jobs_ready(worker, fake_ai):
     """A running worker, and a fake AI provider with no faults or latency left from another test."""
-    fake_ai.reset()
-    yield fake_ai
-    fake_ai.reset()
+    return fake_ai
 
 
 @pytest.fixture
 def app_ctx(app):
     with app.app_context():
         yield app
-
-
-class Api:
-    """A logged-in test client that sends the CSRF header on every request."""
-
-    def __init__(self, client, user: dict, csrf: str, password: str):
-        self.client, self.user, self.csrf, self.password = client, user, csrf, password
-
-    @property
-    def username(self) -> str:
-        return self.user["username"]
-
-    def _call(self, method, path, **kwargs):
-        headers = kwargs.pop("headers", {}) or {}
-        headers.setdefault("X-CSRF-Token", self.csrf)
-        return getattr(self.client, method)(path, headers=headers, **kwargs)
-
-    def get(self, path, **kw):
-        return self._call("get", path, **kw)
-
-    def post(self, path, **kw):
-        return self._call("post", path, **kw)
-
-    def put(self, path, **kw):
-        return self._call("put", path, **kw)
-
-    def delete(self, path, **kw):
-        return self._call("delete", path, **kw)
-
-    def write(self, content: str, parent_id: int | None = None, **fields) -> dict:
-        resp = self.post("/api/nodes/", json={"content": content, "parent_id": parent_id, **fields})
-        assert resp.status_code == 201, resp.get_json()
-        return resp.get_json()
-
-    def wait_job(self, task_id: str, timeout: float = 60.0, until=("completed", "failed", "cancelled")) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            job = self.get(f"/api/jobs/{task_id}").get_json()
-            if job.get("status") in until:
-                return job
-            if time.monotonic() > deadline:
-                raise AssertionError(f"job {task_id} still {job.get('status')} after {timeout} s: {job}")
-            time.sleep(0.05)
-
-
-def unique_name(prefix: str = "user") -> str:
-    return f"{prefix}{next(_names)}_{uuid.uuid4().hex[:6]}"
 
 
 @pytest.fixture
@@ -176,7 +133,7 @@ def make_user(app):
             from wop.models import User
 
             with app.app_context():
-                db.session.get(User, data["user"]["id"]).is_admin = True
+                db.session.get_one(User, data["user"]["id"]).is_admin = True
                 db.session.commit()
         return Api(client, data["user"], data["csrf_token"], password)
 

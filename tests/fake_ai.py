@@ -26,9 +26,11 @@ Run standalone with `python tests/fake_ai.py --port 8765`; a test can then steer
 POST /_fake/reset, /_fake/fail_next {"n", "status", "path"}, /_fake/drop_next {"n", "path"},
 /_fake/latency {"seconds"}, /_fake/stream {"delay", "words"}; GET /_fake/requests.
 """
+
 from __future__ import annotations
 
 import argparse
+import contextlib
 import email.parser
 import email.policy
 import hashlib
@@ -40,11 +42,20 @@ import time
 import uuid
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
 
 API_KEY = "test-key"
 
-OPENAI_MODELS = ["gpt-5.5", "gpt-5.4", "gpt-5.4-mini", "gpt-transcribe", "gpt-4o-transcribe", "whisper-1",
-                 "gpt-4o-mini-tts", "tts-1"]
+OPENAI_MODELS = [
+    "gpt-5.5",
+    "gpt-5.4",
+    "gpt-5.4-mini",
+    "gpt-transcribe",
+    "gpt-4o-transcribe",
+    "whisper-1",
+    "gpt-4o-mini-tts",
+    "tts-1",
+]
 ANTHROPIC_MODELS = ["claude-opus-5-5", "claude-sonnet-5-5", "claude-haiku-4-5"]
 
 AUDIO_TYPES = {  # response_format -> (ffmpeg arguments, content type)
@@ -67,8 +78,14 @@ class RecordedRequest:
     files: dict = field(default_factory=dict)  # field name -> (filename, size in bytes, sha256 hex)
 
     def as_dict(self) -> dict:
-        return {"method": self.method, "path": self.path, "headers": self.headers, "json": self.json,
-                "form": self.form, "files": {k: list(v) for k, v in self.files.items()}}
+        return {
+            "method": self.method,
+            "path": self.path,
+            "headers": self.headers,
+            "json": self.json,
+            "form": self.form,
+            "files": {k: list(v) for k, v in self.files.items()},
+        }
 
 
 @dataclass
@@ -117,10 +134,10 @@ class FakeAI:
         self.reset()
 
     # -- lifecycle ---------------------------------------------------------------------
-    def start(self) -> "FakeAI":
+    def start(self) -> FakeAI:
         handler = type("Handler", (_Handler,), {"fake": self})
         self._server = _Server((self._host, self._port), handler)
-        host, port = self._server.server_address[:2]
+        host, port = self._server.socket.getsockname()[:2]
         self.url = f"http://{host}:{port}"
         self._thread = threading.Thread(target=self._server.serve_forever, name="fake-ai", daemon=True)
         self._thread.start()
@@ -132,7 +149,7 @@ class FakeAI:
             self._server.server_close()
             self._server = None
 
-    def __enter__(self) -> "FakeAI":
+    def __enter__(self) -> FakeAI:
         return self.start()
 
     def __exit__(self, *exc) -> None:
@@ -210,9 +227,23 @@ class FakeAI:
         if cached is None:
             args, _ = AUDIO_TYPES[fmt]
             cached = subprocess.run(
-                [ffmpeg_exe(), "-nostdin", "-hide_banner", "-loglevel", "error", "-f", "lavfi",
-                 "-i", f"sine=frequency=440:duration={seconds}:sample_rate=24000", "-ac", "1", *args, "-"],
-                check=True, capture_output=True,
+                [
+                    ffmpeg_exe(),
+                    "-nostdin",
+                    "-hide_banner",
+                    "-loglevel",
+                    "error",
+                    "-f",
+                    "lavfi",
+                    "-i",
+                    f"sine=frequency=440:duration={seconds}:sample_rate=24000",
+                    "-ac",
+                    "1",
+                    *args,
+                    "-",
+                ],
+                check=True,
+                capture_output=True,
             ).stdout
             with self._lock:
                 self._audio_cache[key] = cached
@@ -252,10 +283,8 @@ class _Handler(BaseHTTPRequestHandler):
         ctype = headers.get("content-type", "")
         uploads = {}
         if ctype.startswith("application/json") and body:
-            try:
+            with contextlib.suppress(ValueError):
                 req.json = json.loads(body)
-            except ValueError:
-                pass
         elif ctype.startswith("multipart/form-data"):
             uploads = self._parse_multipart(ctype, body, req)
 
@@ -296,11 +325,13 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _parse_multipart(self, ctype: str, body: bytes, req: RecordedRequest) -> dict:
         msg = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
-            b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + body)
+            b"Content-Type: " + ctype.encode() + b"\r\n\r\n" + body
+        )
         uploads = {}
         for part in msg.iter_parts():
             name = part.get_param("name", header="content-disposition")
-            data = part.get_payload(decode=True) or b""
+            payload = part.get_payload(decode=True)
+            data = payload if isinstance(payload, bytes) else b""
             filename = part.get_filename()
             if filename is None:
                 req.form[name] = data.decode("utf-8", "replace")
@@ -335,17 +366,29 @@ class _Handler(BaseHTTPRequestHandler):
                 429: ("rate_limit_error", "Number of request tokens has exceeded your per-minute rate limit."),
                 529: ("overloaded_error", "Overloaded"),
             }.get(status, ("api_error", "Internal server error"))
-            payload = {"type": "error", "error": {"type": kind, "message": message or default},
-                       "request_id": extra["x-request-id"]}
+            payload = {
+                "type": "error",
+                "error": {"type": kind, "message": message or default},
+                "request_id": extra["x-request-id"],
+            }
         else:
             kind, code, default = {
                 400: ("invalid_request_error", None, "Invalid request."),
-                401: ("invalid_request_error", "invalid_api_key",
-                      "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys."),
-                403: ("invalid_request_error", "unsupported_country_region_territory",
-                      "Country, region, or territory not supported"),
-                404: ("invalid_request_error", "model_not_found",
-                      "The model does not exist or you do not have access to it."),
+                401: (
+                    "invalid_request_error",
+                    "invalid_api_key",
+                    "Incorrect API key provided. You can find your API key at https://platform.openai.com/account/api-keys.",
+                ),
+                403: (
+                    "invalid_request_error",
+                    "unsupported_country_region_territory",
+                    "Country, region, or territory not supported",
+                ),
+                404: (
+                    "invalid_request_error",
+                    "model_not_found",
+                    "The model does not exist or you do not have access to it.",
+                ),
                 429: ("requests", "rate_limit_exceeded", "Rate limit reached for requests."),
             }.get(status, ("server_error", None, "The server had an error while processing your request."))
             payload = {"error": {"message": message or default, "type": kind, "param": None, "code": code}}
@@ -353,11 +396,15 @@ class _Handler(BaseHTTPRequestHandler):
 
     # -- endpoints ---------------------------------------------------------------------
     def _models(self, vendor: str) -> None:
+        data: list[dict[str, Any]]
         if vendor == "anthropic":
-            data = [{"type": "model", "id": m, "display_name": m, "created_at": "2026-01-01T00:00:00Z"}
-                    for m in ANTHROPIC_MODELS]
-            return self._json(200, {"data": data, "has_more": False,
-                                    "first_id": data[0]["id"], "last_id": data[-1]["id"]})
+            data = [
+                {"type": "model", "id": m, "display_name": m, "created_at": "2026-01-01T00:00:00Z"}
+                for m in ANTHROPIC_MODELS
+            ]
+            return self._json(
+                200, {"data": data, "has_more": False, "first_id": data[0]["id"], "last_id": data[-1]["id"]}
+            )
         data = [{"id": m, "object": "model", "created": 1767225600, "owned_by": "fake-ai"} for m in OPENAI_MODELS]
         self._json(200, {"object": "list", "data": data})
 
@@ -367,22 +414,39 @@ class _Handler(BaseHTTPRequestHandler):
         model = body["model"]
         # Current OpenAI models refuse the old parameter; keep clients honest.
         if "max_tokens" in body and not model.startswith(("gpt-3", "gpt-4")):
-            return self._error("openai", 400, "Unsupported parameter: 'max_tokens' is not supported with this "
-                                              "model. Use 'max_completion_tokens' instead.")
+            return self._error(
+                "openai",
+                400,
+                "Unsupported parameter: 'max_tokens' is not supported with this "
+                "model. Use 'max_completion_tokens' instead.",
+            )
         messages = body["messages"]
         text = self.fake.reply_text(model, _text_of(messages[-1].get("content")))
         prompt = sum(_words(_text_of(m.get("content"))) for m in messages)
         completion = _words(text)
         if body.get("stream"):
             return self._chat_stream(body, model, text, prompt, completion)
-        self._json(200, {
-            "id": f"chatcmpl-{uuid.uuid4().hex[:24]}", "object": "chat.completion",
-            "created": int(time.time()), "model": model,
-            "choices": [{"index": 0, "finish_reason": "stop",
-                         "message": {"role": "assistant", "content": text, "refusal": None}}],
-            "usage": {"prompt_tokens": prompt, "completion_tokens": completion,
-                      "total_tokens": prompt + completion},
-        })
+        self._json(
+            200,
+            {
+                "id": f"chatcmpl-{uuid.uuid4().hex[:24]}",
+                "object": "chat.completion",
+                "created": int(time.time()),
+                "model": model,
+                "choices": [
+                    {
+                        "index": 0,
+                        "finish_reason": "stop",
+                        "message": {"role": "assistant", "content": text, "refusal": None},
+                    }
+                ],
+                "usage": {
+                    "prompt_tokens": prompt,
+                    "completion_tokens": completion,
+                    "total_tokens": prompt + completion,
+                },
+            },
+        )
 
     def _messages(self, body) -> None:
         if not isinstance(body, dict) or not body.get("model") or not body.get("messages"):
@@ -399,12 +463,19 @@ class _Handler(BaseHTTPRequestHandler):
         prompt = sum(_words(_text_of(m.get("content"))) for m in messages) + _words(_text_of(system or ""))
         if body.get("stream"):
             return self._messages_stream(model, text, prompt)
-        self._json(200, {
-            "id": f"msg_{uuid.uuid4().hex[:24]}", "type": "message", "role": "assistant", "model": model,
-            "content": [{"type": "text", "text": text}],
-            "stop_reason": "end_turn", "stop_sequence": None,
-            "usage": {"input_tokens": prompt, "output_tokens": _words(text)},
-        })
+        self._json(
+            200,
+            {
+                "id": f"msg_{uuid.uuid4().hex[:24]}",
+                "type": "message",
+                "role": "assistant",
+                "model": model,
+                "content": [{"type": "text", "text": text}],
+                "stop_reason": "end_turn",
+                "stop_sequence": None,
+                "usage": {"input_tokens": prompt, "output_tokens": _words(text)},
+            },
+        )
 
     # -- streaming: the vendors' server-sent events, one word per event ------------------
     def _stream(self, events) -> None:
@@ -436,8 +507,13 @@ class _Handler(BaseHTTPRequestHandler):
         ident, created = f"chatcmpl-{uuid.uuid4().hex[:24]}", int(time.time())
 
         def chunk(delta: dict, finish=None, usage=None, choices=True) -> str:
-            payload = {"id": ident, "object": "chat.completion.chunk", "created": created, "model": model,
-                       "choices": [{"index": 0, "delta": delta, "finish_reason": finish}] if choices else []}
+            payload = {
+                "id": ident,
+                "object": "chat.completion.chunk",
+                "created": created,
+                "model": model,
+                "choices": [{"index": 0, "delta": delta, "finish_reason": finish}] if choices else [],
+            }
             if usage is not None:
                 payload["usage"] = usage
             return f"data: {json.dumps(payload)}\n\n"
@@ -446,8 +522,17 @@ class _Handler(BaseHTTPRequestHandler):
         events += [chunk({"content": piece}) for piece in self._pieces(text)]
         events.append(chunk({}, finish="stop"))
         if (body.get("stream_options") or {}).get("include_usage"):
-            events.append(chunk({}, usage={"prompt_tokens": prompt, "completion_tokens": completion,
-                                           "total_tokens": prompt + completion}, choices=False))
+            events.append(
+                chunk(
+                    {},
+                    usage={
+                        "prompt_tokens": prompt,
+                        "completion_tokens": completion,
+                        "total_tokens": prompt + completion,
+                    },
+                    choices=False,
+                )
+            )
         events.append("data: [DONE]\n\n")
         self._stream(events)
 
@@ -455,17 +540,32 @@ class _Handler(BaseHTTPRequestHandler):
         def event(name: str, data: dict) -> str:
             return f"event: {name}\ndata: {json.dumps({'type': name, **data})}\n\n"
 
-        message = {"id": f"msg_{uuid.uuid4().hex[:24]}", "type": "message", "role": "assistant", "model": model,
-                   "content": [], "stop_reason": None, "stop_sequence": None,
-                   "usage": {"input_tokens": prompt, "output_tokens": 1}}
-        events = [event("message_start", {"message": message}),
-                  event("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}})]
-        events += [event("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": piece}})
-                   for piece in self._pieces(text)]
-        events += [event("content_block_stop", {"index": 0}),
-                   event("message_delta", {"delta": {"stop_reason": "end_turn", "stop_sequence": None},
-                                           "usage": {"output_tokens": _words(text)}}),
-                   event("message_stop", {})]
+        message: dict[str, Any] = {
+            "id": f"msg_{uuid.uuid4().hex[:24]}",
+            "type": "message",
+            "role": "assistant",
+            "model": model,
+            "content": [],
+            "stop_reason": None,
+            "stop_sequence": None,
+            "usage": {"input_tokens": prompt, "output_tokens": 1},
+        }
+        events = [
+            event("message_start", {"message": message}),
+            event("content_block_start", {"index": 0, "content_block": {"type": "text", "text": ""}}),
+        ]
+        events += [
+            event("content_block_delta", {"index": 0, "delta": {"type": "text_delta", "text": piece}})
+            for piece in self._pieces(text)
+        ]
+        events += [
+            event("content_block_stop", {"index": 0}),
+            event(
+                "message_delta",
+                {"delta": {"stop_reason": "end_turn", "stop_sequence": None}, "usage": {"output_tokens": _words(text)}},
+            ),
+            event("message_stop", {}),
+        ]
         self._stream(events)
 
     def _transcription(self, req: RecordedRequest, uploads: dict) -> None:
@@ -476,7 +576,7 @@ class _Handler(BaseHTTPRequestHandler):
         fmt = req.form.get("response_format", "json")
         if fmt in ("text", "srt", "vtt"):
             return self._send(200, (text + "\n").encode(), "text/plain; charset=utf-8")
-        payload = {"text": text, "usage": {"type": "duration", "seconds": 1}}
+        payload: dict[str, Any] = {"text": text, "usage": {"type": "duration", "seconds": 1}}
         if fmt == "verbose_json":
             payload.update({"task": "transcribe", "language": "english", "duration": 1.0, "segments": []})
         self._json(200, payload)
@@ -513,37 +613,17 @@ class _Handler(BaseHTTPRequestHandler):
         self._json(200, {"ok": True})
 
 
-# -- pytest fixtures (import them into a test module or conftest) -----------------------
-try:
-    import pytest
-except ImportError:  # standalone use without pytest
-    pytest = None
-
-if pytest is not None:
-
-    @pytest.fixture(scope="session")
-    def fake_ai_server():
-        """One FakeAI for the whole test run."""
-        fake = FakeAI().start()
-        yield fake
-        fake.stop()
-
-    @pytest.fixture
-    def fake_ai(fake_ai_server):
-        """The shared FakeAI, reset before each test."""
-        fake_ai_server.reset()
-        yield fake_ai_server
-        fake_ai_server.reset()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description="Fake OpenAI/Anthropic API server for tests.")
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)
     args = parser.parse_args()
     fake = FakeAI(args.host, args.port).start()
-    print(f"fake AI listening on {fake.url} (OpenAI base URL {fake.openai_base_url}, "
-          f"Anthropic base URL {fake.anthropic_base_url}, key {API_KEY})", flush=True)
+    print(
+        f"fake AI listening on {fake.url} (OpenAI base URL {fake.openai_base_url}, "
+        f"Anthropic base URL {fake.anthropic_base_url}, key {API_KEY})",
+        flush=True,
+    )
     try:
         while True:
             time.sleep(3600)

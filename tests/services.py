@@ -1,4 +1,6 @@
 """Real services for the test run, started as child processes on loopback and stopped by PID."""
+
+import contextlib
 import glob
 import os
 import pwd
@@ -11,7 +13,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from wop.jobs.celery_app import WORKER_ENV
+from wop.queues import ALL_QUEUES, WORKER_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -49,10 +51,8 @@ def stop(proc: subprocess.Popen | None, sig: int = signal.SIGTERM, timeout: floa
 def children_of(pid: int) -> list[int]:
     found = []
     for task in glob.glob(f"/proc/{pid}/task/*/children"):
-        try:
+        with contextlib.suppress(OSError):
             found += [int(p) for p in Path(task).read_text().split()]
-        except OSError:
-            pass
     return found
 
 
@@ -66,7 +66,8 @@ def _alive(pid: int) -> bool:
 
 class RedisServer:
     def __init__(self, folder: Path, port: int | None = None):
-        self.folder, self.port, self.proc = folder, port or free_port(), None
+        self.folder, self.port = folder, port or free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
         folder.mkdir(parents=True, exist_ok=True)
 
     @property
@@ -76,11 +77,28 @@ class RedisServer:
     def start(self) -> "RedisServer":
         exe = shutil.which("redis-server")
         assert exe, "redis-server is missing: apt-get install redis-server"
-        self.proc = subprocess.Popen(
-            [exe, "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.folder), "--save", "",
-             "--appendonly", "yes", "--maxmemory-policy", "noeviction", "--daemonize", "no"],
-            stdout=open(self.folder / "redis.log", "ab"), stderr=subprocess.STDOUT,
-        )
+        with open(self.folder / "redis.log", "ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    exe,
+                    "--port",
+                    str(self.port),
+                    "--bind",
+                    "127.0.0.1",
+                    "--dir",
+                    str(self.folder),
+                    "--save",
+                    "",
+                    "--appendonly",
+                    "yes",
+                    "--maxmemory-policy",
+                    "noeviction",
+                    "--daemonize",
+                    "no",
+                ],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         wait_for_port(self.port, proc=self.proc)
         return self
 
@@ -98,7 +116,8 @@ class PostgresServer:
     """A throwaway cluster: initdb into a temporary folder, trust auth, loopback port."""
 
     def __init__(self):
-        self.port, self.proc = free_port(), None
+        self.port = free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
         self.folder = Path(tempfile.mkdtemp(prefix="wop-pg-"))
         self.user = "postgres" if os.geteuid() == 0 else None  # PostgreSQL refuses to run as root
 
@@ -111,20 +130,41 @@ class PostgresServer:
         if self.user:
             entry = pwd.getpwnam(self.user)
             os.chown(self.folder, entry.pw_uid, entry.pw_gid)
-        subprocess.run([_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8",
-                        "--no-sync"], check=True, user=self.user, stdout=subprocess.DEVNULL)
-        self.proc = subprocess.Popen(
-            [_pg_bin("postgres"), "-D", str(data), "-p", str(self.port), "-k", str(self.folder),
-             "-c", "listen_addresses=127.0.0.1", "-c", "fsync=off", "-c", "max_connections=200"],
-            user=self.user, stdout=open(self.folder / "postgres.log", "ab"), stderr=subprocess.STDOUT,
+        subprocess.run(
+            [_pg_bin("initdb"), "-D", str(data), "-U", "postgres", "--auth=trust", "-E", "UTF8", "--no-sync"],
+            check=True,
+            user=self.user,
+            stdout=subprocess.DEVNULL,
         )
+        with open(self.folder / "postgres.log", "ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    _pg_bin("postgres"),
+                    "-D",
+                    str(data),
+                    "-p",
+                    str(self.port),
+                    "-k",
+                    str(self.folder),
+                    "-c",
+                    "listen_addresses=127.0.0.1",
+                    "-c",
+                    "fsync=off",
+                    "-c",
+                    "max_connections=200",
+                ],
+                user=self.user,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         wait_for_port(self.port, proc=self.proc)
         import psycopg
 
         for _ in range(50):
             try:
-                with psycopg.connect(f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres",
-                                     autocommit=True) as conn:
+                with psycopg.connect(
+                    f"host=127.0.0.1 port={self.port} user=postgres dbname=postgres", autocommit=True
+                ) as conn:
                     conn.execute("CREATE DATABASE wop_test")
                 break
             except psycopg.OperationalError:
@@ -139,21 +179,39 @@ class PostgresServer:
 class Worker:
     """A real Celery worker (prefork) serving every queue."""
 
-    def __init__(self, env: dict, log_path: Path, concurrency: int = 2,
-                 queues: str = "llm,audio,export,maintenance"):
-        self.env, self.log_path, self.concurrency, self.queues, self.proc = env, log_path, concurrency, queues, None
+    def __init__(self, env: dict, log_path: Path, concurrency: int = 2, queues: str = ALL_QUEUES):
+        self.env, self.log_path, self.concurrency, self.queues = env, log_path, concurrency, queues
+        self.proc: subprocess.Popen[bytes] | None = None
         self.name = f"test-{os.getpid()}-{time.time_ns()}@{socket.gethostname()}"
 
     def start(self, timeout: float = 60.0) -> "Worker":
-        self.log = open(self.log_path, "ab")
         # A session of its own, so a test can kill the whole worker as a crashed machine would.
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", self.queues,
-             "--concurrency", str(self.concurrency), "--loglevel", "INFO", "-n", self.name,
-             "--without-gossip", "--without-mingle"],
-            env={**self.env, **WORKER_ENV}, cwd=ROOT, stdout=self.log, stderr=subprocess.STDOUT,
-            start_new_session=True,
-        )
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "celery",
+                    "-A",
+                    "wop.worker",
+                    "worker",
+                    "-Q",
+                    self.queues,
+                    "--concurrency",
+                    str(self.concurrency),
+                    "--loglevel",
+                    "INFO",
+                    "-n",
+                    self.name,
+                    "--without-gossip",
+                    "--without-mingle",
+                ],
+                env={**self.env, **WORKER_ENV},
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -169,6 +227,7 @@ class Worker:
     def kill_all(self) -> None:
         """SIGKILL the main process and its pool at once, leaving its messages unacknowledged;
         return once every one of them is dead (gone, or a zombie nobody reaps)."""
+        assert self.proc is not None, "the worker was never started"
         pool = self.pool_pids()
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
@@ -184,18 +243,31 @@ class WebServer:
     """gunicorn serving the app, as in production."""
 
     def __init__(self, env: dict, log_path: Path):
-        self.env, self.log_path, self.port, self.proc = env, log_path, free_port(), None
+        self.env, self.log_path, self.port = env, log_path, free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
     def start(self) -> "WebServer":
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-             "--bind", f"127.0.0.1:{self.port}", "wop:create_app()"],
-            env=self.env, cwd=ROOT, stdout=open(self.log_path, "ab"), stderr=subprocess.STDOUT,
-        )
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "gunicorn",
+                    "-c",
+                    str(ROOT / "deploy" / "gunicorn.conf.py"),
+                    "--bind",
+                    f"127.0.0.1:{self.port}",
+                    "wop:create_app()",
+                ],
+                env=self.env,
+                cwd=ROOT,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         wait_for_port(self.port, timeout=30, proc=self.proc)
         return self
 

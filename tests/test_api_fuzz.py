@@ -6,28 +6,37 @@ requests every run). The fuzzer is a normal user with a bearer token. The operat
 logins or change the password (ENDS_A_LOGIN) are fuzzed too, each with an account of its own,
 so they cannot cut the main run short.
 """
-import requests
-from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 
+import requests
 import schemathesis
+from hypothesis import HealthCheck, Phase, Verbosity, given, settings
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import response_schema_conformance
-from tests.conftest import unique_name
+
+from tests.helpers import unique_name
 
 POSITIVE_EXAMPLES = 20  # data that fits the schema: reaches the views
 NEGATIVE_EXAMPLES = 8  # data that does not: must be refused with a 4xx
 # Each login attempt verifies a password hash on purpose (~0.3 s): fewer of those.
 FEWER = {"/auth/login": 8, "/auth/token": 8, "/auth/signup": 10}
-ENDS_A_LOGIN = {("POST", "/auth/logout"), ("POST", "/auth/logout_everywhere"), ("POST", "/auth/password"),
-                ("DELETE", "/auth/tokens/{token_id}"), ("DELETE", "/auth/sessions/{session_id}")}
+ENDS_A_LOGIN = {
+    ("POST", "/auth/logout"),
+    ("POST", "/auth/logout_everywhere"),
+    ("POST", "/auth/password"),
+    ("DELETE", "/auth/tokens/{token_id}"),
+    ("DELETE", "/auth/sessions/{session_id}"),
+}
 CHECKS = [not_a_server_error, response_schema_conformance]
 
 
 def bearer_headers(base: str) -> dict:
     name, password = unique_name("fuzz"), "fuzzing password"
-    assert requests.post(f"{base}/auth/signup", json={"username": name, "password": password},
-                         timeout=30).status_code == 201
+    assert (
+        requests.post(f"{base}/auth/signup", json={"username": name, "password": password}, timeout=30).status_code
+        == 201
+    )
     # Something of its own to find, so reads of existing entries are exercised too.
     token = requests.post(f"{base}/auth/token", json={"username": name, "password": password}, timeout=30)
     headers = {"Authorization": f"Bearer {token.json()['token']}"}
@@ -39,9 +48,15 @@ def fuzz(operation, mode: GenerationMode, examples: int, base: str, headers: dic
     failures: list[str] = []
     declared = {status for status in operation.definition.raw.get("responses", {}) if status.startswith("5")}
 
-    @settings(max_examples=examples, derandomize=True, database=None, deadline=None,
-              phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck),
-              verbosity=Verbosity.quiet)
+    @settings(
+        max_examples=examples,
+        derandomize=True,
+        database=None,
+        deadline=None,
+        phases=[Phase.explicit, Phase.generate],
+        suppress_health_check=list(HealthCheck),
+        verbosity=Verbosity.quiet,
+    )
     @given(case=operation.as_strategy(generation_mode=mode))
     def run(case):
         if len(failures) >= 3:  # enough to act on; keep the run short
@@ -52,8 +67,10 @@ def fuzz(operation, mode: GenerationMode, examples: int, base: str, headers: dic
         try:
             case.validate_response(response, checks=checks)
         except BaseExceptionGroup as exc:  # schemathesis raises one group naming every failed check
-            failures.append(f"{operation.label} [{mode.value}]: {str(exc).strip()[:1500]}\n"
-                            f"  {case.as_curl_command(headers=headers)[:500]}")
+            failures.append(
+                f"{operation.label} [{mode.value}]: {str(exc).strip()[:1500]}\n"
+                f"  {case.as_curl_command(headers=headers)[:500]}"
+            )
 
     run()
     return failures
@@ -65,11 +82,14 @@ def test_no_request_makes_a_server_error_and_answers_match_the_schema(live_serve
     main = bearer_headers(base)
     failures, fuzzed = [], 0
     for result in schema.get_all_operations():
+        assert isinstance(result, Ok), result.err()
         operation = result.ok()
         ends_a_login = (operation.method.upper(), operation.path) in ENDS_A_LOGIN
         headers = bearer_headers(base) if ends_a_login else main
-        for mode, examples in ((GenerationMode.POSITIVE, POSITIVE_EXAMPLES),
-                               (GenerationMode.NEGATIVE, NEGATIVE_EXAMPLES)):
+        for mode, examples in (
+            (GenerationMode.POSITIVE, POSITIVE_EXAMPLES),
+            (GenerationMode.NEGATIVE, NEGATIVE_EXAMPLES),
+        ):
             examples = min(examples, FEWER.get(operation.path, examples))
             failures += fuzz(operation, mode, examples, base, headers)
         fuzzed += 1

@@ -6,9 +6,24 @@ from pathlib import Path
 
 import pytest
 
-from audio_samples import generate, make_mediarecorder_webm, make_silence, make_speech, make_tone, transcode
-from wop.audio import UNREADABLE_MESSAGE, UnreadableAudio, concat, ffmpeg, probe, run_ffmpeg, split_for_transcription
-from wop.providers.errors import PermanentProviderError
+from tests.audio_samples import (
+    generate,
+    make_mediarecorder_webm,
+    make_silence,
+    make_speech,
+    make_tone,
+    transcode,
+)
+from wop.audio import (
+    UNREADABLE_MESSAGE,
+    UnreadableAudio,
+    concat,
+    ffmpeg,
+    probe,
+    run_ffmpeg,
+    split_for_transcription,
+)
+from wop.errors import JobFailed
 
 MiB = 1024 * 1024
 
@@ -49,9 +64,17 @@ def test_probe_tone(samples):
     assert info.has_audio
 
 
-@pytest.mark.parametrize("kind, codec", [
-    ("speech", "pcm_s16le"), ("webm", "opus"), ("opus", "opus"), ("flac", "flac"), ("m4a", "aac"), ("mp3", "mp3"),
-])
+@pytest.mark.parametrize(
+    ("kind", "codec"),
+    [
+        ("speech", "pcm_s16le"),
+        ("webm", "opus"),
+        ("opus", "opus"),
+        ("flac", "flac"),
+        ("m4a", "aac"),
+        ("mp3", "mp3"),
+    ],
+)
 def test_probe_formats_agree_on_length(samples, kind, codec):
     reference = duration(samples["speech"])
     assert 2 < reference < 5  # espeak-ng says the sentence in about three seconds
@@ -75,8 +98,20 @@ def test_probe_long_webm_without_container_duration(tmp_path):
 
 def test_probe_ignores_video_and_reports_audio(tmp_path):
     clip = tmp_path / "clip.mkv"
-    ffmpeg_args = ["-f", "lavfi", "-i", "testsrc=size=64x64:rate=5:duration=3",
-                   "-f", "lavfi", "-i", "sine=duration=3:sample_rate=8000", "-c:v", "mjpeg", "-c:a", "flac"]
+    ffmpeg_args = [
+        "-f",
+        "lavfi",
+        "-i",
+        "testsrc=size=64x64:rate=5:duration=3",
+        "-f",
+        "lavfi",
+        "-i",
+        "sine=duration=3:sample_rate=8000",
+        "-c:v",
+        "mjpeg",
+        "-c:a",
+        "flac",
+    ]
     generate(*ffmpeg_args, str(clip))
     info = probe(clip)
     assert info.codec == "flac"
@@ -133,7 +168,7 @@ def test_unreadable_recordings_raise_a_permanent_user_safe_error(samples, tmp_pa
     broken = make(samples, tmp_path)
     with pytest.raises(UnreadableAudio) as caught:
         probe(broken)
-    assert isinstance(caught.value, PermanentProviderError) and not caught.value.transient
+    assert isinstance(caught.value, JobFailed) and not caught.value.transient
     assert caught.value.message == UNREADABLE_MESSAGE
     assert broken.name in caught.value.detail
 

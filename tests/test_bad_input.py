@@ -1,4 +1,5 @@
 """Input found by fuzzing to cause 500s: each now gets a 4xx with a message."""
+
 import io
 
 import pytest
@@ -22,8 +23,12 @@ def test_ids_beyond_64_bits_in_paths_are_not_found(alice, method):
         error_of(getattr(alice, method)(f"/api/nodes/{value}", json={"content": "x"}), 404, 405)
     error_of(alice.get(f"/api/nodes/{ABOVE_32_BITS}"), 404)
     error_of(alice.get(f"/api/nodes/{ABOVE_32_BITS - 1}"), 404)  # fits, and does not exist
-    for path in (f"/api/nodes/{HUGE}/llm-status", f"/api/nodes/{HUGE}/tts-status",
-                 f"/api/nodes/{HUGE}/transcription-status", f"/api/nodes/{HUGE}/versions"):
+    for path in (
+        f"/api/nodes/{HUGE}/llm-status",
+        f"/api/nodes/{HUGE}/tts-status",
+        f"/api/nodes/{HUGE}/transcription-status",
+        f"/api/nodes/{HUGE}/versions",
+    ):
         error_of(alice.get(path), 404)
     error_of(alice.delete(f"/auth/tokens/{HUGE}"), 404)
 
@@ -44,27 +49,38 @@ def test_ids_beyond_64_bits_in_bodies_are_invalid_fields(alice, value):
 
 def test_a_huge_parent_id_in_a_voice_upload_is_an_invalid_field(alice):
     for value in (str(ABOVE_32_BITS), str(HUGE), "9" * 5000, "²"):
-        resp = alice.post("/api/nodes/", data={"parent_id": value, "audio_file": (io.BytesIO(b"OggS...."), "a.ogg")},
-                          content_type="multipart/form-data")
+        resp = alice.post(
+            "/api/nodes/",
+            data={"parent_id": value, "audio_file": (io.BytesIO(b"OggS...."), "a.ogg")},
+            content_type="multipart/form-data",
+        )
         assert "parent_id" in error_of(resp, 422)
 
 
-@pytest.mark.parametrize("query", [
-    f"page={HUGE}", f"per_page={HUGE}", f"page=-{HUGE}", "page=1000001", "page=²", "page=" + "9" * 5000,
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        f"page={HUGE}",
+        f"per_page={HUGE}",
+        f"page=-{HUGE}",
+        "page=1000001",
+        "page=²",
+        "page=" + "9" * 5000,
+    ],
+)
 def test_paging_beyond_bounds_is_a_bad_request(alice, query):
     for path in ("/api/feed", "/api/dashboard", f"/api/dashboard/{alice.username}"):
         assert error_of(alice.get(f"{path}?{query}"), 400).startswith(query.split("=")[0])
 
 
-@pytest.mark.parametrize("query", [f"limit={HUGE}", f"offset={HUGE}", "offset=1000000001", "limit=x"])
+@pytest.mark.parametrize("query", [f"per_page={HUGE}", f"page={HUGE}", "page=1000001", "per_page=x"])
 def test_job_list_paging_beyond_bounds_is_a_bad_request(alice, query):
     assert error_of(alice.get(f"/api/jobs?{query}"), 400).startswith(query.split("=")[0])
 
 
 def test_paging_within_bounds_still_clamps(alice):
-    assert alice.get("/api/feed?per_page=100000&page=0").get_json()["limit"] == 100
-    assert alice.get("/api/jobs?limit=100000&offset=-5").get_json()["offset"] == 0
+    assert alice.get("/api/feed?per_page=100000&page=0").get_json()["per_page"] == 100
+    assert alice.get("/api/jobs?per_page=100000&page=-5").get_json()["page"] == 1
 
 
 @pytest.mark.parametrize("body", ["[" * DEEP + "]" * DEEP, '{"a":' * DEEP + "1" + "}" * DEEP])
@@ -89,7 +105,22 @@ def test_text_with_the_nul_character_is_refused_in_bodies(alice):
     assert "username" in error_of(alice.post("/auth/login", json={"username": "a\u0000", "password": "x"}), 422)
 
 
-@pytest.mark.parametrize("path", ["/api/jobs/a%00b", "/api/dashboard/a%00b", "/api/media/audio/a%00b",
-                                  "/api/export/profile-status/a%00", "/api/jobs?kind=a%00", "/api/feed?x=%00"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/jobs/a%00b",
+        "/api/dashboard/a%00b",
+        "/api/media/audio/a%00b",
+        "/api/export/profile-status/a%00",
+        "/api/jobs?kind=a%00",
+        "/api/feed?x=%00",
+    ],
+)
 def test_the_nul_character_in_an_address_is_a_bad_request(alice, path):
     assert "NUL" in error_of(alice.get(path), 400)
+
+
+@pytest.mark.parametrize("method", ["get", "put", "delete", "post"])
+def test_an_unknown_api_address_is_a_json_404_for_every_method(alice, method):
+    resp = getattr(alice, method)(f"/api/nodes/{HUGE}")
+    assert resp.status_code == 404 and resp.get_json()["code"] == "not_found"

@@ -1,4 +1,5 @@
 """Behind nginx (TRUSTED_PROXIES=1) each client keeps its own address; without it, the header is ignored."""
+
 import pytest
 import requests
 
@@ -13,8 +14,12 @@ def proxied_server(app, service_env, run_dir):
 
 
 def _login(server, alice, password: str, client_address: str, http=requests) -> int:
-    return http.post(f"{server.url}/auth/login", json={"username": alice.username, "password": password},
-                     headers={"X-Forwarded-For": client_address}, timeout=30).status_code
+    return http.post(
+        f"{server.url}/auth/login",
+        json={"username": alice.username, "password": password},
+        headers={"X-Forwarded-For": client_address},
+        timeout=30,
+    ).status_code
 
 
 def test_guesses_from_one_client_do_not_lock_out_another_behind_the_proxy(proxied_server, alice):
@@ -22,7 +27,7 @@ def test_guesses_from_one_client_do_not_lock_out_another_behind_the_proxy(proxie
     assert _login(proxied_server, alice, alice.password, "198.51.100.1") == 429
     browser = requests.Session()
     assert _login(proxied_server, alice, alice.password, "198.51.100.2", http=browser) == 200
-    sessions = browser.get(f"{proxied_server.url}/auth/sessions", timeout=30).json()["sessions"]
+    sessions = browser.get(f"{proxied_server.url}/auth/sessions", timeout=30).json()["items"]
     assert [s["ip"] for s in sessions if s["current"]] == ["198.51.100.2"]
 
 

@@ -1,4 +1,5 @@
 """Deleting one's data: every row and file of the user goes; other people's words stay."""
+
 import time
 from pathlib import Path
 
@@ -27,17 +28,18 @@ def store_file(app, rel: str, *nodes: tuple[int, str]) -> Path:
     """A stored recording or read-aloud file under DATA_DIR/media, and the nodes (id, column) that use it."""
     with app.app_context():
         path = resolve(rel)
+        assert path is not None
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(b"audio")
         for node_id, column in nodes:
-            setattr(db.session.get(Node, node_id), column, rel)
+            setattr(db.session.get_one(Node, node_id), column, rel)
         db.session.commit()
     return path
 
 
 def author_id(app, node_id: int) -> int:
     with app.app_context():
-        return db.session.get(Node, node_id).user_id
+        return db.session.get_one(Node, node_id).user_id
 
 
 def user_files(app, user_id: int) -> list[Path]:
@@ -46,20 +48,24 @@ def user_files(app, user_id: int) -> list[Path]:
     found = []
     for path in data.rglob("*"):
         parts = path.relative_to(data).parts
-        if path.is_file() and ((parts[0] == "media" and parts[2:3] == (str(user_id),))
-                               or (parts[0] == "exports" and parts[1] == str(user_id))):
+        if path.is_file() and (
+            (parts[0] == "media" and parts[2:3] == (str(user_id),))
+            or (parts[0] == "exports" and parts[1] == str(user_id))
+        ):
             found.append(path)
     return found
 
 
 def credit_total(app, user_id: int) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.coalesce(func.sum(TokenCredit.tokens), 0))
-                                 .where(TokenCredit.user_id == user_id))
+        return db.session.scalars(
+            select(func.coalesce(func.sum(TokenCredit.tokens), 0)).where(TokenCredit.user_id == user_id)
+        ).one()
 
 
 def rows_of(app, user_id: int, node_ids: list[int]) -> dict:
     with app.app_context():
+
         def count(model, *where):
             return db.session.scalar(select(func.count()).select_from(model).where(*where))
 
@@ -74,7 +80,7 @@ def rows_of(app, user_id: int, node_ids: list[int]) -> dict:
 
 def parent_of(app, node_id: int) -> int | None:
     with app.app_context():
-        return db.session.get(Node, node_id).parent_id
+        return db.session.get_one(Node, node_id).parent_id
 
 
 def test_confirmation_is_required(alice):
@@ -103,8 +109,9 @@ def test_everything_of_the_user_goes_and_other_peoples_replies_stay(app, alice, 
     a, b, ai = alice.user["id"], bob.user["id"], author_id(app, ai_to_alice)
     alice_audio = store_file(app, f"audio/{a}/rec.webm", (root["id"], "audio_original_path"))
     ai_audio = store_file(app, f"tts/{ai}/only-alice.mp3", (ai_to_alice, "audio_tts_path"))
-    shared_audio = store_file(app, f"tts/{ai}/shared.mp3", (ai_to_comment, "audio_tts_path"),
-                              (ai_to_bob, "audio_tts_path"))
+    shared_audio = store_file(
+        app, f"tts/{ai}/shared.mp3", (ai_to_comment, "audio_tts_path"), (ai_to_bob, "audio_tts_path")
+    )
     bobs_audio = store_file(app, f"audio/{b}/rec.webm", (bob_root["id"], "audio_original_path"))
     export = alice.post("/api/export/threads").get_json()["task_id"]
     assert alice.wait_job(export)["status"] == "completed"
@@ -117,11 +124,23 @@ def test_everything_of_the_user_goes_and_other_peoples_replies_stay(app, alice, 
 
     resp = alice.delete("/api/delete_my_data", json={"confirm": "DELETE"})
     assert resp.status_code == 200, resp.get_json()
-    assert resp.get_json()["deleted"] == {"nodes": 2, "ai_replies": 2, "versions": 1, "profiles": 1,
-                                          "token_credits": 3, "jobs": 3, "replies_kept": 2}
+    assert resp.get_json()["deleted"] == {
+        "nodes": 2,
+        "ai_replies": 2,
+        "versions": 1,
+        "profiles": 1,
+        "token_credits": 3,
+        "jobs": 3,
+        "replies_kept": 2,
+    }
 
-    assert rows_of(app, alice.user["id"], alice_nodes) == {"nodes": 0, "versions": 0, "profiles": 0, "jobs": 0,
-                                                           "credits": 0}
+    assert rows_of(app, alice.user["id"], alice_nodes) == {
+        "nodes": 0,
+        "versions": 0,
+        "profiles": 0,
+        "jobs": 0,
+        "credits": 0,
+    }
     assert user_files(app, alice.user["id"]) == []
     assert not alice_audio.exists() and not ai_audio.exists()
     assert shared_audio.exists() and bobs_audio.exists()  # the AI reply to Bob still uses the shared one

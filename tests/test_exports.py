@@ -1,4 +1,5 @@
 """Exports: the streamed JSON dump, the readable thread file (a job), its download and expiry."""
+
 import json
 import os
 import time
@@ -13,8 +14,7 @@ from wop.exports.threads import thread_texts
 from wop.extensions import db
 from wop.models import Node
 from wop.tasks.llm_reply import model_account
-from wop.tasks.maintenance import CLEANUPS
-
+from wop.tasks.maintenance import expire_exports_task
 
 pytestmark = pytest.mark.usefixtures("jobs_ready")
 
@@ -29,8 +29,14 @@ def set_created(app, times: dict[int, datetime]) -> None:
 def ai_reply(app, parent_id: int, text: str, model: str = "test-gpt") -> int:
     """An AI reply written straight to the database (the reply job itself is tested elsewhere)."""
     with app.app_context():
-        node = Node(user_id=model_account(model).id, parent_id=parent_id, node_type="llm", llm_model=model,
-                    privacy="public", content=text)
+        node = Node(
+            user_id=model_account(model).id,
+            parent_id=parent_id,
+            node_type="llm",
+            llm_model=model,
+            privacy="public",
+            content=text,
+        )
         db.session.add(node)
         db.session.commit()
         return node.id
@@ -48,38 +54,49 @@ def branching_tree(app, alice, bob):
     gone = alice.write("Never mind.", parent_id=root["id"])
     assert alice.delete(f"/api/nodes/{gone['id']}").status_code == 204
     day = datetime(2026, 11, 2)
-    set_created(app, {
-        older["id"]: day.replace(hour=8), root["id"]: day.replace(hour=9), answer: day.replace(hour=9, minute=1),
-        bobs["id"]: day.replace(hour=9, minute=2), hidden["id"]: day.replace(hour=9, minute=3),
-        gone["id"]: day.replace(hour=9, minute=4), follow["id"]: day.replace(hour=9, minute=5),
-    })
+    set_created(
+        app,
+        {
+            older["id"]: day.replace(hour=8),
+            root["id"]: day.replace(hour=9),
+            answer: day.replace(hour=9, minute=1),
+            bobs["id"]: day.replace(hour=9, minute=2),
+            hidden["id"]: day.replace(hour=9, minute=3),
+            gone["id"]: day.replace(hour=9, minute=4),
+            follow["id"]: day.replace(hour=9, minute=5),
+        },
+    )
     return {"root": root["id"], "older": older["id"]}
 
 
 def expected_threads(alice, bob) -> list[str]:
     a, b = alice.username, bob.username
     return [
-        "=== Thread 1 · started 2026-11-02 09:00 UTC · 5 entries ===\n"
-        "\n"
-        f"[1] {a} · 2026-11-02 09:00 UTC\n"
-        "How do I begin?\n"
-        "I keep stalling.\n"
-        "\n"
-        "[1.1] AI (test-gpt) · 2026-11-02 09:01 UTC · branch 1 of 3\n"
-        "Start with one scene.\n"
-        "\n"
-        f"[1.1.1] {a} · 2026-11-02 09:05 UTC\n"
-        "Which scene?\n"
-        "\n"
-        f"[1.2] {b} · 2026-11-02 09:02 UTC · branch 2 of 3\n"
-        "Write badly first.\n"
-        "\n"
-        f"[1.3] {a} · 2026-11-02 09:04 UTC · branch 3 of 3\n"
-        "[deleted]\n",
-        "=== Thread 2 · started 2026-11-02 08:00 UTC · 1 entry ===\n"
-        "\n"
-        f"[2] {a} · 2026-11-02 08:00 UTC\n"
-        "An older thread.\n",
+        (
+            "=== Thread 1 · started 2026-11-02 09:00 UTC · 5 entries ===\n"
+            "\n"
+            f"[1] {a} · 2026-11-02 09:00 UTC\n"
+            "How do I begin?\n"
+            "I keep stalling.\n"
+            "\n"
+            "[1.1] AI (test-gpt) · 2026-11-02 09:01 UTC · branch 1 of 3\n"
+            "Start with one scene.\n"
+            "\n"
+            f"[1.1.1] {a} · 2026-11-02 09:05 UTC\n"
+            "Which scene?\n"
+            "\n"
+            f"[1.2] {b} · 2026-11-02 09:02 UTC · branch 2 of 3\n"
+            "Write badly first.\n"
+            "\n"
+            f"[1.3] {a} · 2026-11-02 09:04 UTC · branch 3 of 3\n"
+            "[deleted]\n"
+        ),
+        (
+            "=== Thread 2 · started 2026-11-02 08:00 UTC · 1 entry ===\n"
+            "\n"
+            f"[2] {a} · 2026-11-02 08:00 UTC\n"
+            "An older thread.\n"
+        ),
     ]
 
 
@@ -133,8 +150,7 @@ def test_download_expires_with_the_file(app, alice):
     os.utime(old_file, (day_old, day_old))
     assert alice.get(old["result"]["download_url"]).status_code == 200  # not yet cleaned up
     with app.app_context():
-        for cleanup in CLEANUPS:
-            cleanup()
+        assert expire_exports_task() >= 1  # what the scheduler runs
     assert not old_file.exists() and fresh_file.exists()
     gone = alice.get(old["result"]["download_url"])
     assert gone.status_code == 410 and "Export again" in gone.get_json()["error"]

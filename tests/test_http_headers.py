@@ -1,5 +1,6 @@
 """Security headers on every response (API, errors, web app, stored media) and in nginx's config,
 and the web app working under its Content-Security-Policy in Chromium."""
+
 import re
 from pathlib import Path
 
@@ -10,9 +11,11 @@ from tests.audio_samples import make_tone
 from wop.http_headers import SECURITY_HEADERS
 
 ROOT = Path(__file__).resolve().parent.parent
-EXPECTED_CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
-                "media-src 'self' blob:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
-                "form-action 'self'")
+EXPECTED_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "media-src 'self' blob:; object-src 'none'; base-uri 'self'; frame-ancestors 'none'; "
+    "form-action 'self'"
+)
 
 
 def assert_secure(resp) -> None:
@@ -32,8 +35,9 @@ def test_every_kind_of_response_carries_the_headers(app, alice, tmp_path):
     assert_secure(client.get("/"))  # the web app (or its 404 when it is not built)
 
     with open(make_tone(tmp_path / "tone.ogg", 1, codec_args=("-c:a", "libvorbis")), "rb") as f:
-        node = alice.post("/api/nodes/", data={"audio_file": (f, "tone.ogg")},
-                          content_type="multipart/form-data").get_json()
+        node = alice.post(
+            "/api/nodes/", data={"audio_file": (f, "tone.ogg")}, content_type="multipart/form-data"
+        ).get_json()
     media = alice.get(node["audio_original_url"])
     assert media.status_code == 200 and media.mimetype == "audio/ogg"
     assert_secure(media)
@@ -60,8 +64,10 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-@pytest.mark.skipif(not (ROOT / "frontend" / "dist" / "index.html").is_file() or not Path(CHROMIUM).is_file(),
-                    reason="needs the built web app (make frontend) and Debian's chromium")
+@pytest.mark.skipif(
+    not (ROOT / "frontend" / "dist" / "index.html").is_file() or not Path(CHROMIUM).is_file(),
+    reason="needs the built web app (make frontend) and Debian's chromium",
+)
 def test_the_web_app_runs_under_its_policy_in_chromium(live_server, worker, jobs_ready):
     sync_api = pytest.importorskip("playwright.sync_api")
     from tests.test_ui import CHROMIUM_ARGS, sign_up, write_and_open

@@ -1,6 +1,7 @@
 """What the job engine promises beyond the happy path: duplicates are per user and survive
 retries, an entry deleted mid-job gets nothing, a cancel stops the provider call at once, and a
 dead worker's jobs resume as soon as a worker is back. Real worker, Redis and fake AI."""
+
 import threading
 import time
 
@@ -9,8 +10,9 @@ import requests
 from sqlalchemy import event, func, select, update
 
 from wop.extensions import db
-from wop.jobs import engine
-from wop.models import Job, JobStatus, Node, TokenCredit
+from wop.jobs import enqueue, reaper
+from wop.jobs.run import ENTRY_GONE
+from wop.models import ACTIVE_STATUSES, Job, JobStatus, Node, TokenCredit
 
 MODEL = "test-gpt"
 
@@ -25,13 +27,16 @@ def ask(api, node_id, model=MODEL):
 
 def replies_under(app, node_id) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(Node)
-                                 .where(Node.parent_id == node_id, Node.node_type == "llm"))
+        return db.session.scalars(
+            select(func.count()).select_from(Node).where(Node.parent_id == node_id, Node.node_type == "llm")
+        ).one()
 
 
 def credit_rows(app, node_id) -> int:
     with app.app_context():
-        return db.session.scalar(select(func.count()).select_from(TokenCredit).where(TokenCredit.node_id == node_id))
+        return db.session.scalars(
+            select(func.count()).select_from(TokenCredit).where(TokenCredit.node_id == node_id)
+        ).one()
 
 
 def test_duplicate_detection_is_per_user(alice, bob, fake_ai):
@@ -60,8 +65,9 @@ def test_retries_keep_the_duplicate_key(app, alice, fake_ai):
     assert first.get_json()["task_id"] == second.get_json()["task_id"] == fresh
     assert first.get_json()["retry_of"] == failed
     with app.app_context():
-        active = db.session.scalar(select(func.count()).select_from(Job).where(
-            Job.node_id == node["id"], Job.status.in_(JobStatus.ACTIVE)))
+        active = db.session.scalar(
+            select(func.count()).select_from(Job).where(Job.node_id == node["id"], Job.status.in_(ACTIVE_STATUSES))
+        )
     assert active == 1
     assert alice.wait_job(fresh)["status"] == "completed"
     assert replies_under(app, node["id"]) == 1 and credit_rows(app, node["id"]) == 1
@@ -71,11 +77,12 @@ def test_a_race_on_the_duplicate_key_answers_a_job_never_an_error(app, alice):
     """The active duplicate ends between our failed insert and our look-up: insert again."""
     node = alice.write("racing")
     with app.app_context():
-        held, created = engine.submit("llm_reply", alice.user["id"], node_id=node["id"],
-                                      params={"model": MODEL}, dedupe_key=f"race:{node['id']}")
+        held, created = enqueue.submit(
+            "llm_reply", alice.user["id"], node_id=node["id"], params={"model": MODEL}, dedupe_key=f"race:{node['id']}"
+        )
         assert created
 
-        fired = []
+        fired: list[bool] = []
 
         def finish_the_holder(state):
             """Just before the look-up for the active duplicate, another process finishes it."""
@@ -86,8 +93,13 @@ def test_a_race_on_the_duplicate_key_answers_a_job_never_an_error(app, alice):
 
         event.listen(db.session, "do_orm_execute", finish_the_holder)
         try:
-            job, created = engine.submit("llm_reply", alice.user["id"], node_id=node["id"],
-                                         params={"model": MODEL}, dedupe_key=f"race:{node['id']}")
+            job, created = enqueue.submit(
+                "llm_reply",
+                alice.user["id"],
+                node_id=node["id"],
+                params={"model": MODEL},
+                dedupe_key=f"race:{node['id']}",
+            )
         finally:
             event.remove(db.session, "do_orm_execute", finish_the_holder)
         assert fired
@@ -103,8 +115,14 @@ def test_many_identical_requests_at_once_make_one_job(alice, live_server, fake_a
     answers = []
 
     def click():
-        answers.append(session.post(f"{live_server.url}/api/nodes/{node['id']}/llm", json={"model": MODEL},
-                                    headers={"X-CSRF-Token": csrf}, timeout=30))
+        answers.append(
+            session.post(
+                f"{live_server.url}/api/nodes/{node['id']}/llm",
+                json={"model": MODEL},
+                headers={"X-CSRF-Token": csrf},
+                timeout=30,
+            )
+        )
 
     threads = [threading.Thread(target=click) for _ in range(12)]
     for t in threads:
@@ -125,7 +143,7 @@ def test_an_entry_deleted_while_its_job_runs_gets_nothing(app, alice, fake_ai):
     assert alice.delete(f"/api/nodes/{node['id']}").status_code == 204
     job = alice.wait_job(task_id)
     assert job["status"] == "cancelled"
-    assert job["error"] == engine.ENTRY_GONE
+    assert job["error"] == ENTRY_GONE
     assert replies_under(app, node["id"]) == 0 and credit_rows(app, node["id"]) == 0
 
 
@@ -195,8 +213,9 @@ def test_whole_worker_killed_jobs_resume_when_a_worker_starts(app, alice, fake_a
     assert replies_under(app, done["node_id"]) == 1
 
 
-def test_reaper_recovers_a_dead_owners_job_without_waiting_for_silence(app, alice, fake_ai, worker, service_env,
-                                                                         run_dir):
+def test_reaper_recovers_a_dead_owners_job_without_waiting_for_silence(
+    app, alice, fake_ai, worker, service_env, run_dir
+):
     control = app.extensions["celery"].control
     doomed = _dedicated_worker(app, worker, service_env, run_dir, "reaped-worker")
     try:
@@ -208,7 +227,7 @@ def test_reaper_recovers_a_dead_owners_job_without_waiting_for_silence(app, alic
         control.add_consumer("llm", destination=[worker.name], reply=True)
     fake_ai.set_latency(0)
     with app.app_context():
-        assert engine.reap()["recovered"] >= 1  # the heartbeat is seconds old, the owner is gone
-        assert db.session.get(Job, task_id).attempts == 1  # taken back, not yet run again
+        assert reaper.reap()["recovered"] >= 1  # the heartbeat is seconds old, the owner is gone
+        assert db.session.get_one(Job, task_id).attempts == 1  # taken back, not yet run again
     done = alice.wait_job(task_id, timeout=30)
     assert done["status"] == "completed" and done["attempts"] == 2

@@ -1,14 +1,15 @@
 """The job engine end to end: real Redis, a real Celery worker, the fake AI provider over HTTP."""
+
 import os
 import signal
 import time
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from wop.extensions import db
-from wop.jobs import engine
+from wop.jobs import enqueue, reaper
 from wop.models import Job, Node, TokenCredit
 from wop.models.base import utcnow
 from wop.providers.errors import UNAVAILABLE
@@ -27,7 +28,9 @@ def reply_nodes(app, job_id):
 
 def credits(app, job_id):
     with app.app_context():
-        return db.session.scalar(select(func.coalesce(func.sum(TokenCredit.tokens), 0)).where(TokenCredit.job_id == job_id))
+        return db.session.scalar(
+            select(func.coalesce(func.sum(TokenCredit.tokens), 0)).where(TokenCredit.job_id == job_id)
+        )
 
 
 def ask(api, node_id, model=OPENAI_MODEL):
@@ -42,7 +45,7 @@ def wait_status(api, task_id, status, timeout=30):
     return api.wait_job(task_id, timeout=timeout, until=(status,))
 
 
-@pytest.mark.parametrize("model, path", [(OPENAI_MODEL, "/chat/completions"), (ANTHROPIC_MODEL, "/messages")])
+@pytest.mark.parametrize(("model", "path"), [(OPENAI_MODEL, "/chat/completions"), (ANTHROPIC_MODEL, "/messages")])
 def test_reply_end_to_end(app, alice, fake_ai, model, path):
     node = alice.write("What should I write about today?")
     task_id = ask(alice, node["id"], model)
@@ -50,8 +53,8 @@ def test_reply_end_to_end(app, alice, fake_ai, model, path):
     assert job["status"] == "completed", job
     status = alice.get(f"/api/nodes/{node['id']}/llm-status").get_json()
     assert status["task_id"] == task_id and status["progress"] == 100
-    reply = status["node"]
-    assert status["llm_node_id"] == reply["id"]
+    reply = status["result"]["node"]  # the one job shape: outputs live in `result`
+    assert status == {**job, "result": status["result"]} and status["result"]["llm_node_id"] == reply["id"]
     assert reply["parent_id"] == node["id"] and reply["node_type"] == "llm" and reply["llm_model"] == model
     assert reply["author"] == f"ai:{model}"
     assert reply["content"].startswith("Reply from")
@@ -143,9 +146,10 @@ def test_killed_pool_process_mid_job_still_completes_once(app, alice, fake_ai, w
     fake_ai.set_latency(3)
     node = alice.write("survive a crash")
     task_id = ask(alice, node["id"])
-    job = wait_status(alice, task_id, "processing")
+    wait_status(alice, task_id, "processing")
     with app.app_context():
-        owner = db.session.get(Job, task_id).worker
+        owner = db.session.get_one(Job, task_id).worker
+    assert owner is not None
     pid = int(owner.rpartition(":")[2])
     assert pid in worker.pool_pids()
     os.kill(pid, signal.SIGKILL)
@@ -156,7 +160,7 @@ def test_killed_pool_process_mid_job_still_completes_once(app, alice, fake_ai, w
     assert credits(app, task_id) == done["result"]["total_tokens"]
     # A stale copy of the message arriving later changes nothing.
     with app.app_context():
-        engine.send(db.session.get(Job, task_id))
+        enqueue.send(db.session.get_one(Job, task_id))
     time.sleep(1.0)
     assert len(reply_nodes(app, task_id)) == 1 and credits(app, task_id) == done["result"]["total_tokens"]
     assert alice.get(f"/api/jobs/{task_id}").get_json()["attempts"] == 2
@@ -174,14 +178,15 @@ def test_whole_worker_killed_job_is_recovered_by_the_reaper(app, alice, fake_ai,
         task_id = ask(alice, alice.write("the machine dies")["id"])
         wait_status(alice, task_id, "processing")
         with app.app_context():
-            assert int(db.session.get(Job, task_id).worker.rpartition(":")[2]) in doomed.pool_pids()
+            owner = db.session.get_one(Job, task_id).worker
+            assert owner is not None and int(owner.rpartition(":")[2]) in doomed.pool_pids()
         doomed.kill_all()
     finally:
         control.add_consumer("llm", destination=[worker.name], reply=True)
     fake_ai.set_latency(0)
     time.sleep(float(service_env["JOB_STALE_SECONDS"]) + 1.5)  # the heartbeat goes silent
     with app.app_context():
-        assert engine.reap()["recovered"] >= 1
+        assert reaper.reap()["recovered"] >= 1
     done = alice.wait_job(task_id, timeout=60)
     assert done["status"] == "completed" and done["attempts"] == 2
     assert len(reply_nodes(app, task_id)) == 1 and credits(app, task_id) == done["result"]["total_tokens"]
@@ -201,10 +206,12 @@ def test_worker_stopped_for_a_deploy_hands_its_job_over(app, alice, fake_ai, wor
         wait_status(alice, task_id, "processing")
         while not fake_ai.requests_to("/chat/completions"):  # the slow call is under way
             time.sleep(0.05)
+        assert leaving.proc is not None
         leaving.proc.send_signal(signal.SIGTERM)
         fake_ai.set_latency(0)  # the call in flight keeps its 60 s; the next attempt's is quick
     finally:
         control.add_consumer("llm", destination=[worker.name], reply=True)
+    assert leaving.proc is not None
     leaving.proc.wait(timeout=45)
     log = leaving.log_path.read_text()
     assert "Soft Shutdown" in log and "Restoring 1 unacknowledged message" in log
@@ -216,13 +223,23 @@ def test_worker_stopped_for_a_deploy_hands_its_job_over(app, alice, fake_ai, wor
 def test_stale_processing_job_is_recovered_by_the_reaper(app, alice):
     node = alice.write("stuck job")
     with app.app_context():
-        job = Job(kind="llm_reply", user_id=alice.user["id"], node_id=node["id"], params={"model": OPENAI_MODEL},
-                  queue="llm", status="processing", attempts=1, claim_token="old", worker="gone-host:1",
-                  heartbeat_at=utcnow() - timedelta(minutes=10), started_at=utcnow() - timedelta(minutes=10))
+        job = Job(
+            kind="llm_reply",
+            user_id=alice.user["id"],
+            node_id=node["id"],
+            params={"model": OPENAI_MODEL},
+            queue="llm",
+            status="processing",
+            attempts=1,
+            claim_token="old",
+            worker="gone-host:1",
+            heartbeat_at=utcnow() - timedelta(minutes=10),
+            started_at=utcnow() - timedelta(minutes=10),
+        )
         db.session.add(job)
         db.session.commit()
         task_id = job.id
-        assert engine.reap()["recovered"] >= 1
+        assert reaper.reap()["recovered"] >= 1
     done = alice.wait_job(task_id)
     assert done["status"] == "completed" and done["attempts"] == 2
     assert len(reply_nodes(app, task_id)) == 1
@@ -231,13 +248,23 @@ def test_stale_processing_job_is_recovered_by_the_reaper(app, alice):
 def test_job_interrupted_too_often_is_failed_by_the_reaper(app, alice):
     node = alice.write("hopeless")
     with app.app_context():
-        job = Job(kind="llm_reply", user_id=alice.user["id"], node_id=node["id"], params={"model": OPENAI_MODEL},
-                  queue="llm", status="processing", attempts=3, max_attempts=3, claim_token="old",
-                  worker="gone-host:1", heartbeat_at=utcnow() - timedelta(minutes=10))
+        job = Job(
+            kind="llm_reply",
+            user_id=alice.user["id"],
+            node_id=node["id"],
+            params={"model": OPENAI_MODEL},
+            queue="llm",
+            status="processing",
+            attempts=3,
+            max_attempts=3,
+            claim_token="old",
+            worker="gone-host:1",
+            heartbeat_at=utcnow() - timedelta(minutes=10),
+        )
         db.session.add(job)
         db.session.commit()
         task_id = job.id
-        engine.reap()
+        reaper.reap()
     failed = alice.get(f"/api/jobs/{task_id}").get_json()
     assert failed["status"] == "failed" and "interrupted 3 times" in failed["error"]
 
@@ -275,11 +302,11 @@ def test_jobs_list_is_own_newest_first_and_filterable(alice, bob):
     first = ask(alice, alice.write("a")["id"])
     second = ask(alice, alice.write("b")["id"])
     alice.wait_job(first), alice.wait_job(second)
-    ids = [j["task_id"] for j in alice.get("/api/jobs?kind=llm_reply").get_json()["jobs"]]
+    ids = [j["task_id"] for j in alice.get("/api/jobs?kind=llm_reply").get_json()["items"]]
     assert ids.index(second) < ids.index(first)
-    assert all(j["status"] == "completed" for j in alice.get("/api/jobs?status=completed").get_json()["jobs"])
+    assert all(j["status"] == "completed" for j in alice.get("/api/jobs?status=completed").get_json()["items"])
     assert alice.get("/api/jobs?status=bogus").status_code == 400
-    assert first not in [j["task_id"] for j in bob.get("/api/jobs").get_json()["jobs"]]
+    assert first not in [j["task_id"] for j in bob.get("/api/jobs").get_json()["items"]]
 
 
 def test_other_users_cannot_see_or_touch_a_job(alice, bob, make_user):
@@ -311,8 +338,7 @@ def test_redis_down_at_request_time_job_runs_after_it_returns(app, alice, redis_
     finally:
         redis_server.start()
     with app.app_context():
-        db.session.execute(Job.__table__.update().where(Job.id == task_id)
-                           .values(created_at=utcnow() - timedelta(seconds=30)))
+        db.session.execute(update(Job).where(Job.id == task_id).values(created_at=utcnow() - timedelta(seconds=30)))
         db.session.commit()
-        assert engine.reap()["resent"] >= 1
+        assert reaper.reap()["resent"] >= 1
     assert alice.wait_job(task_id, timeout=90)["status"] == "completed"

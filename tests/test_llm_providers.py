@@ -1,6 +1,8 @@
 """The LLM providers and the model catalog, run with the real SDKs against the fake AI server."""
+
 import concurrent.futures
 import inspect
+import re
 import typing
 
 import anthropic
@@ -9,19 +11,24 @@ import openai
 import pytest
 
 from wop import model_catalog
-from wop.model_catalog import CatalogError, ModelSpec, default_model_id, is_usable, load_catalog
+from wop.model_catalog import (
+    CatalogError,
+    ModelSpec,
+    default_model_id,
+    is_usable,
+    load_catalog,
+)
 from wop.providers import llm
-from wop.providers.errors import (UNAVAILABLE, PermanentProviderError, ProviderError, TransientProviderError,
-                                  classify_sdk_error)
+from wop.providers.errors import (
+    UNAVAILABLE,
+    PermanentProviderError,
+    ProviderError,
+    TransientProviderError,
+    classify_sdk_error,
+)
 from wop.providers.llm import ChatMessage, complete
+from wop.settings import Settings, load_settings
 
-try:
-    from tests.fake_ai import FakeAI, fake_ai, fake_ai_server  # noqa: F401  (fixtures)
-except ImportError:
-    from fake_ai import FakeAI, fake_ai, fake_ai_server  # noqa: F401
-
-SETTINGS = ["OPENAI_API_KEY", "OPENAI_BASE_URL", "ANTHROPIC_API_KEY", "ANTHROPIC_BASE_URL", "DEFAULT_LLM_MODEL",
-            "MODELS_FILE", "EXTRA_MODELS", "PROVIDER_TIMEOUT", "PROVIDER_MAX_RETRIES"]
 DEFAULT_IDS = ["gpt-5.5", "gpt-5.4-mini", "gpt-5.4", "claude-sonnet-5-5", "claude-opus-5-5", "claude-haiku-4-5"]
 VENDORS = [  # (model id, path the request goes to, vendor name)
     ("gpt-5.5", "/v1/chat/completions", "OpenAI"),
@@ -29,21 +36,18 @@ VENDORS = [  # (model id, path the request goes to, vendor name)
 ]
 
 
-@pytest.fixture(autouse=True)
-def clean_environment(monkeypatch):
-    """Settings come from config, else the environment: keep the caller's shell out of it."""
-    for name in SETTINGS:
-        monkeypatch.delenv(name, raising=False)
-
-
 def make_config(fake=None, **overrides) -> dict:
-    config = {name: "" for name in SETTINGS}
+    """The settings the providers get: these values, the rest the defaults (never the environment)."""
+    values: dict = {"PROVIDER_TIMEOUT": 10.0, "PROVIDER_MAX_RETRIES": 2}
     if fake is not None:
-        config.update(OPENAI_API_KEY="test-key", OPENAI_BASE_URL=fake.openai_base_url,
-                      ANTHROPIC_API_KEY="test-key", ANTHROPIC_BASE_URL=fake.anthropic_base_url)
-    config.update(PROVIDER_TIMEOUT=10.0, PROVIDER_MAX_RETRIES=2)
-    config.update(overrides)
-    return config
+        values.update(
+            OPENAI_API_KEY="test-key",
+            OPENAI_BASE_URL=fake.openai_base_url,
+            ANTHROPIC_API_KEY="test-key",
+            ANTHROPIC_BASE_URL=fake.anthropic_base_url,
+        )
+    values.update(overrides)
+    return Settings.of(**values).model_dump()
 
 
 THREAD = [
@@ -59,6 +63,7 @@ def words(text: str) -> int:
 
 
 # -- happy paths -----------------------------------------------------------------------------
+
 
 def test_openai_chat_sends_the_thread_in_order_and_reports_usage(fake_ai):
     result = complete(THREAD, "gpt-5.5", make_config(fake_ai))
@@ -104,7 +109,8 @@ def test_a_reply_limit_goes_as_max_completion_tokens_for_openai_and_max_tokens_f
     models = tmp_path / "models.toml"
     models.write_text(
         '[[models]]\nid = "short"\nprovider = "openai"\napi_model = "gpt-5.5"\nmax_tokens = 50\n'
-        '[[models]]\nid = "short-claude"\nprovider = "anthropic"\napi_model = "claude-opus-5-5"\nmax_tokens = 60\n')
+        '[[models]]\nid = "short-claude"\nprovider = "anthropic"\napi_model = "claude-opus-5-5"\nmax_tokens = 60\n'
+    )
     config = make_config(fake_ai, MODELS_FILE=str(models))
 
     complete(THREAD, "short", config)
@@ -137,7 +143,8 @@ def test_extra_model_through_openai_compatible_server_needs_no_key(fake_ai):
 
 # -- retries inside the SDK ------------------------------------------------------------------
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 @pytest.mark.parametrize("status", [429, 503])
 def test_one_transient_error_is_retried_by_the_sdk(fake_ai, model_id, path, vendor, status):
     fake_ai.fail_next(1, status)
@@ -146,7 +153,7 @@ def test_one_transient_error_is_retried_by_the_sdk(fake_ai, model_id, path, vend
     assert len(fake_ai.requests_to(path)) == 2
 
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_a_dropped_connection_is_retried_by_the_sdk(fake_ai, model_id, path, vendor):
     fake_ai.drop_next(1)
     result = complete(THREAD, model_id, make_config(fake_ai))
@@ -154,7 +161,7 @@ def test_a_dropped_connection_is_retried_by_the_sdk(fake_ai, model_id, path, ven
     assert len(fake_ai.requests_to(path)) == 2
 
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_persistent_server_errors_become_transient_after_max_retries(fake_ai, model_id, path, vendor):
     fake_ai.fail_next(10, 503)
     with pytest.raises(TransientProviderError) as info:
@@ -164,7 +171,7 @@ def test_persistent_server_errors_become_transient_after_max_retries(fake_ai, mo
     assert len(fake_ai.requests_to(path)) == 3
 
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_persistent_rate_limit_becomes_transient(fake_ai, model_id, path, vendor):
     fake_ai.fail_next(10, 429)
     with pytest.raises(TransientProviderError) as info:
@@ -174,7 +181,7 @@ def test_persistent_rate_limit_becomes_transient(fake_ai, model_id, path, vendor
     assert len(fake_ai.requests_to(path)) == 2
 
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_persistent_connection_drops_become_transient(fake_ai, model_id, path, vendor):
     fake_ai.drop_next(10)
     with pytest.raises(TransientProviderError) as info:
@@ -195,7 +202,8 @@ def test_a_slow_provider_times_out_as_transient(fake_ai):
 
 # -- permanent failures ----------------------------------------------------------------------
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_a_rejected_key_fails_at_once(fake_ai, model_id, path, vendor):
     config = make_config(fake_ai, OPENAI_API_KEY="sk-wrong", ANTHROPIC_API_KEY="sk-ant-wrong")
     with pytest.raises(PermanentProviderError) as info:
@@ -206,7 +214,7 @@ def test_a_rejected_key_fails_at_once(fake_ai, model_id, path, vendor):
     assert len(fake_ai.requests) == 1
 
 
-@pytest.mark.parametrize("model_id,path,vendor", VENDORS)
+@pytest.mark.parametrize(("model_id", "path", "vendor"), VENDORS)
 def test_not_found_and_bad_request_fail_at_once_with_the_vendors_words(fake_ai, model_id, path, vendor):
     fake_ai.fail_next(1, 404)
     with pytest.raises(PermanentProviderError) as info:
@@ -224,14 +232,14 @@ def test_not_found_and_bad_request_fail_at_once_with_the_vendors_words(fake_ai, 
 
 
 def test_an_unknown_model_id_is_named_without_any_request(fake_ai):
-    with pytest.raises(PermanentProviderError) as info:
+    with pytest.raises(CatalogError) as info:
         complete(THREAD, "gpt-99", make_config(fake_ai))
     assert info.value.message.startswith("Model gpt-99 is not configured. Available models: gpt-5.5, ")
     assert "claude-haiku-4-5" in info.value.message
     assert fake_ai.requests == []
 
 
-@pytest.mark.parametrize("model_id,vendor", [("gpt-5.5", "OpenAI"), ("claude-opus-5-5", "Anthropic")])
+@pytest.mark.parametrize(("model_id", "vendor"), [("gpt-5.5", "OpenAI"), ("claude-opus-5-5", "Anthropic")])
 def test_a_missing_key_fails_without_any_request(fake_ai, model_id, vendor):
     config = make_config(OPENAI_BASE_URL="", ANTHROPIC_BASE_URL=fake_ai.anthropic_base_url)
     with pytest.raises(PermanentProviderError) as info:
@@ -246,8 +254,11 @@ def test_classify_keeps_provider_errors_and_knows_openai_quota_exhaustion():
     assert classify_sdk_error(own, "OpenAI") is own
 
     response = httpx2.Response(429, request=httpx2.Request("POST", "http://127.0.0.1/v1/chat/completions"))
-    quota = openai.RateLimitError("Error code: 429", response=response,
-                                  body={"message": "You exceeded your current quota.", "code": "insufficient_quota"})
+    quota = openai.RateLimitError(
+        "Error code: 429",
+        response=response,
+        body={"message": "You exceeded your current quota.", "code": "insufficient_quota"},
+    )
     error = classify_sdk_error(quota, "OpenAI")
     assert isinstance(error, PermanentProviderError)
     assert error.message == UNAVAILABLE
@@ -275,11 +286,13 @@ def test_sdk_base_url_environment_variable_still_works(fake_ai, monkeypatch):
 
 # -- catalog ---------------------------------------------------------------------------------
 
+
 def test_default_catalog():
     catalog = load_catalog(make_config())
     assert [m.id for m in catalog.all()] == DEFAULT_IDS
-    assert catalog.get("claude-haiku-4-5") == ModelSpec("claude-haiku-4-5", "anthropic", "claude-haiku-4-5",
-                                                        "Claude Haiku 4.5", context_window=200_000)
+    assert catalog.get("claude-haiku-4-5") == ModelSpec(
+        "claude-haiku-4-5", "anthropic", "claude-haiku-4-5", "Claude Haiku 4.5", context_window=200_000
+    )
     assert {m.provider for m in catalog.all()} == {"openai", "anthropic"}
     assert all(m.display_name and m.api_model for m in catalog.all())
 
@@ -307,11 +320,13 @@ def test_default_models_are_current_in_the_installed_sdks():
 
 def test_models_file_extends_and_overrides(tmp_path):
     path = tmp_path / "models.toml"
-    path.write_text('[[models]]\nid = "gpt-5.5"\nprovider = "openai"\napi_model = "gpt-5.5-2026-04-23"\n'
-                    'display_name = "GPT-5.5 (pinned)"\n'
-                    '[[models]]\nid = "qwen"\nprovider = "openai"\napi_model = "qwen3:8b"\n')
+    path.write_text(
+        '[[models]]\nid = "gpt-5.5"\nprovider = "openai"\napi_model = "gpt-5.5-2026-04-23"\n'
+        'display_name = "GPT-5.5 (pinned)"\n'
+        '[[models]]\nid = "qwen"\nprovider = "openai"\napi_model = "qwen3:8b"\n'
+    )
     catalog = load_catalog(make_config(MODELS_FILE=str(path)))
-    assert [m.id for m in catalog.all()] == DEFAULT_IDS + ["qwen"]
+    assert [m.id for m in catalog.all()] == [*DEFAULT_IDS, "qwen"]
     assert catalog.get("gpt-5.5").api_model == "gpt-5.5-2026-04-23"
     assert catalog.get("gpt-5.5").display_name == "GPT-5.5 (pinned)"
     assert catalog.get("qwen").display_name == "qwen"
@@ -322,15 +337,18 @@ def test_models_file_can_replace_the_list(tmp_path):
     path.write_text('replace = true\n[[models]]\nid = "local"\nprovider = "openai"\napi_model = "llama3.2"\n')
     catalog = load_catalog(make_config(MODELS_FILE=str(path)))
     assert [m.id for m in catalog.all()] == ["local"]
-    with pytest.raises(PermanentProviderError, match="Model gpt-5.5 is not configured. Available models: local."):
+    with pytest.raises(CatalogError, match=re.escape("Model gpt-5.5 is not configured. Available models: local.")):
         catalog.get("gpt-5.5")
 
 
-@pytest.mark.parametrize("content", [
-    '[[models]]\nid = "x"\nprovider = "google"\napi_model = "gemini"\n',
-    '[[models]]\nid = "x"\nprovider = "openai"\n',
-    '[[models]\nbroken',
-])
+@pytest.mark.parametrize(
+    "content",
+    [
+        '[[models]]\nid = "x"\nprovider = "google"\napi_model = "gemini"\n',
+        '[[models]]\nid = "x"\nprovider = "openai"\n',
+        "[[models]\nbroken",
+    ],
+)
 def test_a_broken_models_file_is_reported(tmp_path, content):
     path = tmp_path / "models.toml"
     path.write_text(content)
@@ -347,7 +365,8 @@ def test_a_missing_models_file_is_reported(tmp_path):
 
 def test_extra_models_parsing():
     specs = model_catalog.parse_extra_models(
-        " llama=openai:llama3.2:3b:Llama 3.2 ; fast=anthropic:claude-haiku-4-5:Quick Claude;plain=openai:mistral;")
+        " llama=openai:llama3.2:3b:Llama 3.2 ; fast=anthropic:claude-haiku-4-5:Quick Claude;plain=openai:mistral;"
+    )
     assert specs == [
         ModelSpec("llama", "openai", "llama3.2:3b", "Llama 3.2"),
         ModelSpec("fast", "anthropic", "claude-haiku-4-5", "Quick Claude"),
@@ -366,10 +385,12 @@ def test_extra_models_extend_the_catalog_after_the_models_file(tmp_path):
     assert [m.id for m in catalog.all()][-2:] == ["mine", "new"]
 
 
-def test_settings_fall_back_to_the_environment(monkeypatch):
+def test_settings_come_from_the_environment_through_the_settings_object(monkeypatch):
     monkeypatch.setenv("EXTRA_MODELS", "envmodel=openai:m:From env")
-    assert load_catalog({}).get("envmodel").display_name == "From env"
-    assert load_catalog({"EXTRA_MODELS": "cfg=openai:m:From config"}).get("cfg").display_name == "From config"
+    assert load_catalog(load_settings().model_dump()).get("envmodel").display_name == "From env"
+    # The catalogue itself reads only the settings it is given.
+    with pytest.raises(CatalogError):
+        load_catalog(make_config()).get("envmodel")
 
 
 def test_is_usable():
@@ -394,14 +415,14 @@ def test_default_model_id():
 
 # -- the fake itself (other suites lean on it) -----------------------------------------------
 
+
 def test_fake_numbers_transcriptions_in_order_and_makes_speech_of_proportional_length(fake_ai):
     client = openai.OpenAI(api_key="test-key", base_url=fake_ai.openai_base_url, max_retries=0)
     first = client.audio.transcriptions.create(model="whisper-1", file=("one.mp3", b"a" * 10))
     fake_ai.fail_next(1, 503, path="/audio/transcriptions")
     with pytest.raises(openai.InternalServerError):
         client.audio.transcriptions.create(model="whisper-1", file=("two.mp3", b"b" * 20))
-    second = client.audio.transcriptions.create(model="whisper-1", file=("two.mp3", b"b" * 20),
-                                                response_format="text")
+    second = client.audio.transcriptions.create(model="whisper-1", file=("two.mp3", b"b" * 20), response_format="text")
     assert first.text == "[part 1: one.mp3 10 bytes]"
     assert second.strip() == "[part 2: two.mp3 20 bytes]"
     upload = fake_ai.requests_to("/audio/transcriptions")[0]
@@ -420,11 +441,20 @@ def test_fake_serves_concurrent_requests(fake_ai):
     fake_ai.set_latency(0.3)
     config = make_config(fake_ai)
     with concurrent.futures.ThreadPoolExecutor(16) as pool:
-        results = list(pool.map(lambda i: complete([ChatMessage("user", f"n{i}")], "gpt-5.4-mini", config).text,
-                                range(16)))
+        results = list(
+            pool.map(lambda i: complete([ChatMessage("user", f"n{i}")], "gpt-5.4-mini", config).text, range(16))
+        )
     assert results == [f"Reply from gpt-5.4-mini to: n{i}" for i in range(16)]
     assert len(fake_ai.requests) == 16
 
 
-def test_provider_errors_share_one_base():
-    assert issubclass(CatalogError, PermanentProviderError) and issubclass(PermanentProviderError, ProviderError)
+def test_every_failure_a_job_can_meet_is_a_job_failure():
+    """The engine knows one failure type: provider errors, a broken model list and unreadable
+    audio all are JobFailed, transient or not."""
+    from wop.audio import UnreadableAudio
+    from wop.errors import JobFailed
+
+    for kind in (CatalogError, PermanentProviderError, TransientProviderError, UnreadableAudio):
+        assert issubclass(kind, JobFailed)
+    assert issubclass(PermanentProviderError, ProviderError)
+    assert TransientProviderError("x").transient and not PermanentProviderError("x").transient

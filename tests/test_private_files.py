@@ -1,5 +1,6 @@
 """What stays on disk: everything under DATA_DIR is private to the service user, uploads are
 judged by their content, and deleted writing cannot be found in SQLite's files."""
+
 import os
 import stat
 import subprocess
@@ -26,8 +27,7 @@ def loose(root: Path) -> list[str]:
 
 def upload(api, path: Path, filename: str, mimetype: str = "application/octet-stream"):
     with open(path, "rb") as f:
-        return api.post("/api/nodes/", data={"audio_file": (f, filename, mimetype)},
-                        content_type="multipart/form-data")
+        return api.post("/api/nodes/", data={"audio_file": (f, filename, mimetype)}, content_type="multipart/form-data")
 
 
 def test_files_made_through_the_api_are_private(app, alice, jobs_ready, tmp_path):
@@ -41,8 +41,11 @@ def test_files_made_through_the_api_are_private(app, alice, jobs_ready, tmp_path
     export = alice.post("/api/export/threads").get_json()
     assert alice.wait_job(export["task_id"])["status"] == "completed"
 
-    made = [data_dir / "media" / "audio" / str(alice.user["id"]), data_dir / "media" / "tts" / str(alice.user["id"]),
-            data_dir / "exports" / str(alice.user["id"])]
+    made = [
+        data_dir / "media" / "audio" / str(alice.user["id"]),
+        data_dir / "media" / "tts" / str(alice.user["id"]),
+        data_dir / "exports" / str(alice.user["id"]),
+    ]
     for folder in made:
         files = [p for p in folder.iterdir() if p.is_file()]
         assert files, f"nothing was written to {folder}"
@@ -60,15 +63,14 @@ def test_a_looser_data_dir_is_tightened_at_start(tmp_path):
     for path in [data_dir, *data_dir.rglob("*")]:
         path.chmod(0o755 if path.is_dir() else 0o644)
     env = {**os.environ, "DATA_DIR": str(data_dir), "SECRET_KEY": ""}
-    subprocess.run([sys.executable, "-c", "from wop import create_app; create_app()"], env=env, cwd=ROOT,
-                   check=True)
-    assert loose(data_dir) == [f"0o644 var/notes.txt"]  # not the service's: left as it was
+    subprocess.run([sys.executable, "-c", "from wop import create_app; create_app()"], env=env, cwd=ROOT, check=True)
+    assert loose(data_dir) == ["0o644 var/notes.txt"]  # not the service's: left as it was
     assert oct((data_dir / "secret_key").stat().st_mode & 0o777) == "0o600"
 
 
 def test_a_default_acl_given_by_the_operator_is_respected(tmp_path):
     """nginx may be given read access to media with a default ACL; new folders inherit it."""
-    from wop.config import private_dir
+    from wop.data_dir import private_dir
 
     media = tmp_path / "media"
     media.mkdir()
@@ -83,16 +85,36 @@ def test_a_default_acl_given_by_the_operator_is_respected(tmp_path):
 HTML = b"<!doctype html><html><body><script>alert(document.cookie)</script></body></html>"
 
 
-@pytest.mark.parametrize("name, content", [
-    ("page.mp3", HTML),
-    ("picture.mp3", None),  # a PNG image, made by ffmpeg below
-    ("noise.webm", os.urandom(4096)),
-])
+@pytest.mark.parametrize(
+    ("name", "content"),
+    [
+        ("page.mp3", HTML),
+        ("picture.mp3", None),  # a PNG image, made by ffmpeg below
+        ("noise.webm", os.urandom(4096)),
+    ],
+)
 def test_an_upload_that_is_not_audio_is_refused_and_not_kept(app, alice, tmp_path, name, content):
     path = tmp_path / name
     if content is None:
-        subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "color=c=red:s=32x32", "-frames:v", "1",
-                        "-f", "image2", "-c:v", "png", str(path)], check=True)
+        subprocess.run(
+            [
+                "ffmpeg",
+                "-v",
+                "error",
+                "-f",
+                "lavfi",
+                "-i",
+                "color=c=red:s=32x32",
+                "-frames:v",
+                "1",
+                "-f",
+                "image2",
+                "-c:v",
+                "png",
+                str(path),
+            ],
+            check=True,
+        )
     else:
         path.write_bytes(content)
     folder = Path(app.config["DATA_DIR"]) / "media" / "audio" / str(alice.user["id"])
@@ -101,7 +123,7 @@ def test_an_upload_that_is_not_audio_is_refused_and_not_kept(app, alice, tmp_pat
     assert resp.status_code == 415, resp.get_json()
     assert "no audio" in resp.get_json()["error"]
     assert (set(folder.iterdir()) if folder.exists() else set()) == before
-    assert alice.get("/api/dashboard").get_json()["nodes"] == []
+    assert alice.get("/api/dashboard").get_json()["entries"]["items"] == []
 
 
 def test_audio_is_accepted_by_its_content_whatever_its_name(alice, tmp_path):

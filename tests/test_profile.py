@@ -1,4 +1,5 @@
 """The AI profile: the token budget, the profile job end to end, and one's own profile."""
+
 import pytest
 
 from wop.exports.threads import thread_texts
@@ -34,8 +35,13 @@ def test_estimate_takes_whole_threads_newest_first_and_stops_at_the_limit(app, a
     total = newest + middle + oldest
 
     monkeypatch.setitem(app.config, "PROFILE_MAX_TOKENS", newest + middle)
-    assert estimate(alice) == {"total_tokens": total, "max_tokens": newest + middle,
-                               "included_tokens": newest + middle, "threads_included": 2, "threads_total": 3}
+    assert estimate(alice) == {
+        "total_tokens": total,
+        "max_tokens": newest + middle,
+        "included_tokens": newest + middle,
+        "threads_included": 2,
+        "threads_total": 3,
+    }
     # One token short of the middle thread: it is left out, and so is the oldest, although it would fit.
     monkeypatch.setitem(app.config, "PROFILE_MAX_TOKENS", newest + middle - 1)
     got = estimate(alice)
@@ -69,7 +75,7 @@ def test_profile_reads_the_newest_threads_within_the_budget(app, alice, fake_ai,
     status = alice.get(f"/api/export/profile-status/{started['task_id']}").get_json()
     assert status["status"] == "completed" and status["progress"] == 100 and status["error"] is None
     profile = alice.get("/api/profile").get_json()
-    assert status["profile"] == profile
+    assert status["result"]["profile"] == profile
     assert profile["generated_by"] == MODEL and profile["content"].startswith("Reply from gpt-test")
     assert profile["tokens_used"] == job["result"]["tokens_used"] > 0
 
@@ -82,7 +88,7 @@ def test_provider_failure_fails_the_job_and_stores_nothing(alice, fake_ai):
     assert job["status"] == "failed" and job["attempts"] == 1
     assert job["error"] == UNAVAILABLE
     status = alice.get(f"/api/export/profile-status/{started['task_id']}").get_json()
-    assert status["status"] == "failed" and status["error"] == job["error"] and status["profile"] is None
+    assert status["status"] == "failed" and status["error"] == job["error"] and status["result"] is None
     missing = alice.get("/api/profile")
     assert missing.status_code == 404 and "no profile yet" in missing.get_json()["error"]
 

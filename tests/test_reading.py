@@ -1,4 +1,5 @@
 """Dashboards, feed, stats, models."""
+
 from wop.extensions import db
 from wop.models import TokenCredit
 
@@ -10,7 +11,7 @@ def test_dashboard_lists_own_nodes_newest_first_with_tokens(app, alice):
         db.session.add(TokenCredit(user_id=alice.user["id"], node_id=first["id"], tokens=1234))
         db.session.commit()
     data = alice.get("/api/dashboard").get_json()
-    assert [n["id"] for n in data["nodes"]][:2] == [second["id"], first["id"]]
+    assert [n["id"] for n in data["entries"]["items"]][:2] == [second["id"], first["id"]]
     assert data["tokens_today"] == 1234 and data["tokens_all_time"] == 1234
     assert data["global_daily_target"] == 1_000_000 and data["global_tokens_today"] >= 1234
 
@@ -19,7 +20,7 @@ def test_other_dashboard_shows_only_public(alice, bob):
     alice.write("private one")
     public = alice.write("public one", privacy="public")
     data = bob.get(f"/api/dashboard/{alice.username}").get_json()
-    assert [n["id"] for n in data["nodes"]] == [public["id"]]
+    assert [n["id"] for n in data["entries"]["items"]] == [public["id"]]
     assert "email" not in data["user"]
     assert bob.get("/api/dashboard/nobody_here_123").status_code == 404
 
@@ -36,10 +37,11 @@ def test_feed_is_public_top_level_newest_first_and_paginated(alice, bob):
     alice.write("reply to A", parent_id=a["id"], privacy="public")
     alice.write("private", privacy="private")
     b = bob.write("feed B", privacy="public")
-    page = bob.get("/api/feed?per_page=2").get_json()["nodes"]
-    assert [n["id"] for n in page] == [b["id"], a["id"]]
-    second = bob.get("/api/feed?per_page=1&page=2").get_json()["nodes"]
-    assert [n["id"] for n in second] == [a["id"]]
+    page = bob.get("/api/feed?per_page=2").get_json()
+    assert [n["id"] for n in page["items"]] == [b["id"], a["id"]]
+    assert (page["page"], page["per_page"], page["has_more"]) == (1, 2, True)
+    second = bob.get("/api/feed?per_page=1&page=2").get_json()
+    assert [n["id"] for n in second["items"]] == [a["id"]] and second["page"] == 2
     assert bob.get("/api/feed?page=x").status_code == 400
 
 
@@ -58,3 +60,10 @@ def test_models_list(alice):
     assert {m["provider"] for m in models} == {"openai", "anthropic"}
     assert all(m["usable"] for m in models)  # both keys are set in the test environment
     assert data["default"] in [m["id"] for m in models]
+
+
+def test_the_server_tells_its_public_settings_without_a_login(app):
+    config = app.test_client().get("/api/config").get_json()
+    assert config["default_privacy"] == app.config["DEFAULT_PRIVACY"] == "private"
+    assert config["max_upload_mb"] == app.config["MAX_UPLOAD_MB"] and config["require_approval"] is False
+    assert not set(config) & {"SECRET_KEY", "OPENAI_API_KEY", "secret_key", "openai_api_key"}

@@ -1,4 +1,5 @@
 """/api/ready tells everyone whether the system is ready, and only operators what it is made of."""
+
 import requests
 
 

@@ -1,9 +1,10 @@
 """Sessions that end when they are ended: logout, log out everywhere, password change, the session list."""
+
 from datetime import timedelta
 
 import requests
 
-from tests.conftest import Api, unique_name
+from tests.helpers import Api, unique_name
 
 
 def copy_of(app, api: Api):
@@ -59,6 +60,7 @@ def test_the_session_cookie_holds_no_user_id(app, alice):
     from flask.sessions import SecureCookieSessionInterface
 
     serializer = SecureCookieSessionInterface().get_signing_serializer(app)
+    assert serializer is not None  # the app has a secret key
     data = serializer.loads(alice.client.get_cookie("session").value)
     assert "user_id" not in data and len(session_rows(app, alice.user["id"])) == 1
 
@@ -121,8 +123,11 @@ def test_password_change_keeps_this_session_and_ends_the_others(app, alice):
 def test_password_change_with_a_token(app, alice):
     token = new_token(app, alice)
     scripts = app.test_client()
-    resp = scripts.post("/auth/password", headers=token,
-                        json={"current_password": alice.password, "new_password": "another long passphrase"})
+    resp = scripts.post(
+        "/auth/password",
+        headers=token,
+        json={"current_password": alice.password, "new_password": "another long passphrase"},
+    )
     assert resp.status_code == 200 and resp.get_json()["user"]["id"] == alice.user["id"]
     assert alice.get("/auth/me").status_code == 401
     assert scripts.get("/auth/me", headers=token).status_code == 401
@@ -132,7 +137,7 @@ def test_the_session_list_and_ending_one_session(app, alice, bob):
     other = second_login(app, alice)
     listed = alice.get("/auth/sessions", headers={"User-Agent": "Firefox test"})
     assert listed.status_code == 200
-    sessions = listed.get_json()["sessions"]
+    sessions = listed.get_json()["items"]
     assert len(sessions) == 2 and [s["current"] for s in sessions].count(True) == 1
     assert {"id", "created_at", "last_seen_at", "user_agent", "current"} <= set(sessions[0])
     other_id = next(s["id"] for s in sessions if not s["current"])
@@ -142,7 +147,7 @@ def test_the_session_list_and_ending_one_session(app, alice, bob):
     assert other.get("/auth/me").status_code == 200
     assert alice.delete(f"/auth/sessions/{other_id}").status_code == 204
     assert other.get("/auth/me").status_code == 401
-    assert [s["id"] for s in alice.get("/auth/sessions").get_json()["sessions"]] == [mine]
+    assert [s["id"] for s in alice.get("/auth/sessions").get_json()["items"]] == [mine]
     assert alice.delete(f"/auth/sessions/{mine}").status_code == 204
     assert alice.get("/auth/me").status_code == 401
 
@@ -150,14 +155,18 @@ def test_the_session_list_and_ending_one_session(app, alice, bob):
 def test_sessions_record_the_browser_and_address(app, make_user):
     client = app.test_client()
     name = unique_name()
-    client.post("/auth/signup", json={"username": name, "password": "long enough pw"},
-                headers={"User-Agent": "TestBrowser/1.0"}, environ_base={"REMOTE_ADDR": "10.9.8.7"})
-    (listed,) = client.get("/auth/sessions").get_json()["sessions"]
+    client.post(
+        "/auth/signup",
+        json={"username": name, "password": "long enough pw"},
+        headers={"User-Agent": "TestBrowser/1.0"},
+        environ_base={"REMOTE_ADDR": "10.9.8.7"},
+    )
+    (listed,) = client.get("/auth/sessions").get_json()["items"]
     assert listed["user_agent"] == "TestBrowser/1.0" and listed["ip"] == "10.9.8.7" and listed["current"]
 
 
 def test_a_token_caller_sees_sessions_but_none_is_current(app, alice):
-    sessions = app.test_client().get("/auth/sessions", headers=new_token(app, alice)).get_json()["sessions"]
+    sessions = app.test_client().get("/auth/sessions", headers=new_token(app, alice)).get_json()["items"]
     assert len(sessions) == 1 and sessions[0]["current"] is False
 
 
@@ -170,7 +179,7 @@ def test_last_seen_is_written_at_most_once_a_minute(app, alice):
     (again,) = session_rows(app, alice.user["id"])
     assert again.last_seen_at == row.last_seen_at  # within the minute: no write
     with app.app_context():
-        stored = db.session.get(UserSession, row.id)
+        stored = db.session.get_one(UserSession, row.id)
         stored.last_seen_at = row.last_seen_at - timedelta(minutes=5)
         db.session.commit()
     assert alice.get("/auth/me").status_code == 200
@@ -184,7 +193,7 @@ def test_a_session_unused_for_longer_than_its_lifetime_ends(app, alice):
 
     (row,) = session_rows(app, alice.user["id"])
     with app.app_context():
-        stored = db.session.get(UserSession, row.id)
+        stored = db.session.get_one(UserSession, row.id)
         stored.last_seen_at = stored.last_seen_at - app.permanent_session_lifetime - timedelta(minutes=1)
         db.session.commit()
     assert alice.get("/auth/me").status_code == 401
@@ -195,8 +204,9 @@ def test_an_account_waiting_for_approval_can_still_protect_itself(app, make_user
     try:
         waiting = make_user()
         assert waiting.get("/auth/sessions").status_code == 200
-        resp = waiting.post("/auth/password",
-                            json={"current_password": waiting.password, "new_password": "waiting but safe"})
+        resp = waiting.post(
+            "/auth/password", json={"current_password": waiting.password, "new_password": "waiting but safe"}
+        )
         assert resp.status_code == 200
         waiting.csrf = resp.get_json()["csrf_token"]
         assert waiting.post("/auth/logout_everywhere").status_code == 204
@@ -216,8 +226,10 @@ def test_logging_in_again_in_the_same_browser_ends_the_session_it_had(app, alice
 def test_guessing_the_current_password_is_limited_like_logins(app, alice):
     wrong = {"current_password": "not it at all", "new_password": "a brand new passphrase"}
     codes = [alice.post("/auth/password", json=wrong).status_code for _ in range(3)]
-    codes += [alice.client.post("/auth/login", json={"username": alice.username, "password": "nope nope"}).status_code
-              for _ in range(2)]
+    codes += [
+        alice.client.post("/auth/login", json={"username": alice.username, "password": "nope nope"}).status_code
+        for _ in range(2)
+    ]
     assert codes == [401] * 5
     right = {"current_password": alice.password, "new_password": "a brand new passphrase"}
     assert alice.post("/auth/password", json=right).status_code == 429

@@ -5,6 +5,7 @@ database) as a child of the test, kills its worker's whole process group and its
 SIGKILL, and checks that /api/health never fails meanwhile, that a new worker answers
 /api/ready again, and that SIGTERM leaves no process behind.
 """
+
 import os
 import signal
 import subprocess
@@ -44,9 +45,16 @@ def child_pid(supervisor: subprocess.Popen, match) -> int | None:
     return None
 
 
+def running_child(supervisor: subprocess.Popen, match) -> int:
+    """The pid of the child `match` picks, which must be running."""
+    pid = child_pid(supervisor, match)
+    assert pid is not None, "the child process is not running"
+    return pid
+
+
 def is_worker(args: list[str]) -> bool:
     """`celery -A wop.worker worker …` (the scheduler is `celery -A wop.worker beat …`)."""
-    return "wop.worker" in args and args[args.index("wop.worker") + 1:][:1] == ["worker"]
+    return "wop.worker" in args and args[args.index("wop.worker") + 1 :][:1] == ["worker"]
 
 
 def is_redis(args: list[str]) -> bool:
@@ -57,8 +65,9 @@ def wait_until(condition, timeout: float, what: str, proc: subprocess.Popen | No
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc is not None and proc.poll() is not None:
-            raise AssertionError(f"wop up exited ({proc.returncode}) while waiting for {what}:\n"
-                                 f"{log.read_text()[-4000:] if log else ''}")
+            raise AssertionError(
+                f"wop up exited ({proc.returncode}) while waiting for {what}:\n{log.read_text()[-4000:] if log else ''}"
+            )
         value = condition()
         if value:
             return value
@@ -78,7 +87,8 @@ class HealthPoller(threading.Thread):
 
     def __init__(self, base: str):
         super().__init__(daemon=True)
-        self.base, self.seen, self.done = base, [], threading.Event()
+        self.base, self.done = base, threading.Event()
+        self.seen: list[int | str] = []  # status codes, or the errors of requests that failed
 
     def run(self):
         while not self.done.is_set():
@@ -113,11 +123,24 @@ def wop_up(tmp_path, database_url):
     data_dir = tmp_path / "data"
     port, redis_port = free_port(), free_port()
     env = {k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL")}
-    env.update(DATA_DIR=str(data_dir), PORT=str(port), REDIS_PORT=str(redis_port), WEB_CONCURRENCY="1",
-               SECRET_KEY="supervisor-test", DATABASE_URL=up_database(database_url, data_dir))
+    env.update(
+        DATA_DIR=str(data_dir),
+        PORT=str(port),
+        REDIS_PORT=str(redis_port),
+        WEB_CONCURRENCY="1",
+        SECRET_KEY="supervisor-test",
+        DATABASE_URL=up_database(database_url, data_dir),
+    )
     log = tmp_path / "wop-up.log"
-    proc = subprocess.Popen([str(Path(sys.executable).parent / "wop"), "up"], env=env, cwd=ROOT,
-                            stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True)
+    with open(log, "ab") as out:
+        proc = subprocess.Popen(
+            [str(Path(sys.executable).parent / "wop"), "up"],
+            env=env,
+            cwd=ROOT,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     base = f"http://127.0.0.1:{port}"
     try:
         yield proc, base, log, data_dir, redis_port
@@ -137,32 +160,40 @@ def test_wop_up_restarts_a_killed_worker_and_redis_and_stops_everything(wop_up):
     seen_pids = set(children_of(proc.pid))
 
     # The private Redis says whose it is.
-    redis_pid = child_pid(proc, is_redis)
+    redis_pid = running_child(proc, is_redis)
     wait_until(lambda: f"127.0.0.1:{redis_port} wop:{data_dir}" in cmdline(redis_pid), 30, "Redis's process title")
     assert f"wop:{data_dir}" in log.read_text()
 
     # Kill the worker's whole process group, as a crashed machine would.
-    worker_pid = child_pid(proc, is_worker)
+    worker_pid = running_child(proc, is_worker)
     seen_pids |= {worker_pid, *children_of(worker_pid)}
     poller = HealthPoller(base)
     poller.start()
     killed_at = time.monotonic()
     os.killpg(worker_pid, signal.SIGKILL)
-    new_worker = wait_until(lambda: (pid := child_pid(proc, is_worker)) not in (None, worker_pid) and pid,
-                            60, "new worker process", proc, log)
+    new_worker = wait_until(
+        lambda: (pid := child_pid(proc, is_worker)) not in (None, worker_pid) and pid,
+        60,
+        "new worker process",
+        proc,
+        log,
+    )
     wait_until(lambda: ready(base), 90, "a new worker answering /api/ready", proc, log)
     serving_after = time.monotonic() - killed_at
     codes = poller.stop()
-    print(f"worker SIGKILL: a new worker served after {serving_after:.1f} s; /api/health codes: "
-          f"{ {c: codes.count(c) for c in set(codes)} }")
+    print(
+        f"worker SIGKILL: a new worker served after {serving_after:.1f} s; /api/health codes: "
+        f"{ {c: codes.count(c) for c in set(codes)} }"
+    )
     assert codes and set(codes) == {200}, codes
     assert "worker (pid" in log.read_text() and "restarting it in 1 s" in log.read_text()
     seen_pids |= {new_worker, *children_of(new_worker)}
 
     # Redis comes back on the same port, and the others reconnect to it.
     os.kill(redis_pid, signal.SIGKILL)
-    new_redis = wait_until(lambda: (pid := child_pid(proc, is_redis)) not in (None, redis_pid) and pid,
-                           60, "new Redis process", proc, log)
+    new_redis = wait_until(
+        lambda: (pid := child_pid(proc, is_redis)) not in (None, redis_pid) and pid, 60, "new Redis process", proc, log
+    )
     # Redis sets its process title a moment after it starts.
     wait_until(lambda: f"127.0.0.1:{redis_port} wop:{data_dir}" in cmdline(new_redis), 30, "Redis's process title")
     wait_until(lambda: ready(base), 90, "/api/ready after Redis came back", proc, log)
@@ -193,22 +224,29 @@ def test_a_crash_loop_gives_up_and_stops_the_rest(capsys):
     finally:
         supervisor.stop_all()
     out = capsys.readouterr().out
-    assert out.count("exited with code 3; restarting it in") == 4 and "restarting it in 0.05 s" in out and "restarting it in 0.1 s" in out
+    assert (
+        out.count("exited with code 3; restarting it in") == 4
+        and "restarting it in 0.05 s" in out
+        and "restarting it in 0.1 s" in out
+    )
     assert "crasher exited 5 times within 60 s (last exit code 3); giving up" in out
-    assert kept.proc.returncode == -signal.SIGTERM  # never restarted, stopped only at the end
+    assert kept.proc is not None and kept.proc.returncode == -signal.SIGTERM  # never restarted, stopped only at the end
     assert out.count("started steady") == 1
 
 
 def test_the_supervisor_is_light_and_keeps_the_soft_shutdown():
-    code = ("import sys, wop.supervisor as s; "
-            "heavy = sorted(m for m in ('flask', 'sqlalchemy', 'celery', 'openai', 'anthropic', 'wop.api') "
-            "if m in sys.modules); print(heavy); assert not heavy")
+    code = (
+        "import sys, wop.supervisor as s; "
+        "heavy = sorted(m for m in ('flask', 'sqlalchemy', 'celery', 'openai', 'anthropic', 'wop.api') "
+        "if m in sys.modules); print(heavy); assert not heavy"
+    )
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
-    from wop.jobs.celery_app import WORKER_ENV
-    from wop.supervisor import WORKER_ENV as SUPERVISED_WORKER_ENV
+    from wop.queues import WORKER_ENV
+    from wop.supervisor import worker_command
 
-    assert SUPERVISED_WORKER_ENV == WORKER_ENV == {"REMAP_SIGTERM": "SIGQUIT"}
+    assert WORKER_ENV == {"REMAP_SIGTERM": "SIGQUIT"}  # SIGTERM is the worker's soft shutdown
+    assert worker_command()[-1] == "llm,audio,export,maintenance"  # every queue, named once in wop.queues
 
 
 def test_readiness_survives_a_redis_restart(app, worker, redis_server):

@@ -1,5 +1,6 @@
 """split_text: parts within the limit, cut between sentences, never inside a word."""
 
+import itertools
 import re
 
 from hypothesis import example, given, settings
@@ -31,7 +32,7 @@ def squeeze(text: str) -> str:
 
 
 texts = st.text(
-    alphabet=st.sampled_from(list("abcdefghij ABC .!?\"')…\n\t,;-é漢") + ["\u00a0", "\u2028", "\x1c"]),
+    alphabet=st.sampled_from([*"abcdefghij ABC .!?\"')…\n\t,;-é漢", "\u00a0", "\u2028", "\x1c"]),
     max_size=400,
 )
 
@@ -64,8 +65,10 @@ def test_cuts_only_between_sentences_when_they_fit(sentences, max_chars):
     assert all(re.search(r'[.!?…]"?$', part) for part in parts)
     assert " ".join(parts) == text
     # Greedy: a part is never so short that the next sentence would have fitted too.
-    for part, following in zip(parts, parts[1:]):
-        first_sentence = re.match(r'.*?[.!?…]"?(?=\s|$)', following).group(0)
+    for part, following in itertools.pairwise(parts):
+        first = re.match(r'.*?[.!?…]"?(?=\s|$)', following)
+        assert first is not None
+        first_sentence = first.group(0)
         assert len(part) + 1 + len(first_sentence) > max_chars
 
 

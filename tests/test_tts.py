@@ -1,5 +1,6 @@
 """Read aloud end to end: real Redis, a real Celery worker, the fake AI speech endpoint over HTTP;
 and the local espeak-ng provider through the same job code, in this process."""
+
 import shutil
 import time
 from pathlib import Path
@@ -12,7 +13,8 @@ from wop.extensions import db
 from wop.jobs.runner import run_job
 from wop.models import Job, Node
 from wop.providers.text_to_speech import get_speaker
-from wop.tasks.tts import speech_hash, tts
+from wop.read_aloud import speech_hash
+from wop.tasks.tts import tts
 from wop.text_split import split_text
 
 SPEECH = "/audio/speech"
@@ -22,7 +24,8 @@ pytestmark = pytest.mark.usefixtures("jobs_ready")
 
 
 def long_text(chars: int) -> str:
-    sentences, i = [], 0
+    sentences: list[str] = []
+    i = 0
     while sum(len(s) + 1 for s in sentences) < chars:
         i += 1
         sentences.append(f"Sentence number {i} of a long entry, written to be read aloud in several parts.")
@@ -69,24 +72,27 @@ def test_long_entry_is_read_in_parts_joined_and_served(app, alice, bob, fake_ai)
     status = alice.get(f"/api/nodes/{node['id']}/tts-status").get_json()
     assert status["task_id"] == task_id and status["progress"] == 100
     digest = current_hash(app, text)
-    assert status["tts_url"] == f"/api/media/tts/{alice.user['id']}/{digest}.mp3" == job["result"]["tts_url"]
-    assert alice.get(f"/api/nodes/{node['id']}").get_json()["tts_url"] == status["tts_url"]
-    joined = probe(media_file(app, status["tts_url"]))
+    assert status["result"]["tts_url"] == f"/api/media/tts/{alice.user['id']}/{digest}.mp3" == job["result"]["tts_url"]
+    assert alice.get(f"/api/nodes/{node['id']}").get_json()["tts_url"] == status["result"]["tts_url"]
+    joined = probe(media_file(app, status["result"]["tts_url"]))
     assert joined.duration_seconds == pytest.approx(sum(speech_seconds(p) for p in parts), abs=0.5)
     assert not list((Path(app.config["DATA_DIR"]) / "tmp").glob("tts-*"))  # scratch folders removed
 
-    partial = alice.get(status["tts_url"], headers={"Range": "bytes=0-99"})
+    partial = alice.get(status["result"]["tts_url"], headers={"Range": "bytes=0-99"})
     assert partial.status_code == 206 and len(partial.data) == 100
     assert partial.headers["Content-Type"] == "audio/mpeg"
-    assert bob.get(status["tts_url"]).status_code == 404
+    assert bob.get(status["result"]["tts_url"]).status_code == 404
     alice.put(f"/api/nodes/{node['id']}", json={"privacy": "public"})
-    assert bob.get(status["tts_url"]).status_code == 200
+    assert bob.get(status["result"]["tts_url"]).status_code == 200
 
 
 def test_voice_entry_empty_entry_and_overlong_entry_are_refused(app, alice):
     with app.app_context():
-        voice = Node(user_id=alice.user["id"], content="words from a recording",
-                     audio_original_path=f"audio/{alice.user['id']}/recording.webm")
+        voice = Node(
+            user_id=alice.user["id"],
+            content="words from a recording",
+            audio_original_path=f"audio/{alice.user['id']}/recording.webm",
+        )
         blank = Node(user_id=alice.user["id"], content="   ")
         db.session.add_all([voice, blank])
         db.session.commit()
@@ -133,7 +139,7 @@ def test_editing_the_text_makes_new_audio(app, alice, fake_ai):
     alice.put(f"/api/nodes/{node['id']}", json={"content": "The second draft, quite different."})
     job = read_aloud(alice, node["id"])
     assert job["status"] == "completed"
-    new_url = alice.get(f"/api/nodes/{node['id']}/tts-status").get_json()["tts_url"]
+    new_url = alice.get(f"/api/nodes/{node['id']}/tts-status").get_json()["result"]["tts_url"]
     assert new_url == job["result"]["tts_url"] != old_url
     assert media_file(app, new_url).is_file()
     assert not media_file(app, old_url).exists()  # no entry uses the old audio any more
@@ -151,12 +157,12 @@ def test_text_edited_while_reading_is_stored_as_what_was_read(app, alice, fake_a
     alice.put(f"/api/nodes/{node['id']}", json={"content": "What the entry says now."})
     assert alice.wait_job(task_id)["status"] == "completed"
     with app.app_context():
-        assert db.session.get(Node, node["id"]).audio_tts_hash == current_hash(app, "What the job started with.")
+        assert db.session.get_one(Node, node["id"]).audio_tts_hash == current_hash(app, "What the job started with.")
     fake_ai.set_latency(0)
     assert read_aloud(alice, node["id"])["status"] == "completed"  # stale: read again
     assert fake_ai.requests_to(SPEECH)[-1].json["input"] == "What the entry says now."
     with app.app_context():
-        assert db.session.get(Node, node["id"]).audio_tts_hash == current_hash(app, "What the entry says now.")
+        assert db.session.get_one(Node, node["id"]).audio_tts_hash == current_hash(app, "What the entry says now.")
 
 
 def test_transient_provider_error_is_retried(alice, fake_ai):
@@ -181,13 +187,12 @@ def test_other_users_cannot_request_or_follow(alice, bob, make_user):
 def test_local_provider_runs_the_same_job_in_process(app, alice):
     node = alice.write("Reading aloud works without any network at all. This is the second sentence.")
     with app.app_context():
-        job = Job(kind="tts", user_id=alice.user["id"], node_id=node["id"], params={"provider": "local"},
-                  queue="audio")
+        job = Job(kind="tts", user_id=alice.user["id"], node_id=node["id"], params={"provider": "local"}, queue="audio")
         db.session.add(job)
         db.session.commit()
         run_job(job.id, tts)
         db.session.expire_all()
-        done = db.session.get(Job, job.id)
+        done = db.session.get_one(Job, job.id)
         assert done.status == "completed", done.error_detail
-        assert done.result["provider"] == "local" and done.result["parts"] == 1
+        assert done.result is not None and done.result["provider"] == "local" and done.result["parts"] == 1
         assert probe(media_file(app, done.result["tts_url"])).duration_seconds > 2

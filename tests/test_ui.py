@@ -2,6 +2,7 @@
 (frontend/dist) served by the real gunicorn, with a real Celery worker and the fake AI provider.
 
 Set WOP_UI_SCREENSHOT=/some/file.png to save a picture of the entry view with its AI reply."""
+
 import os
 import re
 import time
@@ -10,16 +11,21 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.conftest import unique_name
+from tests.helpers import unique_name
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST_INDEX = ROOT / "frontend" / "dist" / "index.html"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-    "--disable-sync", "--no-first-run",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
     # A fake microphone (a beeping tone) that needs no permission prompt, for the voice recorder.
-    "--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream",
+    "--use-fake-ui-for-media-stream",
+    "--use-fake-device-for-media-stream",
 ]
 PASSWORD = "correct horse battery"
 JOB_TIMEOUT_MS = 60_000
@@ -28,7 +34,9 @@ if not DIST_INDEX.is_file():
     pytest.skip("frontend/dist/index.html is missing: build the web app first (make frontend)", allow_module_level=True)
 if not Path(CHROMIUM).is_file():
     pytest.skip(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install chromium)", allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed (pip install -e '.[test]')")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="the playwright package is not installed (pip install -e '.[test]')"
+)
 expect = sync_api.expect
 
 
@@ -160,7 +168,8 @@ def test_a_failed_ai_reply_shows_the_error_and_retry_finishes_it(page, fake_ai):
     job = page.locator(".job")
     expect(job).to_have_attribute("data-status", "failed", timeout=JOB_TIMEOUT_MS)
     expect(job.get_by_role("alert")).to_have_text(
-        "The AI service is not available right now — try again later, or ask the administrator.")
+        "The AI service is not available right now — try again later, or ask the administrator."
+    )
     first_id = job.get_attribute("data-task-id")
     said = page.evaluate("async (id) => (await (await fetch(`/api/jobs/${id}`)).json()).error", first_id)
     assert said, "a failed job carries a message"
@@ -201,7 +210,9 @@ def test_an_entry_the_api_refuses_stays_in_the_box_even_after_a_reload(page):
     box = page.get_by_label("New entry")
     box.fill(text)
     page.get_by_role("button", name="Save entry").click()
-    expect(page.get_by_role("alert")).to_have_text("Invalid request: content: String should have at most 200000 characters")
+    expect(page.get_by_role("alert")).to_have_text(
+        "Invalid request: content: String should have at most 200000 characters"
+    )
     assert box.input_value() == text
     page.reload()
     expect(page.get_by_label("New entry")).to_have_value(text)
@@ -275,7 +286,8 @@ def delete_entry(page, node_id: int) -> int:
     return page.evaluate(
         """async (id) => {
           const { csrf_token } = await (await fetch("/auth/csrf")).json();
-          return (await fetch(`/api/nodes/${id}`, { method: "DELETE", headers: { "X-CSRF-Token": csrf_token } })).status;
+          const headers = { "X-CSRF-Token": csrf_token };
+          return (await fetch(`/api/nodes/${id}`, { method: "DELETE", headers })).status;
         }""",
         node_id,
     )
@@ -374,7 +386,9 @@ def test_drafts_belong_to_one_account_and_logging_out_clears_them(page):
     page.get_by_role("link", name="Journal", exact=True).click()
     draft = "My unsent private draft about the neighbours."
     page.get_by_label("New entry").fill(draft)
-    page.wait_for_function("(texts) => texts.every((t) => Object.values(localStorage).includes(t))", arg=[draft, reply_draft])
+    page.wait_for_function(
+        "(texts) => texts.every((t) => Object.values(localStorage).includes(t))", arg=[draft, reply_draft]
+    )
     page.reload()
     expect(page.get_by_label("New entry")).to_have_value(draft)
 
@@ -411,7 +425,7 @@ def test_a_failed_ai_reply_tells_the_writer_what_to_do_and_folds_the_operator_de
     # The API words a failed job's `error` for the writer and sends `error_detail` to
     # administrators only. The job's JSON is rewritten here to each of those answers, so what is
     # tested is what the card shows for them, whatever this server says.
-    detail = {"for_admins": None}
+    detail: dict[str, str | None] = {"for_admins": None}
 
     def reword(route):
         response = route.fetch()

@@ -1,4 +1,5 @@
 """Voice entries end to end: upload, transcription job (fake OpenAI and local Whisper), media."""
+
 import os
 import re
 
@@ -9,7 +10,6 @@ from tests.audio_samples import make_speech, make_tone, transcode
 from wop.extensions import db
 from wop.models import NodeVersion
 from wop.storage import resolve
-
 
 pytestmark = pytest.mark.usefixtures("jobs_ready")
 
@@ -35,13 +35,14 @@ def test_upload_answers_at_once_and_keeps_the_audio(app, alice, speech_ogg):
     assert node["audio_original_url"].startswith("/api/media/audio/")
     with app.app_context():
         stored = resolve(node["audio_original_url"].removeprefix("/api/media/"))
+    assert stored is not None
     assert stored.read_bytes() == speech_ogg.read_bytes()
 
     job = alice.wait_job(node["task_id"])
     assert job["status"] == "completed", job
     status = alice.get(f"/api/nodes/{node['id']}/transcription-status").get_json()
-    assert status["content"].startswith("[part 1: part-00000.mp3")
-    assert alice.get(f"/api/nodes/{node['id']}").get_json()["content"] == status["content"]
+    assert status["result"]["content"].startswith("[part 1: part-00000.mp3")
+    assert alice.get(f"/api/nodes/{node['id']}").get_json()["content"] == status["result"]["content"]
     with app.app_context():
         versions = db.session.scalars(select(NodeVersion.content).where(NodeVersion.node_id == node["id"])).all()
         assert versions == ["[Voice note – transcription pending]"]
@@ -166,9 +167,10 @@ def test_recording_over_the_length_limit_is_refused_and_kept(app, alice, tmp_pat
             db.session.commit()
             run_job(job.id, transcribe)
             db.session.expire_all()
-            done = db.session.get(Job, job.id)
+            done = db.session.get_one(Job, job.id)
             assert done.status == "failed" and done.attempts == 1
-            assert "2 minutes long" in done.error and "MAX_AUDIO_MINUTES" in done.error
+            error = done.error or ""
+            assert "2 minutes long" in error and "MAX_AUDIO_MINUTES" in error
     finally:
         app.config["MAX_AUDIO_MINUTES"] = saved
     assert alice.get(node["audio_original_url"]).status_code == 200

@@ -3,28 +3,39 @@
 Importing the package imports nothing heavy: `wop up` (the supervisor) lives in it and stays
 small; Flask and SQLAlchemy load when an app is created.
 """
+
 import os
 from pathlib import Path
 
 
 def create_app(overrides: dict | None = None):
+    """The Flask app, its settings read once from the environment (wop/settings.py); `overrides`
+    replace config values (tests)."""
     from flask import Flask
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
 
     from .api.pagination import check_paging_args
-    from .api.validation import IdConverter, JsonRequest, reject_nul_in_url, require_object_body
-    from .config import PRIVATE_UMASK, load_config
+    from .api.validation import (
+        IdConverter,
+        JsonRequest,
+        reject_nul_in_url,
+        require_object_body,
+    )
+    from .data_dir import PRIVATE_UMASK
     from .extensions import db, limiter, migrate
     from .http_headers import register_security_headers
+    from .settings import load_settings
 
     # Every file this process writes (uploads, audio, exports, the SQLite database) is private.
     os.umask(PRIVATE_UMASK)
     app = Flask(__name__, static_folder=None)
     app.request_class = JsonRequest
     app.url_map.converters["int"] = IdConverter  # before any route is added
-    app.config.update(load_config())
+    settings = load_settings()
+    app.config.update(settings.flask_config())
     app.config.update(overrides or {})
+    app.extensions["settings"] = settings
     app.config.update(
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
         MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_MB"] * 1024 * 1024,
@@ -44,7 +55,8 @@ def create_app(overrides: dict | None = None):
         # Behind nginx every peer is 127.0.0.1: the client's own address comes from X-Forwarded-For.
         from werkzeug.middleware.proxy_fix import ProxyFix
 
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
+        # Flask's documented way to add WSGI middleware, though its types declare wsgi_app a method.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])  # type: ignore[method-assign]
 
     # Before the rate limiter's own hook: its key functions read the body too.
     app.before_request(reject_nul_in_url)

@@ -7,9 +7,11 @@ the reply goes with it, since it may quote it. Administrators get no shortcut: t
 system, they do not read private writing. (reply_counts in wop.models.node applies the same
 rule in SQL.)
 """
+
 from sqlalchemy import select
 
-from .api.errors import ApiError
+from .enums import NodeType, Privacy
+from .errors import Forbidden, Gone, NotFound
 from .extensions import db
 from .models import Job, Node, ReplySource, User
 
@@ -18,7 +20,7 @@ def answered_entry(node: Node) -> Node | None:
     """The person's entry an AI reply answers (through replies to replies); the node itself
     when it is not an AI reply; None when the chain is broken."""
     seen = set()
-    while node.node_type == "llm" and node.parent_id is not None:
+    while node.node_type == NodeType.LLM and node.parent_id is not None:
         if node.id in seen:
             return None
         seen.add(node.id)
@@ -30,13 +32,15 @@ def answered_entry(node: Node) -> Node | None:
 
 
 def _own_or_public(node: Node, user: User | None) -> bool:
-    return node.privacy == "public" or (user is not None and node.user_id == user.id)
+    return node.privacy == Privacy.PUBLIC or (user is not None and node.user_id == user.id)
 
 
 def reply_sources(node: Node) -> list[Node | None]:
     """The entries an AI reply was made from; None for one that no longer exists."""
     rows = db.session.execute(
-        select(Node).select_from(ReplySource).outerjoin(Node, Node.id == ReplySource.source_id)
+        select(Node)
+        .select_from(ReplySource)
+        .outerjoin(Node, Node.id == ReplySource.source_id)
         .where(ReplySource.reply_id == node.id)
     ).all()
     return [row[0] for row in rows]
@@ -47,7 +51,7 @@ def could_read(node: Node, user: User | None) -> bool:
     entry = answered_entry(node)
     if entry is None or not _own_or_public(entry, user):
         return False
-    if node.node_type != "llm":
+    if node.node_type != NodeType.LLM:
         return True
     return all(s is not None and s.deleted_at is None and _own_or_public(s, user) for s in reply_sources(node))
 
@@ -62,13 +66,20 @@ def kept_from_ai(node: Node) -> bool:
     entry = answered_entry(node)
     if entry is None or entry.ai_excluded:
         return True
-    return node.node_type == "llm" and any(s is None or s.ai_excluded for s in reply_sources(node))
+    return node.node_type == NodeType.LLM and any(s is None or s.ai_excluded for s in reply_sources(node))
+
+
+def require_author(node: Node, user: User, action: str) -> Node:
+    """The node, when `user` wrote it; otherwise 403 saying who may `action`."""
+    if node.user_id != user.id:
+        raise Forbidden(f"Only the author can {action}.")
+    return node
 
 
 def can_delete(node: Node, user: User) -> bool:
     if user.is_admin or node.user_id == user.id:
         return True
-    return node.node_type == "llm" and node.parent is not None and node.parent.user_id == user.id
+    return node.node_type == NodeType.LLM and node.parent is not None and node.parent.user_id == user.id
 
 
 def readable_node(node_id: int, user: User | None, deleted_status: int = 404) -> Node:
@@ -76,9 +87,9 @@ def readable_node(node_id: int, user: User | None, deleted_status: int = 404) ->
     `user` could otherwise read answers 410, so that the web app can say "deleted"."""
     node = db.session.get(Node, node_id)
     if node is not None and node.deleted_at is not None and deleted_status == 410 and could_read(node, user):
-        raise ApiError(410, "This entry was deleted.", code="deleted")
+        raise Gone("This entry was deleted.", code="deleted")
     if node is None or not can_read(node, user):
-        raise ApiError(404, f"Node {node_id} was not found.")
+        raise NotFound(f"Node {node_id} was not found.")
     return node
 
 
@@ -87,5 +98,5 @@ def own_job(task_id: str, user: User) -> Job:
     Others' jobs look absent."""
     job = db.session.get(Job, task_id)
     if job is None or (job.user_id != user.id and not user.is_admin):
-        raise ApiError(404, "No such task.")
+        raise NotFound("No such task.")
     return job

@@ -16,17 +16,28 @@ once; VACUUM (autovacuum) later marks their space for reuse but does not wipe it
 write-ahead log and backups keep old pages until they are recycled; `VACUUM FULL` rewrites a
 table (see docs/operations.md).
 """
+
+import contextlib
 import logging
 import shutil
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import delete, or_, select, text, update
+from sqlalchemy import delete, or_, select, update
 
-from .api.errors import ApiError
+from .enums import NodeType
+from .errors import Conflict
 from .exports.files import exports_root
-from .extensions import db
+from .extensions import db, rows_affected
 from .jobs import cancel
-from .models import Job, JobStatus, Node, NodeVersion, TokenCredit, User, UserProfile
+from .models import (
+    ACTIVE_STATUSES,
+    Job,
+    Node,
+    NodeVersion,
+    TokenCredit,
+    User,
+    UserProfile,
+)
 from .storage import media_root, remove
 
 CHUNK = 500  # ids per IN (...) clause
@@ -35,19 +46,17 @@ CHUNK = 500  # ids per IN (...) clause
 def chunks(ids: Iterable[int]) -> Iterator[list[int]]:
     ids = list(ids)
     for start in range(0, len(ids), CHUNK):
-        yield ids[start:start + CHUNK]
+        yield ids[start : start + CHUNK]
 
 
 def cancel_active_jobs(user_id: int) -> None:
     """Stop the user's jobs first: a running one then cannot finish (its result is discarded)."""
-    for job in db.session.scalars(select(Job).where(Job.user_id == user_id, Job.status.in_(JobStatus.ACTIVE))).all():
-        try:
+    for job in db.session.scalars(select(Job).where(Job.user_id == user_id, Job.status.in_(ACTIVE_STATUSES))).all():
+        with contextlib.suppress(Conflict):  # it finished meanwhile; its rows are deleted below like any other
             cancel(job)
-        except ApiError:
-            pass  # it finished meanwhile; its rows are deleted below like any other
 
 
-def nodes_to_delete(user_id: int) -> tuple[dict[int, int | None], int, list[tuple[int, int]]]:
+def nodes_to_delete(user_id: int) -> tuple[dict[int, int | None], int, list[tuple[int, int | None]]]:
     """(id -> parent id of every node to delete, how many of them the user wrote,
     (id, parent id) of other people's replies directly under them)."""
     doomed = dict(db.session.execute(select(Node.id, Node.parent_id).where(Node.user_id == user_id)).all())
@@ -56,11 +65,12 @@ def nodes_to_delete(user_id: int) -> tuple[dict[int, int | None], int, list[tupl
         found = []
         for ids in chunks(frontier):
             rows = db.session.execute(
-                select(Node.id, Node.parent_id, Node.node_type, User.is_bot).join(User, Node.user_id == User.id)
+                select(Node.id, Node.parent_id, Node.node_type, User.is_bot)
+                .join(User, Node.user_id == User.id)
                 .where(Node.parent_id.in_(ids), Node.user_id != user_id)
             ).all()
             for node_id, parent_id, node_type, is_bot in rows:
-                if node_type == "llm" or is_bot:
+                if node_type == NodeType.LLM or is_bot:
                     doomed[node_id] = parent_id
                     found.append(node_id)
                 else:
@@ -78,20 +88,20 @@ def surviving_ancestor(parent_id: int | None, doomed: dict[int, int | None]) -> 
 def stored_files(node_ids: list[int]) -> list[str]:
     files = []
     for ids in chunks(node_ids):
-        for row in db.session.execute(
-                select(Node.audio_original_path, Node.audio_tts_path).where(Node.id.in_(ids))):
+        for row in db.session.execute(select(Node.audio_original_path, Node.audio_tts_path).where(Node.id.in_(ids))):
             files += [path for path in row if path]
     return files
 
 
 def delete_files(user_id: int, rel_paths: list[str]) -> None:
     for rel in rel_paths:  # the deleted nodes' files, wherever stored (AI replies' in the model's folder)
-        still_used = db.session.scalar(select(Node.id).where(
-            or_(Node.audio_original_path == rel, Node.audio_tts_path == rel)).limit(1))
+        still_used = db.session.scalar(
+            select(Node.id).where(or_(Node.audio_original_path == rel, Node.audio_tts_path == rel)).limit(1)
+        )
         if still_used is None:  # read-aloud files are shared by entries with the same text
             remove(rel)
     user_folders = [folder / str(user_id) for folder in media_root().iterdir() if folder.is_dir()]
-    for folder in user_folders + [exports_root() / str(user_id)]:
+    for folder in [*user_folders, exports_root() / str(user_id)]:
         shutil.rmtree(folder, ignore_errors=True)
 
 
@@ -101,23 +111,24 @@ def delete_user_data(user_id: int) -> dict:
     doomed, own, kept = nodes_to_delete(user_id)
     # Re-parent first: parent_id cascades on delete, and other people's words must stay.
     for node_id, parent_id in kept:
-        db.session.execute(update(Node).where(Node.id == node_id)
-                           .values(parent_id=surviving_ancestor(parent_id, doomed)))
+        db.session.execute(
+            update(Node).where(Node.id == node_id).values(parent_id=surviving_ancestor(parent_id, doomed))
+        )
     files = stored_files(list(doomed))
     # Highest ids (newest) first, so a node's replies are gone before it is: no deep cascades,
     # which SQLite caps.
     newest_first = sorted(doomed, reverse=True)
     versions = 0
     for ids in chunks(newest_first):
-        versions += db.session.execute(delete(NodeVersion).where(NodeVersion.node_id.in_(ids))).rowcount
+        versions += rows_affected(delete(NodeVersion).where(NodeVersion.node_id.in_(ids)))
         db.session.execute(delete(Node).where(Node.id.in_(ids)))
     counts = {
         "nodes": own,
         "ai_replies": len(doomed) - own,
         "versions": versions,
-        "profiles": db.session.execute(delete(UserProfile).where(UserProfile.user_id == user_id)).rowcount,
-        "token_credits": db.session.execute(delete(TokenCredit).where(TokenCredit.user_id == user_id)).rowcount,
-        "jobs": db.session.execute(delete(Job).where(Job.user_id == user_id)).rowcount,
+        "profiles": rows_affected(delete(UserProfile).where(UserProfile.user_id == user_id)),
+        "token_credits": rows_affected(delete(TokenCredit).where(TokenCredit.user_id == user_id)),
+        "jobs": rows_affected(delete(Job).where(Job.user_id == user_id)),
         "replies_kept": len(kept),
     }
     db.session.commit()

@@ -3,6 +3,7 @@
 `wop up` goes straight to the supervisor, which stays light: it imports neither Flask nor the
 app (its children do). Every other command is Flask's CLI, in wop/commands.py.
 """
+
 import sys
 
 

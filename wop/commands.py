@@ -1,4 +1,5 @@
 """The `wop` commands other than `wop up`: users, workers, the scheduler, migrations (Flask's CLI)."""
+
 import os
 import sys
 
@@ -7,6 +8,7 @@ from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from . import create_app
+from .queues import ALL_QUEUES, WORKER_ENV
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False, load_dotenv=True)
@@ -37,14 +39,15 @@ def create_user(username, admin, password, email):
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     if len(password) < 8:
         raise click.ClickException("The password needs at least 8 characters.")
-    db.session.add(User(username=username, email=email, password_hash=hash_password(password),
-                        is_admin=admin, approved=True))
+    db.session.add(
+        User(username=username, email=email, password_hash=hash_password(password), is_admin=admin, approved=True)
+    )
     db.session.commit()
     click.echo(f"Created {'administrator' if admin else 'user'} {username}.")
 
 
 @cli.command()
-@click.option("--queues", "-Q", default="llm,audio,export,maintenance", show_default=True)
+@click.option("--queues", "-Q", default=ALL_QUEUES, show_default=True)
 @click.option("--concurrency", "-c", type=int, default=None, help="Worker processes (default: number of CPUs).")
 @click.option("--loglevel", default="INFO")
 def worker(queues, concurrency, loglevel):
@@ -52,8 +55,6 @@ def worker(queues, concurrency, loglevel):
     args = [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", queues, "--loglevel", loglevel]
     if concurrency:
         args += ["--concurrency", str(concurrency)]
-    from .jobs.celery_app import WORKER_ENV
-
     os.execve(sys.executable, args, {**os.environ, **WORKER_ENV})
 
 
@@ -70,7 +71,7 @@ def scheduler(loglevel):
 @with_appcontext
 def reap():
     """Run the reaper once: re-send lost jobs, recover stalled ones."""
-    from .jobs import reap as reap_jobs
+    from .jobs.reaper import reap as reap_jobs
 
     click.echo(reap_jobs())
 

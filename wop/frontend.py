@@ -1,4 +1,5 @@
 """Serves the built web app (frontend/dist) when it exists; nginx does this in production."""
+
 from pathlib import Path
 
 from flask import Flask, abort, send_from_directory

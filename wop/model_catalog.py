@@ -3,16 +3,17 @@
 The packaged list can be extended or replaced by a TOML file named by MODELS_FILE, and extended
 by EXTRA_MODELS ("id=provider:api_model:Display Name;..."). See models.toml for the format.
 """
+
 from __future__ import annotations
 
-import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 from importlib import resources
+from typing import Any
 
-from .providers.errors import PermanentProviderError
+from .errors import JobFailed
 
 PROVIDERS = ("openai", "anthropic")
 # For a model whose entry does not give `context_window`: the size most current models reach.
@@ -21,8 +22,8 @@ DEFAULT_CONTEXT_WINDOW = 128_000
 DEFAULT_REPLY_TOKENS = 4096
 
 
-class CatalogError(PermanentProviderError):
-    """The model list itself is broken (a bad MODELS_FILE or EXTRA_MODELS)."""
+class CatalogError(JobFailed):
+    """The model list is broken (a bad MODELS_FILE or EXTRA_MODELS), or a model is not in it."""
 
 
 @dataclass(frozen=True)
@@ -43,12 +44,10 @@ class ModelSpec:
         return max(0, window - (self.max_tokens or DEFAULT_REPLY_TOKENS))
 
 
-def setting(config: Mapping, name: str):
-    """A setting from `config`, else from the environment (as the vendor SDKs do); None if unset."""
+def setting(config: Mapping, name: str) -> Any:
+    """A setting's value from the app's settings (wop/settings.py); None when it is not set."""
     value = config.get(name)
-    if value is None or value == "":
-        value = os.environ.get(name) or None
-    return value
+    return None if value in (None, "") else value
 
 
 class Catalog:
@@ -60,9 +59,7 @@ class Catalog:
             return self._models[model_id]
         except KeyError:
             available = ", ".join(self._models) or "none"
-            raise PermanentProviderError(
-                f"Model {model_id} is not configured. Available models: {available}."
-            ) from None
+            raise CatalogError(f"Model {model_id} is not configured. Available models: {available}.") from None
 
     def all(self) -> list[ModelSpec]:
         return list(self._models.values())
@@ -131,9 +128,17 @@ def parse_extra_models(text: str) -> list[ModelSpec]:
         api_model, display_name = rest, ""
         if rest.count(":") >= 1:
             api_model, _, display_name = rest.rpartition(":")
-        specs.append(_spec({"id": model_id.strip(), "provider": provider.strip(),
-                            "api_model": api_model.strip(), "display_name": display_name.strip()},
-                           "EXTRA_MODELS"))
+        specs.append(
+            _spec(
+                {
+                    "id": model_id.strip(),
+                    "provider": provider.strip(),
+                    "api_model": api_model.strip(),
+                    "display_name": display_name.strip(),
+                },
+                "EXTRA_MODELS",
+            )
+        )
     return specs
 
 
@@ -148,8 +153,9 @@ def _read_models_file(path: str) -> tuple[bool, list[ModelSpec]]:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as exc:
-        raise CatalogError("The AI model list is misconfigured: MODELS_FILE cannot be read.",
-                           f"MODELS_FILE {path}: {exc}") from exc
+        raise CatalogError(
+            "The AI model list is misconfigured: MODELS_FILE cannot be read.", f"MODELS_FILE {path}: {exc}"
+        ) from exc
     return _parse_toml(text, f"MODELS_FILE {path}")
 
 
@@ -157,8 +163,9 @@ def _parse_toml(text: str, source: str) -> tuple[bool, list[ModelSpec]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise CatalogError(f"The AI model list is misconfigured: {source} is not valid TOML ({exc}).",
-                           f"{source}: {exc}") from exc
+        raise CatalogError(
+            f"The AI model list is misconfigured: {source} is not valid TOML ({exc}).", f"{source}: {exc}"
+        ) from exc
     entries = data.get("models", [])
     if not isinstance(entries, list):
         raise CatalogError(f"The AI model list is misconfigured: {source} needs [[models]] entries.")

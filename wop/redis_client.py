@@ -5,6 +5,7 @@ Celery keeps its own broker connections; this client is for the app. It is made 
 fast, so a Redis outage slows nothing down: callers treat Redis as best effort where the
 database already holds the truth.
 """
+
 import os
 from functools import lru_cache
 

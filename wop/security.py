@@ -4,21 +4,27 @@ A cookie session lives on the server: the signed cookie carries only a random ke
 session is valid while its `user_session` row exists. Ending a session deletes the row, so a
 copied cookie stops working at once.
 """
+
 import hashlib
-from datetime import timedelta
 import secrets
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from functools import wraps
+from typing import ParamSpec, TypeGuard, TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app, g, request, session
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
-from sqlalchemy import delete, select, update
+from sqlalchemy import Row, delete, select, update
 
-from .api.errors import ApiError
+from .errors import Forbidden, NotLoggedIn
 from .extensions import db
 from .models import ApiToken, User, UserSession
 from .models.base import utcnow
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 _hasher = PasswordHasher()
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
@@ -26,8 +32,14 @@ LAST_USE_RESOLUTION = timedelta(minutes=1)  # last use is written once a minute 
 SESSION_KEY = "session_key"
 # What an account still waiting for approval may do: read its dashboard and guard its account.
 ALLOWED_WHILE_UNAPPROVED = {
-    "dashboard.own_dashboard", "dashboard.accept_terms", "auth.logout", "auth.me",
-    "auth.logout_everywhere", "auth.change_password", "auth.list_sessions", "auth.end_session",
+    "dashboard.own_dashboard",
+    "dashboard.accept_terms",
+    "auth.logout",
+    "auth.me",
+    "auth.logout_everywhere",
+    "auth.change_password",
+    "auth.list_sessions",
+    "auth.end_session",
 }
 
 
@@ -35,7 +47,8 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password(user: User | None, password: str) -> bool:
+def check_password(user: User | None, password: str) -> TypeGuard[User]:
+    """True when `user` exists and `password` is theirs."""
     if user is None or not user.password_hash:
         _hasher.hash(password)  # spend the same time whether or not the user exists
         return False
@@ -59,10 +72,19 @@ def login_session(user: User) -> str:
     """Start a new server-side session in a fresh cookie; returns its CSRF token."""
     _forget_cookie_session()  # a browser holds one session: logging in again ends the one it had
     key, now = secrets.token_urlsafe(32), utcnow()
-    db.session.execute(delete(UserSession).where(
-        UserSession.user_id == user.id, UserSession.last_seen_at < now - current_app.permanent_session_lifetime))
-    row = UserSession(user_id=user.id, key_hash=token_digest(key), created_at=now, last_seen_at=now,
-                      user_agent=request.headers.get("User-Agent", "")[:255] or None, ip=request.remote_addr)
+    db.session.execute(
+        delete(UserSession).where(
+            UserSession.user_id == user.id, UserSession.last_seen_at < now - current_app.permanent_session_lifetime
+        )
+    )
+    row = UserSession(
+        user_id=user.id,
+        key_hash=token_digest(key),
+        created_at=now,
+        last_seen_at=now,
+        user_agent=request.headers.get("User-Agent", "")[:255] or None,
+        ip=request.remote_addr,
+    )
     db.session.add(row)
     db.session.commit()
     session[SESSION_KEY] = key
@@ -87,8 +109,9 @@ def _forget_cookie_session() -> None:
 def end_sessions_and_tokens(user_id: int) -> None:
     """End every session and revoke every API token of the user (the caller commits)."""
     db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
-    db.session.execute(update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None))
-                       .values(revoked_at=utcnow()))
+    db.session.execute(
+        update(ApiToken).where(ApiToken.user_id == user_id, ApiToken.revoked_at.is_(None)).values(revoked_at=utcnow())
+    )
 
 
 def current_session_id() -> int | None:
@@ -97,7 +120,7 @@ def current_session_id() -> int | None:
     return g.get("session_id")
 
 
-def _note_use(model, row_id: int, column: str, last) -> None:
+def _note_use(model: type[ApiToken | UserSession], row_id: int, column: str, last: datetime | None) -> None:
     now = utcnow()
     if last is None or now - last > LAST_USE_RESOLUTION:
         # A statement, not an ORM flush: the row may be deleted meanwhile (logged out elsewhere).
@@ -105,10 +128,13 @@ def _note_use(model, row_id: int, column: str, last) -> None:
         db.session.commit()
 
 
-def _live_session(key: str):
+def _live_session(key: str) -> Row[int, int, datetime] | None:
     """(id, user_id) of the session this cookie key opens, or None when it has ended."""
-    row = db.session.execute(select(UserSession.id, UserSession.user_id, UserSession.last_seen_at)
-                             .where(UserSession.key_hash == token_digest(key))).first()
+    row = db.session.execute(
+        select(UserSession.id, UserSession.user_id, UserSession.last_seen_at).where(
+            UserSession.key_hash == token_digest(key)
+        )
+    ).first()
     if row is None:
         return None
     if utcnow() - row.last_seen_at > current_app.permanent_session_lifetime:
@@ -128,16 +154,18 @@ def _bearer_token() -> str | None:
 
 def current_user() -> User | None:
     if "user" in g:
-        return g.user
+        user: User | None = g.user
+        return user
     g.user, g.auth_by_token, g.session_id = None, False, None
     token = _bearer_token()
     if token:
         row = db.session.execute(
-            select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at)
-            .where(ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None))
+            select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at).where(
+                ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None)
+            )
         ).first()
         if row is None:
-            raise ApiError(401, "This API token is not valid or has been revoked.")
+            raise NotLoggedIn("This API token is not valid or has been revoked.")
         _note_use(ApiToken, row.id, "last_used_at", row.last_used_at)
         g.user, g.auth_by_token = db.session.get(User, row.user_id), True
     elif session.get(SESSION_KEY):
@@ -156,15 +184,23 @@ def check_csrf() -> None:
     try:
         validate_csrf(request.headers.get("X-CSRF-Token") or request.headers.get("X-CSRFToken"))
     except (CSRFError, Exception):
-        raise ApiError(403, "Missing or invalid CSRF token: send the X-CSRF-Token header (GET /auth/csrf gives it).")
+        raise Forbidden(
+            "Missing or invalid CSRF token: send the X-CSRF-Token header (GET /auth/csrf gives it).", code="csrf"
+        ) from None
 
 
-def login_required(view):
+def logged_in_user() -> User:
+    """The caller, who must be logged in: what a view behind `login_required` acts for."""
+    user = current_user()
+    if user is None:
+        raise NotLoggedIn("Log in first (session cookie or Authorization: Bearer <token>).")
+    return user
+
+
+def login_required(view: Callable[P, R]) -> Callable[P, R]:
     @wraps(view)
-    def wrapper(*args, **kwargs):
-        user = current_user()
-        if user is None:
-            raise ApiError(401, "Log in first (session cookie or Authorization: Bearer <token>).")
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        user = logged_in_user()
         check_csrf()
         if (
             current_app.config["REQUIRE_APPROVAL"]
@@ -172,18 +208,18 @@ def login_required(view):
             and not user.is_admin
             and request.endpoint not in ALLOWED_WHILE_UNAPPROVED
         ):
-            raise ApiError(403, "Your account is waiting for approval by an administrator.")
+            raise Forbidden("Your account is waiting for approval by an administrator.")
         return view(*args, **kwargs)
 
     return wrapper
 
 
-def admin_required(view):
+def admin_required(view: Callable[P, R]) -> Callable[P, R]:
     @wraps(view)
     @login_required
-    def wrapper(*args, **kwargs):
-        if not current_user().is_admin:
-            raise ApiError(403, "Administrators only.")
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        if not logged_in_user().is_admin:
+            raise Forbidden("Administrators only.")
         return view(*args, **kwargs)
 
     return wrapper

@@ -1,4 +1,5 @@
 """Token totals for dashboards and stats."""
+
 from datetime import datetime, time
 
 from sqlalchemy import func, select
@@ -20,7 +21,7 @@ def tokens_for(user_id: int | None = None, since: datetime | None = None) -> int
         query = query.where(TokenCredit.user_id == user_id)
     if since is not None:
         query = query.where(TokenCredit.created_at >= since)
-    return int(db.session.scalar(query))
+    return int(db.session.scalar(query) or 0)  # coalesce: never NULL
 
 
 def token_summary(user_id: int) -> dict:

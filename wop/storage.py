@@ -1,4 +1,5 @@
 """Files under DATA_DIR/media. Paths stored in the database are relative to that folder."""
+
 import tempfile
 import uuid
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.security import safe_join
 
-from .config import private_dir
+from .data_dir import private_dir
 
 
 def media_root() -> Path:

@@ -15,6 +15,7 @@
 
 The supervisor imports neither Flask nor the app: it reads only the settings it needs.
 """
+
 import os
 import shutil
 import signal
@@ -27,13 +28,10 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import PRIVATE_UMASK, private_data_dir, private_dir
+from .data_dir import PRIVATE_UMASK, private_dir, secure_data_dir
+from .queues import ALL_QUEUES, WORKER_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
-# The worker's soft shutdown; the same as wop.jobs.celery_app.WORKER_ENV (a test keeps them
-# equal), repeated here so the supervisor need not import Celery.
-WORKER_ENV = {"REMAP_SIGTERM": "SIGQUIT"}
-QUEUES = "llm,audio,export,maintenance"
 
 
 def free_port() -> int:
@@ -50,14 +48,47 @@ def redis_command(data_dir: Path, port: int) -> list[str]:
             "or set REDIS_URL to a Redis you run."
         )
     folder = private_dir(data_dir / "redis")
-    return [exe, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder), "--daemonize", "no",
-            "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction", "--protected-mode", "yes",
-            "--proc-title-template", f"{{title}} {{listen-addr}} wop:{data_dir}"]
+    return [
+        exe,
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--dir",
+        str(folder),
+        "--daemonize",
+        "no",
+        "--appendonly",
+        "yes",
+        "--save",
+        "",
+        "--maxmemory-policy",
+        "noeviction",
+        "--protected-mode",
+        "yes",
+        "--proc-title-template",
+        f"{{title}} {{listen-addr}} wop:{data_dir}",
+    ]
 
 
 def beat_command(loglevel: str = "INFO") -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "wop.worker", "beat", "--loglevel", loglevel,
-            "--schedule", str(private_data_dir() / "celerybeat-schedule"), "--pidfile", ""]
+    from .settings import load_settings
+
+    schedule = secure_data_dir(load_settings().DATA_DIR) / "celerybeat-schedule"
+    return [
+        sys.executable,
+        "-m",
+        "celery",
+        "-A",
+        "wop.worker",
+        "beat",
+        "--loglevel",
+        loglevel,
+        "--schedule",
+        str(schedule),
+        "--pidfile",
+        "",
+    ]
 
 
 def web_command() -> list[str]:
@@ -65,7 +96,7 @@ def web_command() -> list[str]:
 
 
 def worker_command() -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "--loglevel", "INFO", "-Q", QUEUES]
+    return [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "--loglevel", "INFO", "-Q", ALL_QUEUES]
 
 
 def say(message: str) -> None:
@@ -86,10 +117,18 @@ class Child:
 
 
 class Supervisor:
-    def __init__(self, env: dict, *, first_delay: float = 1.0, max_delay: float = 30.0,
-                 crash_loop: tuple[int, float] = (5, 60.0), steady_after: float = 60.0,
-                 stop_timeout: float = 30.0):
-        self.env, self.children = env, []
+    def __init__(
+        self,
+        env: dict,
+        *,
+        first_delay: float = 1.0,
+        max_delay: float = 30.0,
+        crash_loop: tuple[int, float] = (5, 60.0),
+        steady_after: float = 60.0,
+        stop_timeout: float = 30.0,
+    ):
+        self.env = env
+        self.children: list[Child] = []
         self.first_delay, self.max_delay, self.steady_after = first_delay, max_delay, steady_after
         self.crash_exits, self.crash_window = crash_loop
         self.stop_timeout = stop_timeout
@@ -135,7 +174,9 @@ class Supervisor:
                 if now >= child.restart_at:
                     self._start(child)
                 continue
-            code = child.proc.poll()
+            proc = child.proc
+            assert proc is not None  # started, and not waiting to be started again
+            code = proc.poll()
             if code is None:
                 if now - child.started_at >= self.steady_after:
                     child.delay = self.first_delay  # it has been up a while: the next crash is a fresh one
@@ -144,9 +185,11 @@ class Supervisor:
             while child.exits and now - child.exits[0] > self.crash_window:
                 child.exits.popleft()
             if len(child.exits) >= self.crash_exits:
-                return (f"{child.name} exited {len(child.exits)} times within {self.crash_window:g} s "
-                        f"(last exit code {code}); giving up. Its output above says why.")
-            say(f"{child.name} (pid {child.proc.pid}) exited with code {code}; restarting it in {child.delay:g} s")
+                return (
+                    f"{child.name} exited {len(child.exits)} times within {self.crash_window:g} s "
+                    f"(last exit code {code}); giving up. Its output above says why."
+                )
+            say(f"{child.name} (pid {proc.pid}) exited with code {code}; restarting it in {child.delay:g} s")
             child.restart_at = now + child.delay
             child.delay = min(child.delay * 2, self.max_delay)
         return None
@@ -200,16 +243,28 @@ def port_open(port: int) -> bool:
 
 
 def run_all() -> int:
+    from dotenv import load_dotenv
+
+    from .settings import SettingsError, load_settings
+
     os.umask(PRIVATE_UMASK)  # inherited by every child: what they write under DATA_DIR is private
-    data_dir = private_data_dir()
+    load_dotenv(override=False)  # the children read .env's settings too, wherever they start
+    try:
+        settings = load_settings()
+    except SettingsError as bad:
+        say(str(bad))
+        return 2
+    data_dir = secure_data_dir(settings.DATA_DIR)
     env = {**os.environ, **WORKER_ENV}
     supervisor = Supervisor(env)
     supervisor.install_signal_handlers()
     try:
-        if not os.environ.get("REDIS_URL"):
-            port = int(os.environ.get("REDIS_PORT") or free_port())
-            say(f"private Redis on 127.0.0.1:{port}, data in {data_dir / 'redis'} "
-                f"(process title: redis-server 127.0.0.1:{port} wop:{data_dir})")
+        if not settings.REDIS_URL:
+            port = settings.REDIS_PORT or free_port()
+            say(
+                f"private Redis on 127.0.0.1:{port}, data in {data_dir / 'redis'} "
+                f"(process title: redis-server 127.0.0.1:{port} wop:{data_dir})"
+            )
             supervisor.add("redis", redis_command(data_dir, port))
             if not wait_for(lambda: port_open(port), supervisor, 15.0):
                 if supervisor.stopping:
@@ -226,8 +281,7 @@ def run_all() -> int:
         supervisor.add("web", web_command())
         supervisor.add("worker", worker_command())
         supervisor.add("scheduler", beat_command())
-        port = os.environ.get("PORT") or "5000"
-        say(f"Write or Perish is running on http://127.0.0.1:{port}  (Ctrl-C stops everything)")
+        say(f"Write or Perish is running on http://127.0.0.1:{settings.PORT}  (Ctrl-C stops everything)")
         return supervisor.run()
     finally:
         supervisor.stop_all()

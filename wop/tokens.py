@@ -5,6 +5,7 @@ locally (tiktoken caches it under TIKTOKEN_CACHE_DIR after one online run). Offl
 for other vendors' models, we use a documented approximation: one token per four
 characters, rounded up — within about 10-20% for English prose on both vendors.
 """
+
 import math
 from functools import lru_cache
 

@@ -1,6 +1,7 @@
 // The shell: who is logged in, the navigation, and which screen the hash asks for.
 import { useEffect, useState } from "react";
-import { ApiError, api, setCsrfToken, setUnauthorizedHandler } from "./api";
+import { logout, me } from "./api/auth";
+import { ApiError, messageOf, setUnauthorizedHandler } from "./api/client";
 import AuthScreen from "./components/AuthScreen";
 import Dashboard from "./components/Dashboard";
 import EntryView from "./components/EntryView";
@@ -20,9 +21,9 @@ export default function App() {
 
   useEffect(() => {
     setUnauthorizedHandler(() => setSession({ state: "out" }));
-    api.get<{ user: User }>("/auth/me").then(
-      (data) => setSession({ state: "in", user: data.user }),
-      (err) => setSession({ state: "out", error: err instanceof ApiError && err.status === 401 ? undefined : err.message }),
+    me().then(
+      (user) => setSession({ state: "in", user }),
+      (err) => setSession({ state: "out", error: err instanceof ApiError && err.code === "not_logged_in" ? undefined : messageOf(err) }),
     );
     return () => setUnauthorizedHandler(null);
   }, []);
@@ -37,15 +38,14 @@ export default function App() {
     );
   }
 
-  const logout = async () => {
+  const logOut = async () => {
     // Unsent drafts may be private: the next person on this browser must not find them.
     clearDrafts(session.user.id);
-    await api.post("/auth/logout").catch(() => undefined);
-    setCsrfToken(null);
+    await logout().catch(() => undefined);
     setSession({ state: "out" });
   };
 
-  const me = session.user;
+  const user = session.user;
   let screen;
   switch (route.name) {
     case "dashboard":
@@ -58,7 +58,7 @@ export default function App() {
       screen = <ProfilePage />;
       break;
     case "node":
-      screen = <EntryView key={route.id} id={route.id} me={me} />;
+      screen = <EntryView key={route.id} id={route.id} me={user} />;
       break;
     default:
       screen = (
@@ -72,9 +72,9 @@ export default function App() {
   }
 
   return (
-    <DraftOwner value={me.id}>
-      <NavBar user={me} route={route} onLogout={logout} />
-      {me.approved === false && !me.is_admin && (
+    <DraftOwner value={user.id}>
+      <NavBar user={user} route={route} onLogout={logOut} />
+      {user.approved === false && !user.is_admin && (
         <p className="notice banner">Your account is waiting for approval by an administrator.</p>
       )}
       {screen}

@@ -1,6 +1,29 @@
-// Shapes of the JSON the API answers with (see docs/api.md).
+// Shapes of the JSON the API answers with (see docs/api.md). Objects may gain fields.
 
 export type Privacy = "private" | "public";
+
+/** Every list the API answers: one page of `items`, and whether another page follows. */
+export interface Page<T> {
+  items: T[];
+  page: number;
+  per_page: number;
+  has_more: boolean;
+}
+
+/** Which page of a list to ask for (`?page=&per_page=`). */
+export interface PageQuery {
+  page?: number;
+  per_page?: number;
+}
+
+/** The server's public settings (GET /api/config, no login needed). */
+export interface SiteConfig {
+  default_privacy: Privacy;
+  require_approval: boolean;
+  max_upload_mb: number;
+  max_audio_minutes: number;
+  tts_max_chars: number;
+}
 
 export interface User {
   id: number;
@@ -11,6 +34,7 @@ export interface User {
   email?: string | null;
   is_admin?: boolean;
   approved?: boolean;
+  accepted_terms_at?: string | null;
 }
 
 export interface NodePreview {
@@ -21,7 +45,7 @@ export interface NodePreview {
   privacy: Privacy;
   preview: string;
   deleted: boolean;
-  /** Kept away from AI by its author (absent from servers that predate the setting). */
+  /** Kept away from AI by its author: no AI model reads it or replies to it. */
   ai_excluded?: boolean;
   created_at: string | null;
   child_count: number;
@@ -33,7 +57,8 @@ export interface HiddenNode {
   hidden: true;
 }
 
-export interface NodeDetail {
+/** An entry on its own (what an AI reply job's result holds as `node`). */
+export interface Node {
   id: number;
   user_id: number;
   author: string | null;
@@ -44,7 +69,6 @@ export interface NodeDetail {
   privacy: Privacy;
   content: string;
   deleted: boolean;
-  /** Kept away from AI by its author: no AI model reads it or replies to it. */
   ai_excluded?: boolean;
   token_count: number;
   distributed_tokens: number;
@@ -54,52 +78,19 @@ export interface NodeDetail {
   tts_url: string | null;
   created_at: string | null;
   updated_at: string | null;
+}
+
+/** An entry with the thread above it and the replies under it (GET /api/nodes/<id>). */
+export interface NodeDetail extends Node {
   ancestors: (NodePreview | HiddenNode)[];
   children: NodePreview[];
   linked_node?: NodePreview;
-  task_id?: string;
 }
 
-export type JobStatus = "pending" | "processing" | "completed" | "failed" | "cancelled";
-
-/** Every job status endpoint answers at least these fields; some add more (tts_url, profile, node...). */
-export interface Job {
+/** A voice entry just uploaded: the entry and the job that transcribes it. */
+export interface VoiceNode extends NodeDetail {
   task_id: string;
-  status: JobStatus;
-  progress: number;
-  stage: string | null;
-  /** What went wrong, worded for the person who asked. */
-  error: string | null;
-  /** The operator's detail (which setting or key is wrong); sent to administrators only. */
-  error_detail?: string | null;
-  kind?: string;
-  attempts?: number;
-  max_attempts?: number;
-  result?: Record<string, unknown> | null;
-  retry_of?: string | null;
-  cancel_requested?: boolean;
-  [extra: string]: unknown;
-}
-
-export interface Started {
-  task_id: string;
-  status: JobStatus;
-}
-
-export interface ModelInfo {
-  id: string;
-  provider: string;
-  display_name: string;
-  usable: boolean;
-}
-
-export interface Dashboard {
-  user: User;
-  nodes: NodePreview[];
-  tokens_today: number;
-  tokens_all_time: number;
-  global_tokens_today: number;
-  global_daily_target: number;
+  transcription_status: JobStatus;
 }
 
 export interface Profile {
@@ -116,6 +107,125 @@ export interface ProfileEstimate {
   included_tokens: number;
   threads_included: number;
   threads_total: number;
+}
+
+export interface ModelInfo {
+  id: string;
+  provider: string;
+  display_name: string;
+  usable: boolean;
+}
+
+export interface ModelCatalog {
+  models: ModelInfo[];
+  default: string | null;
+}
+
+export interface TokenTotals {
+  tokens_today: number;
+  tokens_all_time: number;
+  global_tokens_today: number;
+  global_daily_target: number;
+}
+
+export interface Dashboard extends TokenTotals {
+  user: User;
+  entries: Page<NodePreview>;
+}
+
+// --- Jobs ---------------------------------------------------------------------------------------
+
+export type JobStatus = "pending" | "processing" | "completed" | "failed" | "cancelled";
+
+/** What every job has, whatever its kind (GET /api/jobs/<task_id> and every status route). */
+interface JobOfKind<K extends string, P, R> {
+  task_id: string;
+  kind: K;
+  status: JobStatus;
+  progress: number;
+  stage: string | null;
+  /** What went wrong, worded for the person who asked. */
+  error: string | null;
+  attempts: number;
+  max_attempts: number;
+  node_id: number | null;
+  params: P | null;
+  /** The kind's output, once completed. */
+  result: R | null;
+  queue: string;
+  retry_of: string | null;
+  cancel_requested: boolean;
+  created_at: string | null;
+  started_at: string | null;
+  heartbeat_at: string | null;
+  finished_at: string | null;
+  /** The operator's detail (which setting or key is wrong); sent to administrators only. */
+  error_detail?: string | null;
+  /** Sent to administrators only. */
+  user_id?: number;
+  worker?: string | null;
+}
+
+export interface ReplyResult {
+  llm_node_id: number;
+  model: string;
+  total_tokens: number;
+  input_tokens?: number;
+  output_tokens?: number;
+  entries_sent?: number;
+  entries_left_out?: number;
+  /** The reply, for the person who asked while they may read it; null when it is hidden. */
+  node?: Node | null;
+}
+
+export interface ReadAloudResult {
+  tts_url: string;
+  provider: string;
+  parts: number;
+  cached: boolean;
+}
+
+export interface TranscriptionResult {
+  parts: number;
+  provider: string;
+  duration_seconds: number | null;
+  characters: number;
+  /** The transcript, for the person who asked while they may read the entry. */
+  content?: string | null;
+}
+
+export interface ProfileResult {
+  profile_id: number;
+  model: string;
+  tokens_used: number;
+  threads_included: number;
+  included_tokens: number;
+  max_tokens: number;
+  /** The profile written, for its owner. */
+  profile?: Profile | null;
+}
+
+export interface ExportResult {
+  download_url: string;
+  file: string;
+  threads: number;
+  bytes: number;
+}
+
+export type ReplyJob = JobOfKind<"llm_reply", { model: string }, ReplyResult>;
+export type ReadAloudJob = JobOfKind<"tts", { provider: string }, ReadAloudResult>;
+export type TranscriptionJob = JobOfKind<"transcription", { provider: string | null }, TranscriptionResult>;
+export type ProfileJob = JobOfKind<"profile", { model: string; max_tokens: number }, ProfileResult>;
+export type ExportJob = JobOfKind<"export_threads", Record<string, never>, ExportResult>;
+
+/** A background job; `kind` tells which `result` it carries. */
+export type Job = ReplyJob | ReadAloudJob | TranscriptionJob | ProfileJob | ExportJob;
+export type JobKind = Job["kind"];
+
+/** What starting a job answers (202). */
+export interface Started {
+  task_id: string;
+  status: JobStatus;
 }
 
 export function isFinished(status: JobStatus): boolean {

@@ -1,32 +1,35 @@
-"""Administration: users, approval, every job with its error detail."""
-from flask import Blueprint, jsonify, request
+"""Administration: accounts and approval, every job with its error detail (never anyone's writing)."""
+
+from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
+from ..errors import NotFound
 from ..extensions import db
+from ..jobs.view import job_json
 from ..models import Job, User
-from ..security import admin_required
-from .errors import ApiError
-from .pagination import page_args
+from ..security import admin_required, logged_in_user
+from .jobs import job_filters
+from .pagination import each, paged
 
 bp = Blueprint("admin", __name__, url_prefix="/api/admin")
 
 
 @bp.get("/users")
 @admin_required
-def list_users():
+def list_users() -> ResponseReturnValue:
     """Every account, newest first."""
-    limit, offset = page_args(50, 500)
-    rows = db.session.scalars(select(User).order_by(User.created_at.desc()).limit(limit).offset(offset))
-    return jsonify(users=[u.to_dict(private=True) for u in rows])
+    query = select(User).order_by(User.created_at.desc(), User.id.desc())
+    return jsonify(paged(query, each(lambda u: u.to_dict(private=True)), default=50, most=500))
 
 
 @bp.post("/users/<int:user_id>/approve")
 @admin_required
-def approve_user(user_id: int):
+def approve_user(user_id: int) -> ResponseReturnValue:
     """Let an account that waits for approval in."""
     user = db.session.get(User, user_id)
     if user is None:
-        raise ApiError(404, "No such user.")
+        raise NotFound("No such user.")
     user.approved = True
     db.session.commit()
     return jsonify(user=user.to_dict(private=True))
@@ -34,13 +37,7 @@ def approve_user(user_id: int):
 
 @bp.get("/jobs")
 @admin_required
-def list_all_jobs():
+def list_all_jobs() -> ResponseReturnValue:
     """Every user's jobs, newest first, with error details (?status=, ?kind=)."""
-    limit, offset = page_args(50, 500)
-    query = select(Job)
-    if request.args.get("status"):
-        query = query.where(Job.status == request.args["status"])
-    if request.args.get("kind"):
-        query = query.where(Job.kind == request.args["kind"])
-    rows = db.session.scalars(query.order_by(Job.created_at.desc()).limit(limit).offset(offset))
-    return jsonify(jobs=[j.to_dict(admin=True) for j in rows])
+    query = job_filters(select(Job)).order_by(Job.created_at.desc(), Job.id)
+    return jsonify(paged(query, each(lambda j: job_json(j, logged_in_user())), default=50, most=500))

@@ -1,19 +1,34 @@
 """Accounts: signup, login, sessions, personal API tokens, password change, logout."""
-import re
 
-from flask import Blueprint, current_app, jsonify, request, session
+import re
+from collections.abc import Callable
+
+from flask import Blueprint, Response, current_app, jsonify, request, session
+from flask.typing import ResponseReturnValue
+from flask_limiter import RouteLimit
 from flask_wtf.csrf import generate_csrf
 from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
+from ..errors import Conflict, Forbidden, NotFound, NotLoggedIn
 from ..extensions import db, limiter
 from ..models import ApiToken, User, UserSession
 from ..models.base import utcnow
-from ..security import (check_password, current_session_id, current_user, end_current_session,
-                        end_sessions_and_tokens, hash_password, issue_token, login_required, login_session)
-from .errors import ApiError
+from ..security import (
+    check_password,
+    current_session_id,
+    current_user,
+    end_current_session,
+    end_sessions_and_tokens,
+    hash_password,
+    issue_token,
+    logged_in_user,
+    login_required,
+    login_session,
+)
 from .fields import NewPassword, OptionalEmail
+from .pagination import each, paged
 from .validation import body
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
@@ -60,27 +75,32 @@ def _logged_in_username() -> str:
     return _guesser(user.username if user else "")
 
 
-def _wrong_password(response) -> bool:
+def _wrong_password(response: Response) -> bool:
     return response.status_code == 401
 
 
-def password_guesses(key_func):
+def password_guesses(key_func: Callable[[], str]) -> RouteLimit:
     """LOGIN_RATE_LIMIT: one budget of wrong passwords shared by every route that checks one.
     Only failures count, so a person who types the right password is never limited."""
-    return limiter.shared_limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], scope="password-guesses",
-                                key_func=key_func, deduct_when=_wrong_password, methods=["POST"])
+    return limiter.shared_limit(
+        lambda: current_app.config["LOGIN_RATE_LIMIT"],
+        scope="password-guesses",
+        key_func=key_func,
+        deduct_when=_wrong_password,
+        methods=["POST"],
+    )
 
 
 def _authenticate(data: LoginBody) -> User:
     user = db.session.scalar(select(User).where(User.username == data.username, User.is_bot.is_(False)))
     if not check_password(user, data.password):
-        raise ApiError(401, "Wrong username or password.")
+        raise NotLoggedIn("Wrong username or password.")
     return user
 
 
 @bp.post("/signup")
 @body(SignupBody)
-def signup(body: SignupBody):
+def signup(body: SignupBody) -> ResponseReturnValue:
     """Create an account and start a session."""
     approved = not current_app.config["REQUIRE_APPROVAL"]
     user = User(username=body.username, email=body.email, password_hash=hash_password(body.password), approved=approved)
@@ -89,7 +109,7 @@ def signup(body: SignupBody):
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        raise ApiError(409, f"The username '{body.username}' is taken; choose another.")
+        raise Conflict(f"The username '{body.username}' is taken; choose another.") from None
     csrf = login_session(user)
     return jsonify(user=user.to_dict(private=True), csrf_token=csrf), 201
 
@@ -97,7 +117,7 @@ def signup(body: SignupBody):
 @bp.post("/login")
 @password_guesses(_username_in_body)
 @body(LoginBody)
-def login(body: LoginBody):
+def login(body: LoginBody) -> ResponseReturnValue:
     """Log in with username and password; starts a cookie session."""
     user = _authenticate(body)
     csrf = login_session(user)
@@ -107,12 +127,13 @@ def login(body: LoginBody):
 @bp.post("/token")
 @password_guesses(_username_in_body)
 @body(LoginBody)
-def create_token(body: LoginBody):
+def create_token(body: LoginBody) -> ResponseReturnValue:
     """Trade username and password for a personal API token (shown once)."""
     user = _authenticate(body)
     if current_app.config["REQUIRE_APPROVAL"] and not user.approved and not user.is_admin:
-        raise ApiError(403, "Your account is waiting for approval by an administrator; "
-                            "API tokens can be created once it is approved.")
+        raise Forbidden(
+            "Your account is waiting for approval by an administrator; API tokens can be created once it is approved."
+        )
     token = issue_token(user, body.name)
     db.session.commit()
     return jsonify(token=token, user=user.to_dict(private=True))
@@ -120,39 +141,39 @@ def create_token(body: LoginBody):
 
 @bp.get("/tokens")
 @login_required
-def list_tokens():
+def list_tokens() -> ResponseReturnValue:
     """The caller's API tokens (never the secrets)."""
-    rows = db.session.scalars(select(ApiToken).where(ApiToken.user_id == current_user().id).order_by(ApiToken.id))
-    return jsonify(tokens=[t.to_dict() for t in rows])
+    query = select(ApiToken).where(ApiToken.user_id == logged_in_user().id).order_by(ApiToken.id)
+    return jsonify(paged(query, each(ApiToken.to_dict), default=100, most=500))
 
 
 @bp.delete("/tokens/<int:token_id>")
 @login_required
-def revoke_token(token_id: int):
+def revoke_token(token_id: int) -> ResponseReturnValue:
     """Revoke one of the caller's API tokens."""
     row = db.session.get(ApiToken, token_id)
-    if row is None or row.user_id != current_user().id:
-        raise ApiError(404, "No such token.")
+    if row is None or row.user_id != logged_in_user().id:
+        raise NotFound("No such token.")
     row.revoked_at = row.revoked_at or utcnow()
     db.session.commit()
     return "", 204
 
 
 @bp.get("/csrf")
-def csrf_token():
+def csrf_token() -> ResponseReturnValue:
     """The CSRF token to send as X-CSRF-Token with cookie sessions."""
     return jsonify(csrf_token=generate_csrf())
 
 
 @bp.get("/me")
 @login_required
-def me():
+def me() -> ResponseReturnValue:
     """The logged-in user."""
-    return jsonify(user=current_user().to_dict(private=True))
+    return jsonify(user=logged_in_user().to_dict(private=True))
 
 
 @bp.post("/logout")
-def logout():
+def logout() -> ResponseReturnValue:
     """End this browser's session, on the server too."""
     end_current_session()
     return "", 204
@@ -160,9 +181,9 @@ def logout():
 
 @bp.post("/logout_everywhere")
 @login_required
-def logout_everywhere():
+def logout_everywhere() -> ResponseReturnValue:
     """End every session of the caller, this one included, and revoke all their API tokens."""
-    end_sessions_and_tokens(current_user().id)
+    end_sessions_and_tokens(logged_in_user().id)
     db.session.commit()
     session.clear()
     return "", 204
@@ -172,11 +193,11 @@ def logout_everywhere():
 @password_guesses(_logged_in_username)
 @login_required
 @body(PasswordChange)
-def change_password(body: PasswordChange):
+def change_password(body: PasswordChange) -> ResponseReturnValue:
     """Change one's password: every other session ends and every API token is revoked."""
-    user = current_user()
+    user = logged_in_user()
     if not check_password(user, body.current_password):
-        raise ApiError(401, "The current password is wrong.")
+        raise NotLoggedIn("The current password is wrong.")
     by_cookie = current_session_id() is not None
     user.password_hash = hash_password(body.new_password)
     end_sessions_and_tokens(user.id)
@@ -188,23 +209,25 @@ def change_password(body: PasswordChange):
 
 @bp.get("/sessions")
 @login_required
-def list_sessions():
+def list_sessions() -> ResponseReturnValue:
     """The caller's active sessions, most recently used first; `current` marks this one."""
     this = current_session_id()
     oldest = utcnow() - current_app.permanent_session_lifetime
-    rows = db.session.scalars(
-        select(UserSession).where(UserSession.user_id == current_user().id, UserSession.last_seen_at >= oldest)
-        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc()))
-    return jsonify(sessions=[row.to_dict(current=row.id == this) for row in rows])
+    query = (
+        select(UserSession)
+        .where(UserSession.user_id == logged_in_user().id, UserSession.last_seen_at >= oldest)
+        .order_by(UserSession.last_seen_at.desc(), UserSession.id.desc())
+    )
+    return jsonify(paged(query, each(lambda row: row.to_dict(current=row.id == this)), default=100, most=500))
 
 
 @bp.delete("/sessions/<int:session_id>")
 @login_required
-def end_session(session_id: int):
+def end_session(session_id: int) -> ResponseReturnValue:
     """End one of the caller's sessions (this one too: that logs this browser out)."""
     row = db.session.get(UserSession, session_id)
-    if row is None or row.user_id != current_user().id:
-        raise ApiError(404, "No such session.")
+    if row is None or row.user_id != logged_in_user().id:
+        raise NotFound("No such session.")
     if row.id == current_session_id():
         session.clear()
     db.session.delete(row)

@@ -1,18 +1,22 @@
 """Dashboards: one's own writing and tokens, another writer's public page, one's description."""
+
+from typing import Any
+
 from flask import Blueprint, jsonify
+from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ..access import can_read
+from ..errors import NotFound
 from ..extensions import db
-from ..models import Node, User
+from ..models import Node, Privacy, User
 from ..models.base import utcnow
 from ..models.node import previews
-from ..security import current_user, login_required
+from ..security import current_user, logged_in_user, login_required
 from ..stats import token_summary
-from .errors import ApiError
 from .fields import OptionalEmail
-from .pagination import page_args
+from .pagination import paged
 from .validation import body
 
 bp = Blueprint("dashboard", __name__, url_prefix="/api/dashboard")
@@ -23,42 +27,46 @@ class UserUpdate(BaseModel):
     email: OptionalEmail = None
 
 
-def _nodes_of(user: User, public_only: bool) -> list[dict]:
-    limit, offset = page_args()
+def _entries_of(user: User, public_only: bool) -> dict[str, Any]:
+    """A page of the user's entries, newest first, as the caller may read them."""
     query = select(Node).where(Node.user_id == user.id, Node.deleted_at.is_(None))
     if public_only:
-        query = query.where(Node.privacy == "public")
-    rows = db.session.scalars(query.order_by(Node.created_at.desc(), Node.id.desc()).limit(limit).offset(offset))
+        query = query.where(Node.privacy == Privacy.PUBLIC)
     viewer = current_user()
-    return previews([n for n in rows if can_read(n, viewer)], viewer)
+    return paged(
+        query.order_by(Node.created_at.desc(), Node.id.desc()),
+        lambda rows: previews([n for n in rows if can_read(n, viewer)], viewer),
+    )
 
 
 @bp.get("")
 @login_required
-def own_dashboard():
+def own_dashboard() -> ResponseReturnValue:
     """The caller's entries, newest first, with today's and all-time tokens and the global daily total."""
-    user = current_user()
-    return jsonify(user=user.to_dict(private=True), nodes=_nodes_of(user, public_only=False), **token_summary(user.id))
+    user = logged_in_user()
+    return jsonify(
+        user=user.to_dict(private=True), entries=_entries_of(user, public_only=False), **token_summary(user.id)
+    )
 
 
 @bp.get("/<username>")
 @login_required
-def user_dashboard(username: str):
+def user_dashboard(username: str) -> ResponseReturnValue:
     """Another writer's page: their description, public entries and tokens (an admin sees no more)."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
-        raise ApiError(404, f"No user named '{username}'.")
-    me = current_user()
+        raise NotFound(f"No user named '{username}'.")
+    me = logged_in_user()
     public_only = me.id != user.id
-    return jsonify(user=user.to_dict(), nodes=_nodes_of(user, public_only), **token_summary(user.id))
+    return jsonify(user=user.to_dict(), entries=_entries_of(user, public_only), **token_summary(user.id))
 
 
 @bp.put("/user")
 @login_required
 @body(UserUpdate)
-def update_user(body: UserUpdate):
+def update_user(body: UserUpdate) -> ResponseReturnValue:
     """Change one's description (at most 128 characters) or email."""
-    user = current_user()
+    user = logged_in_user()
     for field in body.model_fields_set:
         setattr(user, field, getattr(body, field) or None)
     db.session.commit()
@@ -67,9 +75,9 @@ def update_user(body: UserUpdate):
 
 @bp.post("/accept_terms")
 @login_required
-def accept_terms():
+def accept_terms() -> ResponseReturnValue:
     """Record that the caller accepted the terms."""
-    user = current_user()
+    user = logged_in_user()
     user.accepted_terms_at = user.accepted_terms_at or utcnow()
     db.session.commit()
     return jsonify(user=user.to_dict(private=True))

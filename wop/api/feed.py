@@ -1,40 +1,45 @@
 """Reading: the public feed, site statistics, and the AI models on offer."""
+
 from flask import Blueprint, current_app, jsonify
-from sqlalchemy import func, select
+from flask.typing import ResponseReturnValue
+from sqlalchemy import Select, func, select
 
 from ..extensions import db
 from ..model_catalog import default_model_id, load_catalog
-from ..models import Node, User
+from ..models import Node, NodeType, Privacy, User
 from ..models.node import previews
-from ..security import current_user, login_required
+from ..security import logged_in_user, login_required
 from ..stats import GLOBAL_DAILY_TARGET, start_of_today, tokens_for
-from .pagination import page_args
+from .pagination import paged
 
 bp = Blueprint("feed", __name__, url_prefix="/api")
 
 
 @bp.get("/feed")
 @login_required
-def feed():
+def feed() -> ResponseReturnValue:
     """Everyone's public top-level entries, newest first (?page=, ?per_page=)."""
-    limit, offset = page_args()
-    rows = db.session.scalars(
-        select(Node).where(Node.parent_id.is_(None), Node.privacy == "public", Node.deleted_at.is_(None))
-        .order_by(Node.created_at.desc(), Node.id.desc()).limit(limit).offset(offset)
+    query = (
+        select(Node)
+        .where(Node.parent_id.is_(None), Node.privacy == Privacy.PUBLIC, Node.deleted_at.is_(None))
+        .order_by(Node.created_at.desc(), Node.id.desc())
     )
-    return jsonify(nodes=previews(rows, current_user()), limit=limit, offset=offset)
+    return jsonify(paged(query, lambda rows: previews(rows, logged_in_user())))
 
 
 @bp.get("/stats")
 @login_required
-def stats():
+def stats() -> ResponseReturnValue:
     """Site totals: writers, entries, AI replies, tokens today and all time."""
-    count = lambda q: db.session.scalar(select(func.count()).select_from(q.subquery()))  # noqa: E731
+
+    def count(query: Select[int]) -> int | None:
+        return db.session.scalar(select(func.count()).select_from(query.subquery()))
+
     live = select(Node.id).where(Node.deleted_at.is_(None))
     return jsonify(
         users=count(select(User.id).where(User.is_bot.is_(False))),
-        nodes=count(live.where(Node.node_type != "llm")),
-        llm_replies=count(live.where(Node.node_type == "llm")),
+        nodes=count(live.where(Node.node_type != NodeType.LLM)),
+        llm_replies=count(live.where(Node.node_type == NodeType.LLM)),
         tokens_today=tokens_for(since=start_of_today()),
         tokens_all_time=tokens_for(),
         global_daily_target=GLOBAL_DAILY_TARGET,
@@ -43,7 +48,7 @@ def stats():
 
 @bp.get("/models")
 @login_required
-def models():
+def models() -> ResponseReturnValue:
     """AI models: id, provider, display name, and whether each is usable now."""
     cfg = current_app.config
     catalog = load_catalog(cfg)

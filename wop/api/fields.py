@@ -1,10 +1,11 @@
 """Field types that several request bodies share."""
-from typing import Annotated
+
+from typing import Annotated, Any
 
 from pydantic import BeforeValidator, EmailStr, Field
 
 
-def _blank_is_none(value):
+def _blank_is_none(value: Any) -> Any:
     if isinstance(value, str):
         return value.strip() or None
     return value

@@ -1,26 +1,32 @@
 """Operations: liveness and readiness."""
+
+from typing import Any
+
 from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
 from sqlalchemy import text
 
 from ..extensions import db
-from ..jobs.celery_app import QUEUES
+from ..queues import QUEUES
 from ..security import current_user
 
 bp = Blueprint("health", __name__, url_prefix="/api")
 LOOPBACK = {"127.0.0.1", "::1"}
 PROXY_HEADERS = ("X-Forwarded-For", "Forwarded")
+Check = dict[str, Any]  # {"ok": bool, "error"?: str, ...}
 
 
 @bp.get("/health")
-def health():
+def health() -> ResponseReturnValue:
     """The web process is alive."""
     return jsonify(status="ok")
 
 
 @bp.get("/ready")
-def ready():
+def ready() -> ResponseReturnValue:
     """Database, Redis and workers reachable (503 when not); details for operators only."""
-    checks, ok = {}, True
+    checks: dict[str, Check] = {}
+    ok = True
     try:
         db.session.execute(text("SELECT 1"))
         checks["database"] = {"ok": True}
@@ -50,7 +56,7 @@ def _may_see_details() -> bool:
     return bool(user and user.is_admin)
 
 
-def _redis():
+def _redis() -> tuple[Check, dict[str, int]]:
     import redis
 
     try:
@@ -61,7 +67,7 @@ def _redis():
         return {"ok": False, "error": str(exc)}, {}
 
 
-def _workers():
+def _workers() -> Check:
     celery = current_app.extensions["celery"]
     for attempt in range(2):
         try:

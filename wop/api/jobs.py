@@ -1,60 +1,65 @@
 """Background jobs: read, list, cancel, retry. Answers come from the database only."""
+
 from flask import Blueprint, jsonify, request
-from sqlalchemy import select
+from flask.typing import ResponseReturnValue
+from sqlalchemy import Select, select
 
 from ..access import own_job, readable_node
-from ..extensions import db
+from ..errors import BadRequest
 from ..jobs import cancel, retry
+from ..jobs.registry import KINDS
+from ..jobs.view import job_json
 from ..models import Job, JobStatus
-from ..security import current_user, login_required
-from .errors import ApiError
+from ..security import logged_in_user, login_required
+from .pagination import each, paged
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/jobs")
-STATUSES = (JobStatus.PENDING, JobStatus.PROCESSING) + JobStatus.FINISHED
+STATUSES = tuple(JobStatus)
 
 
 @bp.get("/<task_id>")
 @login_required
-def get_job(task_id: str):
+def get_job(task_id: str) -> ResponseReturnValue:
     """One job (its owner or an admin)."""
-    return jsonify(own_job(task_id, current_user()).to_dict(admin=current_user().is_admin))
+    return jsonify(job_json(own_job(task_id, logged_in_user()), logged_in_user()))
+
+
+def job_filters(query: Select[Job]) -> Select[Job]:
+    """?status= and ?kind=, checked against what exists."""
+    status, kind = request.args.get("status"), request.args.get("kind")
+    if status:
+        if status not in STATUSES:
+            raise BadRequest(f"Unknown status '{status}'; use one of: {', '.join(STATUSES)}.")
+        query = query.where(Job.status == status)
+    if kind:
+        if kind not in KINDS:
+            raise BadRequest(f"Unknown kind '{kind}'; use one of: {', '.join(sorted(KINDS))}.")
+        query = query.where(Job.kind == kind)
+    return query
 
 
 @bp.get("")
 @login_required
-def list_jobs():
-    """The caller's recent jobs, newest first; filter with ?status= and ?kind=, page with ?limit=&offset=."""
-    query = select(Job).where(Job.user_id == current_user().id)
-    status, kind = request.args.get("status"), request.args.get("kind")
-    if status:
-        if status not in STATUSES:
-            raise ApiError(400, f"Unknown status '{status}'; use one of: {', '.join(STATUSES)}.")
-        query = query.where(Job.status == status)
-    if kind:
-        query = query.where(Job.kind == kind)
-    try:
-        limit = min(max(int(request.args.get("limit", 50)), 1), 200)
-        offset = max(int(request.args.get("offset", 0)), 0)
-    except ValueError:
-        raise ApiError(400, "limit and offset must be whole numbers.")
-    rows = db.session.scalars(query.order_by(Job.created_at.desc(), Job.id).limit(limit).offset(offset))
-    return jsonify(jobs=[j.to_dict() for j in rows], limit=limit, offset=offset)
+def list_jobs() -> ResponseReturnValue:
+    """Your jobs, newest first; filter with ?status= and ?kind=, page with ?page=&per_page=."""
+    query = job_filters(select(Job).where(Job.user_id == logged_in_user().id)).order_by(Job.created_at.desc(), Job.id)
+    return jsonify(paged(query, each(lambda j: job_json(j, logged_in_user())), default=50, most=200))
 
 
 @bp.post("/<task_id>/cancel")
 @login_required
-def cancel_job(task_id: str):
+def cancel_job(task_id: str) -> ResponseReturnValue:
     """Cancel a job: at once when pending, at its next checkpoint when running."""
-    job = cancel(own_job(task_id, current_user()))
-    return jsonify(job.to_dict()), 202 if job.status == JobStatus.PROCESSING else 200
+    job = cancel(own_job(task_id, logged_in_user()))
+    return jsonify(job_json(job, logged_in_user())), 202 if job.status == JobStatus.PROCESSING else 200
 
 
 @bp.post("/<task_id>/retry")
 @login_required
-def retry_job(task_id: str):
+def retry_job(task_id: str) -> ResponseReturnValue:
     """Run a failed or cancelled job again, as a new job whose retry_of names this one."""
-    job = own_job(task_id, current_user())
+    job = own_job(task_id, logged_in_user())
     if job.node_id is not None:
-        readable_node(job.node_id, current_user())  # access is decided now: the entry may have become private
+        readable_node(job.node_id, logged_in_user())  # access is decided now: the entry may have become private
     new = retry(job)
     return jsonify(task_id=new.id, status=new.status, retry_of=new.retry_of), 202

@@ -1,9 +1,9 @@
 """Which AI model a request uses: the one asked for, else the default, if it can be used now."""
+
 from flask import current_app
 
-from ..model_catalog import default_model_id, load_catalog
-from ..providers.errors import PermanentProviderError
-from .errors import ApiError
+from ..errors import BadRequest
+from ..model_catalog import CatalogError, default_model_id, load_catalog
 
 
 def usable_model_id(requested: str | None) -> str:
@@ -13,8 +13,10 @@ def usable_model_id(requested: str | None) -> str:
     model_id = requested or default_model_id(config, catalog)
     try:
         spec = catalog.get(model_id)
-    except PermanentProviderError as err:
-        raise ApiError(400, err.message)
+    except CatalogError as err:
+        raise BadRequest(err.message) from None
     if not catalog.is_usable(spec, config):
-        raise ApiError(400, f"Model '{model_id}' cannot be used: its provider ({spec.provider}) has no API key configured.")
+        raise BadRequest(
+            f"Model '{model_id}' cannot be used: its provider ({spec.provider}) has no API key configured."
+        )
     return model_id

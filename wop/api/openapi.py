@@ -3,9 +3,12 @@
 Request bodies come from the views' pydantic models; responses and query parameters of the
 main endpoints from wop/api/schemas.py.
 """
+
 import re
+from typing import Any
 
 from flask import Blueprint, current_app, jsonify
+from flask.typing import ResponseReturnValue
 
 from . import schemas
 from .validation import MAX_ID
@@ -16,21 +19,23 @@ _TYPES = {"int": {"type": "integer", "minimum": 0, "maximum": MAX_ID}, "float": 
 ERROR = {"content": {"application/json": {"schema": schemas.ref("Error")}}}
 
 
-def _responses(endpoint: str) -> dict:
+def _responses(endpoint: str) -> dict[str, Any]:
     known = schemas.RESPONSES.get(endpoint)
     if known is None:
         return {"default": {"description": "JSON; errors are {error}"}}
-    responses = {status: {"description": "Success", "content": {"application/json": {"schema": schema}}}
-                 for status, schema in known.items()}
+    responses = {
+        status: {"description": "Success", "content": {"application/json": {"schema": schema}}}
+        for status, schema in known.items()
+    }
     responses["default"] = {"description": "An error: {error, fields?}", **ERROR}
     return responses
 
 
-def build_spec() -> dict:
-    paths: dict = {}
+def build_spec() -> dict[str, Any]:
+    paths: dict[str, Any] = {}
     bodies = schemas.request_bodies()
     for rule in current_app.url_map.iter_rules():
-        if not (rule.rule.startswith("/api") or rule.rule.startswith("/auth")):
+        if not rule.rule.startswith(("/api", "/auth")) or rule.endpoint.startswith("unknown_"):
             continue
         view = current_app.view_functions[rule.endpoint]
         path = _PARAM.sub(lambda m: "{" + m.group(2) + "}", rule.rule)
@@ -39,27 +44,36 @@ def build_spec() -> dict:
             for conv, name in _PARAM.findall(rule.rule)
         ] + schemas.QUERY.get(rule.endpoint, [])
         doc = (view.__doc__ or rule.endpoint).strip()
-        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
-            op = {"operationId": f"{rule.endpoint}.{method.lower()}", "summary": doc.splitlines()[0],
-                  "parameters": params, "responses": _responses(rule.endpoint)}
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            op = {
+                "operationId": f"{rule.endpoint}.{method.lower()}",
+                "summary": doc.splitlines()[0],
+                "parameters": params,
+                "responses": _responses(rule.endpoint),
+            }
             model = getattr(view, "body_model", None) or bodies.get(rule.endpoint)
             if model is not None:
-                op["requestBody"] = {"required": True,
-                                     "content": {"application/json": {"schema": model.model_json_schema()}}}
+                op["requestBody"] = {
+                    "required": True,
+                    "content": {"application/json": {"schema": model.model_json_schema()}},
+                }
             paths.setdefault(path, {})[method.lower()] = op
     return {
         "openapi": "3.1.0",
         "info": {"title": "Write or Perish API", "version": "1"},
-        "components": {"schemas": schemas.COMPONENTS, "securitySchemes": {
-            "bearer": {"type": "http", "scheme": "bearer"},
-            "cookie": {"type": "apiKey", "in": "cookie", "name": "session"},
-        }},
+        "components": {
+            "schemas": schemas.COMPONENTS,
+            "securitySchemes": {
+                "bearer": {"type": "http", "scheme": "bearer"},
+                "cookie": {"type": "apiKey", "in": "cookie", "name": "session"},
+            },
+        },
         "security": [{"bearer": []}, {"cookie": []}],
         "paths": paths,
     }
 
 
 @bp.get("/openapi.json")
-def openapi():
+def openapi() -> ResponseReturnValue:
     """This document."""
     return jsonify(build_spec())

@@ -1,20 +1,27 @@
-"""Paging arguments, parsed and bounded in one place.
+"""Lists: one convention for every endpoint that answers a list.
 
-Sizes (`per_page`, `limit`) are clamped to what an endpoint allows; positions (`page`,
-`offset`) must be whole numbers no larger than MAX_PAGE / MAX_OFFSET. A huge number is a clear
-400, never an overflow in the database.
+Ask with `?page=` (from 1) and `?per_page=`; the answer is always the envelope
+`{"items": [...], "page": 1, "per_page": 20, "has_more": false}`. `per_page` is clamped to what
+the endpoint allows; `page` must be a whole number no larger than MAX_PAGE. A huge number is a
+clear 400, never an overflow in the database.
 """
-from flask import request
 
-from .errors import ApiError
-from .validation import MAX_ID
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
+
+from flask import request
+from sqlalchemy import Select
+
+from ..errors import BadRequest
+from ..extensions import db
 
 MAX_PAGE = 1_000_000
-MAX_OFFSET = 1_000_000_000
-PAGING_ARGS = {"page": MAX_PAGE, "offset": MAX_OFFSET, "per_page": None, "limit": None}
+MAX_PER_PAGE = 500
+PAGING_ARGS = ("page", "per_page")
+T = TypeVar("T")
 
 
-def _whole(name: str, default: int) -> int:
+def _whole(name: str, default: int, most: int) -> int:
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
@@ -23,28 +30,40 @@ def _whole(name: str, default: int) -> int:
     except ValueError:
         value = None
     if value is None:
-        raise ApiError(400, f"{name} must be a whole number, not '{raw[:40]}'.")
-    most = PAGING_ARGS[name] or MAX_ID
+        raise BadRequest(f"{name} must be a whole number, not '{raw[:40]}'.")
     if abs(value) > most:
-        raise ApiError(400, f"{name} must be a whole number of at most {most:,}.")
+        raise BadRequest(f"{name} must be a whole number of at most {most:,}.")
     return value
 
 
 def check_paging_args() -> None:
-    """Runs before every API request: a bad page/per_page/limit/offset is a 400 wherever it is sent."""
+    """Runs before every API request: a bad page or per_page is a 400 wherever it is sent."""
     if request.path.startswith("/api/"):
-        for name in PAGING_ARGS:
-            if name in request.args:
-                _whole(name, 0)
+        _whole("page", 1, MAX_PAGE)
+        _whole("per_page", 1, MAX_PAGE)
 
 
 def page_args(default: int = 20, most: int = 100) -> tuple[int, int]:
-    """?page= (from 1) and ?per_page= as (limit, offset)."""
-    page = max(_whole("page", 1), 1)
-    per_page = min(max(_whole("per_page", default), 1), most)
-    return per_page, (page - 1) * per_page
+    """(page, per_page) from the query string, bounded."""
+    page = max(_whole("page", 1, MAX_PAGE), 1)
+    per_page = min(max(_whole("per_page", default, MAX_PAGE), 1), most)
+    return page, per_page
 
 
-def limit_offset_args(default: int = 50, most: int = 200) -> tuple[int, int]:
-    """?limit= and ?offset= as (limit, offset)."""
-    return min(max(_whole("limit", default), 1), most), max(_whole("offset", 0), 0)
+def envelope(items: Sequence[Any], page: int, per_page: int, has_more: bool) -> dict[str, Any]:
+    return {"items": list(items), "page": page, "per_page": per_page, "has_more": has_more}
+
+
+def paged(
+    query: Select[T], to_json: Callable[[list[T]], list[dict[str, Any]]], default: int = 20, most: int = 100
+) -> dict[str, Any]:
+    """One page of `query`'s rows, turned into JSON all at once by `to_json` (so a page can share
+    its queries), in the envelope."""
+    page, per_page = page_args(default, most)
+    rows = list(db.session.scalars(query.limit(per_page + 1).offset((page - 1) * per_page)))
+    return envelope(to_json(rows[:per_page]), page, per_page, has_more=len(rows) > per_page)
+
+
+def each(one: Callable[[T], dict[str, Any]]) -> Callable[[list[T]], list[dict[str, Any]]]:
+    """`to_json` for `paged` from a function of one row."""
+    return lambda rows: [one(row) for row in rows]

@@ -5,8 +5,8 @@ from .probe import AudioInfo, probe
 from .segment import concat, split_for_transcription
 
 __all__ = [
-    "AudioInfo",
     "UNREADABLE_MESSAGE",
+    "AudioInfo",
     "UnreadableAudio",
     "concat",
     "ffmpeg_exe",

@@ -11,15 +11,14 @@ from collections import deque
 from dataclasses import dataclass
 from functools import lru_cache
 
-from wop.providers.errors import PermanentProviderError
+from ..errors import JobFailed
 
 UNREADABLE_MESSAGE = (
-    "This recording could not be read. It may be damaged or in an unsupported format; "
-    "the original file is kept."
+    "This recording could not be read. It may be damaged or in an unsupported format; the original file is kept."
 )
 
 
-class UnreadableAudio(PermanentProviderError):
+class UnreadableAudio(JobFailed):
     def __init__(self, detail: str | None = None):
         super().__init__(UNREADABLE_MESSAGE, detail)
 
@@ -44,7 +43,7 @@ class FFmpegRun:
 
     @property
     def log(self) -> str:
-        return "\n".join(self.head + ["..."] + self.tail)
+        return "\n".join([*self.head, "...", *self.tail])
 
     def error_summary(self) -> str:
         return "\n".join(self.tail[-8:])
@@ -67,6 +66,7 @@ def run_ffmpeg(args: list[str], *, keep_lines: int = 200) -> FFmpegRun:
         text=True,  # universal newlines also split ffmpeg's "\r" progress updates
         errors="replace",
     )
+    assert proc.stderr is not None  # stderr=PIPE
     try:
         for line in proc.stderr:
             line = line.rstrip()

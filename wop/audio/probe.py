@@ -32,9 +32,7 @@ def probe(path: Path | str) -> AudioInfo:
     """
     path = Path(path)
     size = os.path.getsize(path)
-    check = run_ffmpeg(
-        ["-i", str(path), "-map", "0:a:0", "-t", str(CHECK_SECONDS), "-f", "null", "-"]
-    )
+    check = run_ffmpeg(["-i", str(path), "-map", "0:a:0", "-t", str(CHECK_SECONDS), "-f", "null", "-"])
     codec, duration = _parse_input(check.head)
     decoded = _last_time(check.tail)
     if check.returncode != 0 or codec is None or not decoded or decoded <= 0:

@@ -41,14 +41,21 @@ def split_for_transcription(
     outdir = Path(tempfile.mkdtemp(prefix="parts-", dir=workdir))
     result = run_ffmpeg(
         [
-            "-loglevel", "error",
-            "-i", str(path),
-            "-map", "0:a:0",
+            "-loglevel",
+            "error",
+            "-i",
+            str(path),
+            "-map",
+            "0:a:0",
             *SPEECH_ARGS,
-            "-map_metadata", "-1",
-            "-f", "segment",
-            "-segment_time", f"{seconds:.3f}",
-            "-reset_timestamps", "1",
+            "-map_metadata",
+            "-1",
+            "-f",
+            "segment",
+            "-segment_time",
+            f"{seconds:.3f}",
+            "-reset_timestamps",
+            "1",
             str(outdir / "part-%05d.mp3"),
         ]
     )
@@ -88,10 +95,23 @@ def concat(parts: list[Path], out_path: Path | str) -> None:
                 listing.write(f"file '{_quote(Path(part).resolve())}'\n")
         result = run_ffmpeg(
             [
-                "-loglevel", "error", "-y",
-                "-f", "concat", "-safe", "0", "-i", list_name,
-                "-vn", "-c:a", "libmp3lame", "-q:a", "4",
-                "-f", "mp3", tmp_name,
+                "-loglevel",
+                "error",
+                "-y",
+                "-f",
+                "concat",
+                "-safe",
+                "0",
+                "-i",
+                list_name,
+                "-vn",
+                "-c:a",
+                "libmp3lame",
+                "-q:a",
+                "4",
+                "-f",
+                "mp3",
+                tmp_name,
             ]
         )
         if result.returncode != 0:

@@ -1,5 +1,6 @@
 """What the AI profile reads: whole threads, newest first, until the token budget is spent.
 Entries kept away from AI are read without their text."""
+
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -16,8 +17,9 @@ class Reading:
     threads_total: int = 0
 
 
-def select_threads(user_id: int, max_tokens: int, count_all: bool = False,
-                   on_thread: Callable[[int, int], None] | None = None) -> Reading:
+def select_threads(
+    user_id: int, max_tokens: int, count_all: bool = False, on_thread: Callable[[int, int], None] | None = None
+) -> Reading:
     """Take threads newest first while they fit in `max_tokens`; stop at the first that does not
     (an older, shorter thread is not slipped in: the profile reads one recent stretch of writing).
     With `count_all`, keep counting the rest for the estimate."""

@@ -1,10 +1,11 @@
 """Export files live under DATA_DIR/exports/<user_id>/ and expire after EXPORT_TTL_HOURS."""
+
 import time
 from pathlib import Path
 
 from flask import current_app
 
-from ..config import private_dir
+from ..data_dir import private_dir
 
 
 def exports_root() -> Path:

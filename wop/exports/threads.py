@@ -6,6 +6,7 @@ people's private entries) are left out with everything under them, as are AI rep
 entries; deleted entries keep their place, marked, so the replies under them still make sense.
 For the AI profile (`for_ai`), entries kept away from AI keep their place without their text.
 """
+
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from sqlalchemy import bindparam, select
 from sqlalchemy.orm import aliased
 
 from ..access import kept_from_ai
+from ..enums import NodeType, Privacy
 from ..extensions import db
 from ..models import Node
 
@@ -29,10 +31,13 @@ class Entry:
 
 def thread_root_ids(user_id: int) -> list[int]:
     """The user's top-level entries, newest first (ids only: small even for huge accounts)."""
-    return list(db.session.scalars(
-        select(Node.id).where(Node.user_id == user_id, Node.parent_id.is_(None))
-        .order_by(Node.created_at.desc(), Node.id.desc())
-    ))
+    return list(
+        db.session.scalars(
+            select(Node.id)
+            .where(Node.user_id == user_id, Node.parent_id.is_(None))
+            .order_by(Node.created_at.desc(), Node.id.desc())
+        )
+    )
 
 
 @lru_cache(maxsize=1)
@@ -52,22 +57,24 @@ def thread_nodes(root_id: int) -> list[Node]:
 def visible_to_owner(node: Node, parent: Node, owner_id: int) -> bool:
     """Whether the thread's owner may read this reply to `parent` (shown, or deleted and marked):
     as in wop.access, an AI reply goes with the entry it answers."""
-    if node.node_type == "llm":
+    if node.node_type == NodeType.LLM:
         return parent.deleted_at is None
-    return node.user_id == owner_id or node.privacy == "public"
+    return node.user_id == owner_id or node.privacy == Privacy.PUBLIC
 
 
 def thread_entries(number: int, nodes: list[Node], owner_id: int) -> list[Entry]:
     """Depth first, replies oldest first; iterative so that very deep threads are fine."""
     by_id = {n.id: n for n in nodes}
-    children = defaultdict(list)
+    children: defaultdict[int, list[Node]] = defaultdict(list)
     root = None
     for node in sorted(nodes, key=lambda n: (n.created_at, n.id)):
-        if node.parent_id in by_id:
+        if node.parent_id is not None and node.parent_id in by_id:
             children[node.parent_id].append(node)
         else:
             root = node
-    entries, stack = [], [(str(number), root, None)]
+    assert root is not None  # a thread always has its top-level entry
+    entries: list[Entry] = []
+    stack: list[tuple[str, Node, tuple[int, int] | None]] = [(str(number), root, None)]
     while stack:
         label, node, branch = stack.pop()
         entries.append(Entry(label, node, branch))
@@ -82,7 +89,7 @@ def stamp(when: datetime) -> str:
 
 
 def author_of(node: Node) -> str:
-    if node.node_type == "llm":
+    if node.node_type == NodeType.LLM:
         return f"AI ({node.llm_model})"
     return node.author.username if node.author else "unknown"
 
@@ -92,7 +99,7 @@ def body_of(node: Node, for_ai: bool = False) -> str:
         return "[deleted]"
     if for_ai and kept_from_ai(node):
         return "[kept away from AI]"
-    if node.node_type == "link":
+    if node.node_type == NodeType.LINK:
         return f"(a link to entry {node.linked_node_id})" if node.linked_node_id else "(a link to a deleted entry)"
     return node.content
 

@@ -1,36 +1,46 @@
-"""Celery, wired the Flask way: every task runs inside the app context."""
+"""Celery, wired the Flask way: the Celery app is made by `init_celery(app)` and every task runs
+inside the Flask app context. Task modules declare their tasks with `shared_task` (through
+`@job_kind`), so they bind to whichever app was made."""
+
+import logging
+from typing import Any
+
 from celery import Celery, Task
 from celery.signals import worker_process_init, worker_ready
 from flask import Flask
-from kombu import Queue
+from kombu import Queue as KombuQueue
 
-QUEUES = ("llm", "audio", "export", "maintenance")
-HARD_TIME_LIMIT = 3600
-SOFT_TIME_LIMIT = 3300
+from ..queues import (
+    HARD_TIME_LIMIT,
+    MAX_TASKS_PER_CHILD,
+    QUEUES,
+    SOFT_SHUTDOWN_SECONDS,
+    SOFT_TIME_LIMIT,
+    VISIBILITY_TIMEOUT,
+    Queue,
+)
 
-# Make SIGTERM a soft shutdown: running tasks get worker_soft_shutdown_timeout seconds, then
-# their messages go back to Redis and another worker takes the jobs over. (Plain SIGTERM would
-# wait for running tasks for up to the hard time limit.) Celery reads this at start-up, so every
-# command that starts a worker puts it in the worker's environment.
-WORKER_ENV = {"REMAP_SIGTERM": "SIGQUIT"}
-
-celery = Celery("wop", include=["wop.tasks"])
+log = logging.getLogger(__name__)
+EXPORT_EXPIRY_SECONDS = 600  # how often expired thread exports are deleted
+_flask_app: Flask | None = None  # the app whose Celery is the current one, for the worker signals below
 
 
-def init_celery(app: Flask) -> Celery:
-    class FlaskTask(Task):
-        def __call__(self, *args, **kwargs):
+def init_celery(app: Flask) -> Celery[Task[Any, Any]]:
+    global _flask_app
+
+    class FlaskTask(Task[Any, Any]):
+        def __call__(self, *args: Any, **kwargs: Any) -> Any:
             with app.app_context():
                 return self.run(*args, **kwargs)
 
-    celery.Task = FlaskTask
-    celery.flask_app = app
+    celery: Celery[Task[Any, Any]] = Celery(app.import_name, task_cls=FlaskTask, include=["wop.tasks"])
+    reap_every = app.config["REAPER_INTERVAL_SECONDS"]
     celery.conf.update(
         broker_url=app.config["REDIS_URL"],
         broker_connection_retry_on_startup=True,
         # Fail fast when Redis is down while a request enqueues: the reaper sends it later.
         broker_transport_options={
-            "visibility_timeout": 2 * HARD_TIME_LIMIT,
+            "visibility_timeout": VISIBILITY_TIMEOUT,
             "socket_connect_timeout": 2,
             "socket_timeout": 10,
         },
@@ -42,29 +52,36 @@ def init_celery(app: Flask) -> Celery:
         worker_prefetch_multiplier=1,
         task_time_limit=HARD_TIME_LIMIT,
         task_soft_time_limit=SOFT_TIME_LIMIT,
-        worker_max_tasks_per_child=50,
-        worker_soft_shutdown_timeout=10.0,
+        worker_max_tasks_per_child=MAX_TASKS_PER_CHILD,
+        worker_soft_shutdown_timeout=SOFT_SHUTDOWN_SECONDS,
         worker_enable_soft_shutdown_on_idle=True,
         worker_hijack_root_logger=False,
-        task_queues=[Queue(name) for name in QUEUES],
-        task_default_queue="llm",
+        task_queues=[KombuQueue(name) for name in QUEUES],
+        task_default_queue=Queue.LLM.value,
         beat_schedule={
             "reap-jobs": {
                 "task": "wop.jobs.reap",
-                "schedule": app.config["REAPER_INTERVAL_SECONDS"],
-                "options": {"queue": "maintenance", "expires": app.config["REAPER_INTERVAL_SECONDS"]},
-            }
+                "schedule": reap_every,
+                "options": {"queue": Queue.MAINTENANCE.value, "expires": reap_every},
+            },
+            "expire-exports": {
+                "task": "wop.exports.expire",
+                "schedule": EXPORT_EXPIRY_SECONDS,
+                "options": {"queue": Queue.MAINTENANCE.value, "expires": EXPORT_EXPIRY_SECONDS},
+            },
         },
         beat_schedule_filename=str(app.config["DATA_DIR"] / "celerybeat-schedule"),
     )
+    celery.set_default()
+    _flask_app = app
     app.extensions["celery"] = celery
     return celery
 
 
 @worker_process_init.connect
-def _fresh_connections_after_fork(**_kwargs):
+def _fresh_connections_after_fork(**_kwargs: Any) -> None:
     """A forked pool process must not share the parent's database connections."""
-    app = getattr(celery, "flask_app", None)
+    app = _flask_app
     if app is not None:
         from ..extensions import db
 
@@ -73,17 +90,15 @@ def _fresh_connections_after_fork(**_kwargs):
 
 
 @worker_ready.connect
-def _recover_jobs_of_dead_workers(**_kwargs):
+def _recover_jobs_of_dead_workers(**_kwargs: Any) -> None:
     """A worker starting on a host where another one died (killed, crashed machine) takes that
     worker's jobs back at once, instead of waiting for their heartbeats to go silent."""
-    app = getattr(celery, "flask_app", None)
+    app = _flask_app
     if app is not None:
-        from .engine import recover_lost_jobs
+        from .reaper import recover_lost_jobs
 
         with app.app_context():
             try:
                 recover_lost_jobs()
             except Exception:  # never stop a worker from starting
-                import logging
-
-                logging.getLogger(__name__).exception("Could not recover the jobs of dead workers")
+                log.exception("Could not recover the jobs of dead workers")

@@ -1,33 +1,44 @@
-"""Job kinds: each kind's task module registers its function and queue here."""
+"""Job kinds: each task module registers its function and queue here."""
+
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
+
+from celery import shared_task
+
+from ..queues import Queue
+from .run import JobRun
+
+TaskBody = Callable[[JobRun], None]
 
 
 @dataclass(frozen=True)
 class JobKind:
     name: str
-    queue: str
-    run: Callable
+    queue: Queue
+    run: TaskBody
     max_attempts: int | None = None  # None: JOB_MAX_ATTEMPTS
 
     @property
     def task_name(self) -> str:
-        return f"wop.jobs.{self.name}"
+        return task_name(self.name)
 
 
 KINDS: dict[str, JobKind] = {}
 
 
-def job_kind(name: str, queue: str, max_attempts: int | None = None):
+def task_name(kind: str) -> str:
+    return f"wop.jobs.{kind}"
+
+
+def job_kind(name: str, queue: Queue, max_attempts: int | None = None) -> Callable[[TaskBody], TaskBody]:
     """Register `fn(run: JobRun)` as the body of jobs of this kind, and as a Celery task."""
 
-    def decorator(fn):
-        from .celery_app import celery
+    def decorator(fn: TaskBody) -> TaskBody:
         from .runner import run_job
 
         KINDS[name] = JobKind(name, queue, fn, max_attempts)
 
-        @celery.task(name=f"wop.jobs.{name}")
+        @shared_task(name=task_name(name))
         def task(job_id: str) -> None:
             run_job(job_id, fn)
 

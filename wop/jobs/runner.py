@@ -1,16 +1,20 @@
 """Runs one attempt of a job inside a Celery task and turns every outcome into a job state."""
+
 import logging
 import traceback
+from collections.abc import Callable
 
 from billiard.exceptions import SoftTimeLimitExceeded
 
-from ..providers.errors import ProviderError
-from .engine import JobCancelled, JobRun, JobSuperseded
+from ..errors import JobFailed
+from ..queues import SOFT_TIME_LIMIT
+from .run import JobCancelled, JobRun, JobSuperseded
 
 log = logging.getLogger(__name__)
+UNEXPECTED = "Something went wrong while running this job; the error was recorded for the administrators."
 
 
-def run_job(job_id: str, fn) -> None:
+def run_job(job_id: str, fn: Callable[[JobRun], None]) -> None:
     run = JobRun.claim(job_id)
     if run is None:
         return  # finished, cancelled, or owned by a live attempt: this message is stale
@@ -20,16 +24,18 @@ def run_job(job_id: str, fn) -> None:
         run.cancelled(stop.reason)
     except JobSuperseded:
         log.info("Job %s was taken over by a newer attempt; this one stops.", job_id)
-    except ProviderError as err:
-        if err.transient:
-            run.retry_later(err.message, err.detail)
+    except JobFailed as failure:
+        if failure.transient:
+            run.retry_later(failure.message, failure.detail)
         else:
-            run.fail(err.message, err.detail)
+            run.fail(failure.message, failure.detail)
     except SoftTimeLimitExceeded:
-        run.fail("This job ran past the time limit (55 minutes) and was stopped.", "soft time limit exceeded")
+        run.fail(
+            f"This job ran past the time limit ({SOFT_TIME_LIMIT // 60} minutes) and was stopped.",
+            "soft time limit exceeded",
+        )
     except Exception as exc:
         log.exception("Job %s failed", job_id)
-        run.fail("Something went wrong while running this job; the error was recorded for the administrators.",
-                 "".join(traceback.format_exception(exc)))
+        run.fail(UNEXPECTED, "".join(traceback.format_exception(exc)))
     finally:
         run.release()

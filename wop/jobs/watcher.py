@@ -6,42 +6,51 @@ cancel arrives within milliseconds) and, every JOB_HEARTBEAT_SECONDS, proves the
 alive in the database — which also reads the cancel flag, so a cancel still arrives when Redis
 was unreachable at the moment it was asked for.
 """
+
 import logging
 import os
 import signal
 import threading
 import time
+from typing import cast
 
 from flask import Flask, current_app
 from sqlalchemy import update
+from werkzeug.local import LocalProxy
 
 from ..extensions import db
 from ..models import Job
 from ..models.base import utcnow
 from ..redis_client import redis_client
+from .run import ABORT_SIGNAL, JobRun
 
 log = logging.getLogger(__name__)
 LISTEN_SECONDS = 1.0  # longest wait on Redis before looking at the current job again
 
 _lock = threading.Lock()
 _changed = threading.Event()
-_current = None  # the JobRun being worked on in this process
+_current: JobRun | None = None  # the attempt being worked on in this process
 _thread_pid: int | None = None
 
 
-def current_run():
+def cancel_key(job_id: str) -> str:
+    """A Redis list the worker running the job listens on: a push there stops it at once."""
+    return f"wop:job:{job_id}:cancel"
+
+
+def current_run() -> JobRun | None:
     return _current
 
 
-def watch(run) -> None:
+def watch(run: JobRun) -> None:
     global _current
-    _ensure_thread(current_app._get_current_object())
+    _ensure_thread(cast("LocalProxy[Flask]", current_app)._get_current_object())  # the app, not its proxy
     with _lock:
         _current = run
     _changed.set()
 
 
-def unwatch(run) -> None:
+def unwatch(run: JobRun) -> None:
     global _current
     with _lock:
         if _current is run:
@@ -77,9 +86,7 @@ def _loop(app: Flask) -> None:
                 time.sleep(wait)
 
 
-def _listen(run, wait: float) -> None:
-    from .engine import cancel_key
-
+def _listen(run: JobRun, wait: float) -> None:
     try:
         popped = redis_client().blpop([cancel_key(run.job_id)], timeout=wait)
     except Exception:  # Redis away: the database heartbeat still sees the cancel
@@ -89,11 +96,13 @@ def _listen(run, wait: float) -> None:
         _cancel(run)
 
 
-def _beat(run) -> None:
+def _beat(run: JobRun) -> None:
     with db.engine.begin() as conn:
         row = conn.execute(
-            update(Job).where(Job.id == run.job_id, Job.claim_token == run.token)
-            .values(heartbeat_at=utcnow()).returning(Job.cancel_requested)
+            update(Job)
+            .where(Job.id == run.job_id, Job.claim_token == run.token)
+            .values(heartbeat_at=utcnow())
+            .returning(Job.cancel_requested)
         ).first()
     run.last_beat = time.monotonic()
     if row is None:
@@ -102,10 +111,10 @@ def _beat(run) -> None:
         _cancel(run)
 
 
-def _cancel(run) -> None:
+def _cancel(run: JobRun) -> None:
     run.cancel_seen.set()
     if run.abortable_depth > 0:
-        from .engine import ABORT_SIGNAL
-
         # Interrupt the provider call where it waits: the handler raises JobCancelled there.
-        signal.pthread_kill(threading.main_thread().ident, ABORT_SIGNAL)
+        main = threading.main_thread().ident
+        assert main is not None  # the main thread is always running
+        signal.pthread_kill(main, ABORT_SIGNAL)

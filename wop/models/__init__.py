@@ -1,6 +1,23 @@
 """The data model. Import models from here."""
-from .job import Job, JobStatus
+
+from ..enums import ACTIVE_STATUSES, FINISHED_STATUSES, JobStatus, NodeType, Privacy
+from .job import Job
 from .node import Node, NodeVersion, ReplySource, TokenCredit
 from .user import ApiToken, User, UserProfile, UserSession
 
-__all__ = ["ApiToken", "Job", "JobStatus", "Node", "NodeVersion", "ReplySource", "TokenCredit", "User", "UserProfile", "UserSession"]
+__all__ = [
+    "ACTIVE_STATUSES",
+    "FINISHED_STATUSES",
+    "ApiToken",
+    "Job",
+    "JobStatus",
+    "Node",
+    "NodeType",
+    "NodeVersion",
+    "Privacy",
+    "ReplySource",
+    "TokenCredit",
+    "User",
+    "UserProfile",
+    "UserSession",
+]

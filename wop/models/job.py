@@ -1,25 +1,28 @@
 import uuid
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    text,
+)
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
-from .base import iso, utcnow
+from ..enums import ACTIVE_STATUSES, JobStatus
+from ..extensions import Model
+from .base import utcnow
+
+_ACTIVE_SQL = "status IN ({})".format(", ".join(f"'{s.value}'" for s in ACTIVE_STATUSES))
 
 
-class JobStatus:
-    PENDING = "pending"
-    PROCESSING = "processing"
-    COMPLETED = "completed"
-    FAILED = "failed"
-    CANCELLED = "cancelled"
-    ACTIVE = (PENDING, PROCESSING)
-    FINISHED = (COMPLETED, FAILED, CANCELLED)
-
-
-class Job(db.Model):
-    """One background operation. Rows change only through wop.jobs.engine."""
+class Job(Model):
+    """One background operation. Rows change only through wop.jobs."""
 
     id: Mapped[str] = mapped_column(String(36), primary_key=True, default=lambda: str(uuid.uuid4()))
     kind: Mapped[str] = mapped_column(String(30), nullable=False)
@@ -53,34 +56,7 @@ class Job(db.Model):
             "uq_job_active_dedupe",
             "dedupe_key",
             unique=True,
-            sqlite_where=text("status IN ('pending', 'processing')"),
-            postgresql_where=text("status IN ('pending', 'processing')"),
+            sqlite_where=text(_ACTIVE_SQL),
+            postgresql_where=text(_ACTIVE_SQL),
         ),
     )
-
-    def to_dict(self, admin: bool = False) -> dict:
-        data = {
-            "task_id": self.id,
-            "kind": self.kind,
-            "status": self.status,
-            "progress": self.progress,
-            "stage": self.stage,
-            "error": self.error,
-            "attempts": self.attempts,
-            "max_attempts": self.max_attempts,
-            "node_id": self.node_id,
-            "params": self.params,
-            "result": self.result,
-            "queue": self.queue,
-            "retry_of": self.retry_of,
-            "cancel_requested": self.cancel_requested,
-            "created_at": iso(self.created_at),
-            "started_at": iso(self.started_at),
-            "heartbeat_at": iso(self.heartbeat_at),
-            "finished_at": iso(self.finished_at),
-        }
-        if admin:
-            data["error_detail"] = self.error_detail
-            data["user_id"] = self.user_id
-            data["worker"] = self.worker
-        return data

@@ -2,30 +2,42 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import (Boolean, DateTime, Float, ForeignKey, Integer, String, Text, case, false, func,
-                        literal_column, or_, select)
+from sqlalchemy import (
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    case,
+    false,
+    func,
+    literal_column,
+    or_,
+    select,
+)
 from sqlalchemy.orm import Mapped, aliased, mapped_column, relationship
 
-from ..extensions import db
+from ..enums import NodeType, Privacy
+from ..extensions import Model, db
 from .base import iso, utcnow
 
 if TYPE_CHECKING:
     from .user import User
 
-NODE_TYPES = ("user", "llm", "link")
-PRIVACY_LEVELS = ("private", "public")
 PREVIEW_CHARS = 200
 
 
-class Node(db.Model):
+class Node(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
     parent_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="CASCADE"), index=True)
     # Indexed, as is TokenCredit.node_id: deleting a node looks up the rows that refer to it.
     linked_node_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"), index=True)
-    node_type: Mapped[str] = mapped_column(String(10), default="user", nullable=False)
+    node_type: Mapped[str] = mapped_column(String(10), default=NodeType.USER, nullable=False)
     llm_model: Mapped[str | None] = mapped_column(String(100))
-    privacy: Mapped[str] = mapped_column(String(10), default="private", nullable=False)
+    privacy: Mapped[str] = mapped_column(String(10), default=Privacy.PRIVATE, nullable=False)
     # The author's choice to keep this entry away from every AI provider (context, read-aloud,
     # transcription, profile). Replies do not inherit it.
     ai_excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
@@ -120,19 +132,21 @@ def _readable_sql(node, parent_readable, viewer_id: int | None):
     """1 when `viewer_id` may read `node`, else 0: wop.access.can_read in SQL. An AI reply is
     readable when the entry it answers is (`parent_readable`) and so is every entry it was made
     from."""
+
     def own_or_public(n):
-        return or_(n.privacy == "public", n.user_id == viewer_id) if viewer_id else n.privacy == "public"
+        return or_(n.privacy == Privacy.PUBLIC, n.user_id == viewer_id) if viewer_id else n.privacy == Privacy.PUBLIC
 
     source = aliased(Node)
     unreadable_source = (
-        select(ReplySource.id).outerjoin(source, source.id == ReplySource.source_id)
+        select(ReplySource.id)
+        .outerjoin(source, source.id == ReplySource.source_id)
         .where(ReplySource.reply_id == node.id)
         .where(or_(source.id.is_(None), source.deleted_at.is_not(None), ~own_or_public(source)))
         .exists()
     )
     return case(
         (node.deleted_at.is_not(None), 0),
-        (node.node_type == "llm", case((unreadable_source, 0), else_=parent_readable)),
+        (node.node_type == NodeType.LLM, case((unreadable_source, 0), else_=parent_readable)),
         (own_or_public(node), 1),
         else_=0,
     )
@@ -149,21 +163,25 @@ def reply_counts(node_ids: list[int], viewer: "User | None") -> dict[int, tuple[
     viewer_id = viewer.id if viewer is not None else None
     one = literal_column("1", Integer)
     tree = (
-        select(Node.parent_id.label("top_id"), Node.id.label("id"), one.label("depth"),
-               _readable_sql(Node, one, viewer_id).label("readable"))
+        select(
+            Node.parent_id.label("top_id"),
+            Node.id.label("id"),
+            one.label("depth"),
+            _readable_sql(Node, one, viewer_id).label("readable"),
+        )
         .where(Node.parent_id.in_(node_ids))
         .cte("reply_tree", recursive=True)
     )
     child = aliased(Node)
     tree = tree.union_all(
-        select(tree.c.top_id, child.id, tree.c.depth + 1, _readable_sql(child, tree.c.readable, viewer_id))
-        .where(child.parent_id == tree.c.id)
+        select(tree.c.top_id, child.id, tree.c.depth + 1, _readable_sql(child, tree.c.readable, viewer_id)).where(
+            child.parent_id == tree.c.id
+        )
     )
     rows = db.session.execute(
-        select(tree.c.top_id,
-               func.sum(case((tree.c.depth == 1, tree.c.readable), else_=0)),
-               func.sum(tree.c.readable))
-        .group_by(tree.c.top_id)
+        select(
+            tree.c.top_id, func.sum(case((tree.c.depth == 1, tree.c.readable), else_=0)), func.sum(tree.c.readable)
+        ).group_by(tree.c.top_id)
     )
     return {top: (int(children or 0), int(descendants or 0)) for top, children, descendants in rows}
 
@@ -172,7 +190,7 @@ def media_url(path: str | None) -> str | None:
     return f"/api/media/{path}" if path else None
 
 
-class ReplySource(db.Model):
+class ReplySource(Model):
     """An entry whose words an AI reply was made from (what was sent to the model). The reply is
     readable only while every one of its sources is: one made private, deleted or gone (the row
     keeps a NULL) hides the reply, which may quote it."""
@@ -183,7 +201,7 @@ class ReplySource(db.Model):
     source_id: Mapped[int | None] = mapped_column(ForeignKey("node.id", ondelete="SET NULL"), index=True)
 
 
-class NodeVersion(db.Model):
+class NodeVersion(Model):
     """A node's earlier text, kept whenever it is edited, transcribed over or deleted."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -193,11 +211,16 @@ class NodeVersion(db.Model):
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
     def to_dict(self) -> dict:
-        return {"id": self.id, "node_id": self.node_id, "content": self.content,
-                "reason": self.reason, "created_at": iso(self.created_at)}
+        return {
+            "id": self.id,
+            "node_id": self.node_id,
+            "content": self.content,
+            "reason": self.reason,
+            "created_at": iso(self.created_at),
+        }
 
 
-class TokenCredit(db.Model):
+class TokenCredit(Model):
     """Tokens an AI call used, credited to one human-written node of the thread."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

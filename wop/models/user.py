@@ -3,11 +3,11 @@ from datetime import datetime
 from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from ..extensions import db
+from ..extensions import Model
 from .base import iso, utcnow
 
 
-class User(db.Model):
+class User(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     username: Mapped[str] = mapped_column(String(64), unique=True, nullable=False)
     password_hash: Mapped[str | None] = mapped_column(String(255))
@@ -38,7 +38,7 @@ class User(db.Model):
         return data
 
 
-class ApiToken(db.Model):
+class ApiToken(Model):
     """A personal API token. Only its SHA-256 is stored; revoking sets revoked_at."""
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -59,7 +59,7 @@ class ApiToken(db.Model):
         }
 
 
-class UserSession(db.Model):
+class UserSession(Model):
     """A logged-in browser. The signed cookie carries a random key whose SHA-256 is stored here;
     the session lives only while its row does, so deleting the row ends it at once."""
 
@@ -82,7 +82,7 @@ class UserSession(db.Model):
         }
 
 
-class UserProfile(db.Model):
+class UserProfile(Model):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user.id", ondelete="CASCADE"), nullable=False, index=True)
     content: Mapped[str] = mapped_column(Text, nullable=False)

@@ -8,17 +8,14 @@ undecodable audio) fail the job at once.
 do. `detail` is for administrators: which setting is wrong, what the vendor said.
 """
 
+from ..errors import JobFailed
+
 # What a writer is told when the fix is the operator's (a key, a model name, a quota).
 UNAVAILABLE = "The AI service is not available right now — try again later, or ask the administrator."
 
 
-class ProviderError(Exception):
-    transient = False
-
-    def __init__(self, message: str, detail: str | None = None):
-        super().__init__(message)
-        self.message = message
-        self.detail = detail or message
+class ProviderError(JobFailed):
+    """A provider call that failed: a JobFailed the engine retries when transient."""
 
 
 class TransientProviderError(ProviderError):
@@ -45,42 +42,55 @@ def classify_sdk_error(exc: BaseException, vendor_name: str) -> ProviderError:
     detail = f"{type(exc).__name__}: {exc}"
     key_var = f"{vendor_name.upper()}_API_KEY"
     if isinstance(exc, (openai.APITimeoutError, anthropic.APITimeoutError, httpx2.TimeoutException)):
-        return TransientProviderError("The AI service did not answer in time; it will be asked again.",
-                                      f"The {vendor_name} API did not answer in time. {detail}")
+        return TransientProviderError(
+            "The AI service did not answer in time; it will be asked again.",
+            f"The {vendor_name} API did not answer in time. {detail}",
+        )
     if isinstance(exc, (openai.APIConnectionError, anthropic.APIConnectionError, httpx2.TransportError)):
-        return TransientProviderError("The AI service could not be reached; it will be asked again.",
-                                      f"Could not connect to the {vendor_name} API (or the connection dropped "
-                                      f"mid-reply). {detail}")
+        return TransientProviderError(
+            "The AI service could not be reached; it will be asked again.",
+            f"Could not connect to the {vendor_name} API (or the connection dropped mid-reply). {detail}",
+        )
 
     status = getattr(exc, "status_code", None)
     if not isinstance(exc, (openai.APIStatusError, anthropic.APIStatusError)) or not isinstance(status, int):
-        return PermanentProviderError("The AI service failed unexpectedly. Ask the administrator if it keeps "
-                                      "happening.", f"The {vendor_name} API call failed unexpectedly. {detail}")
+        return PermanentProviderError(
+            "The AI service failed unexpectedly. Ask the administrator if it keeps happening.",
+            f"The {vendor_name} API call failed unexpectedly. {detail}",
+        )
     request_id = getattr(exc, "request_id", None)
     if request_id:
         detail += f" (request id {request_id})"
     said = _vendor_message(exc)
     if status == 401:
-        return PermanentProviderError(UNAVAILABLE, f"The {vendor_name} API key was rejected. Check {key_var}. "
-                                                   f"{detail}")
+        return PermanentProviderError(UNAVAILABLE, f"The {vendor_name} API key was rejected. Check {key_var}. {detail}")
     if status == 403:
-        return PermanentProviderError(UNAVAILABLE, f"The {vendor_name} API refused access to this model or "
-                                                   f"feature: {said} {detail}")
+        return PermanentProviderError(
+            UNAVAILABLE, f"The {vendor_name} API refused access to this model or feature: {said} {detail}"
+        )
     if status == 429:
         if getattr(exc, "code", None) == "insufficient_quota":  # OpenAI's "out of credit": retrying won't help
-            return PermanentProviderError(UNAVAILABLE, f"The {vendor_name} account has run out of quota: {said} "
-                                                       f"{detail}")
-        return TransientProviderError("The AI service is busy right now; it will be asked again.",
-                                      f"The {vendor_name} API is rate-limiting requests. {detail}")
+            return PermanentProviderError(
+                UNAVAILABLE, f"The {vendor_name} account has run out of quota: {said} {detail}"
+            )
+        return TransientProviderError(
+            "The AI service is busy right now; it will be asked again.",
+            f"The {vendor_name} API is rate-limiting requests. {detail}",
+        )
     if status in (408, 409) or status >= 500:
-        return TransientProviderError("The AI service had a temporary problem; it will be asked again.",
-                                      f"The {vendor_name} API had a temporary problem (HTTP {status}). {detail}")
+        return TransientProviderError(
+            "The AI service had a temporary problem; it will be asked again.",
+            f"The {vendor_name} API had a temporary problem (HTTP {status}). {detail}",
+        )
     if status == 404:
-        return PermanentProviderError(UNAVAILABLE, f"The {vendor_name} API does not know this model or endpoint "
-                                                   f"(check the model name): {said} {detail}")
-    return PermanentProviderError("The AI service refused this request. Ask the administrator if it keeps "
-                                  "happening.", f"The {vendor_name} API rejected the request (HTTP {status}): "
-                                                f"{said} {detail}")
+        return PermanentProviderError(
+            UNAVAILABLE,
+            f"The {vendor_name} API does not know this model or endpoint (check the model name): {said} {detail}",
+        )
+    return PermanentProviderError(
+        "The AI service refused this request. Ask the administrator if it keeps happening.",
+        f"The {vendor_name} API rejected the request (HTTP {status}): {said} {detail}",
+    )
 
 
 def _vendor_message(exc: BaseException) -> str:
@@ -89,6 +99,7 @@ def _vendor_message(exc: BaseException) -> str:
     body = getattr(exc, "body", None)
     if isinstance(body, dict):
         inner = body.get("error", body)
-        if isinstance(inner, dict) and isinstance(inner.get("message"), str):
-            return inner["message"][:300]
+        message = inner.get("message") if isinstance(inner, dict) else None
+        if isinstance(message, str):
+            return message[:300]
     return str(getattr(exc, "message", None) or exc)[:300]

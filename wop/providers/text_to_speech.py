@@ -9,19 +9,19 @@ import os
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
+from typing import Any
 
 import openai
 
 from wop.audio import run_ffmpeg
 
-from . import choose
+from ..model_catalog import setting
+from . import Speaker, choose
 from .errors import PermanentProviderError, classify_sdk_error
 from .llm import openai_client
-from .speech_to_text import _setting
 
-DEFAULT_TTS_MODEL = "gpt-4o-mini-tts"
 DEFAULT_OPENAI_VOICE = "alloy"
 DEFAULT_ESPEAK_VOICE = "en-us"
 MAX_CHARS = 4096  # OpenAI's limit per request
@@ -30,7 +30,19 @@ PROVIDERS = ("openai", "local")
 # OpenAI voice names mean nothing to espeak-ng (an unknown voice crashes it), so a
 # setting made for OpenAI falls back to espeak's default when reading locally.
 OPENAI_VOICES = {
-    "alloy", "ash", "ballad", "cedar", "coral", "echo", "fable", "marin", "nova", "onyx", "sage", "shimmer", "verse",
+    "alloy",
+    "ash",
+    "ballad",
+    "cedar",
+    "coral",
+    "echo",
+    "fable",
+    "marin",
+    "nova",
+    "onyx",
+    "sage",
+    "shimmer",
+    "verse",
 }
 
 
@@ -46,7 +58,7 @@ class _AtomicOutput:
     def __enter__(self) -> Path:
         return self.tmp
 
-    def __exit__(self, exc_type, *_):
+    def __exit__(self, exc_type: type[BaseException] | None, *_: object) -> None:
         if exc_type is None:
             os.replace(self.tmp, self.out_path)
         else:
@@ -57,9 +69,9 @@ class OpenAISpeech:
     name = "openai"
     max_chars = MAX_CHARS
 
-    def __init__(self, config: Mapping):
-        self.model = _setting(config, "TTS_MODEL", DEFAULT_TTS_MODEL)
-        self.voice = _setting(config, "TTS_VOICE", DEFAULT_OPENAI_VOICE)
+    def __init__(self, config: Mapping[str, Any]):
+        self.model = config["TTS_MODEL"]
+        self.voice = setting(config, "TTS_VOICE") or DEFAULT_OPENAI_VOICE
         self.client = openai_client(config)
 
     def synthesize(self, text: str, out_path: Path) -> None:
@@ -80,8 +92,8 @@ class EspeakSpeech:
     model = "espeak-ng"
     max_chars = MAX_CHARS
 
-    def __init__(self, config: Mapping):
-        voice = _setting(config, "TTS_VOICE", DEFAULT_ESPEAK_VOICE)
+    def __init__(self, config: Mapping[str, Any]):
+        voice = setting(config, "TTS_VOICE") or DEFAULT_ESPEAK_VOICE
         self.voice = DEFAULT_ESPEAK_VOICE if voice in OPENAI_VOICES else voice
 
     def synthesize(self, text: str, out_path: Path) -> None:
@@ -96,13 +108,28 @@ class EspeakSpeech:
             wav = mp3.with_suffix(".wav")
             try:
                 self._speak(espeak, text, wav)
-                encoded = run_ffmpeg(["-loglevel", "error", "-y", "-i", str(wav),
-                                      "-c:a", "libmp3lame", "-q:a", "4", "-f", "mp3", str(mp3)])
+                encoded = run_ffmpeg(
+                    [
+                        "-loglevel",
+                        "error",
+                        "-y",
+                        "-i",
+                        str(wav),
+                        "-c:a",
+                        "libmp3lame",
+                        "-q:a",
+                        "4",
+                        "-f",
+                        "mp3",
+                        str(mp3),
+                    ]
+                )
             finally:
                 wav.unlink(missing_ok=True)
             if encoded.returncode != 0:
-                raise PermanentProviderError("Read-aloud audio could not be encoded.",
-                                             f"ffmpeg: {encoded.error_summary()}")
+                raise PermanentProviderError(
+                    "Read-aloud audio could not be encoded.", f"ffmpeg: {encoded.error_summary()}"
+                )
 
     def _speak(self, espeak: str, text: str, wav: Path) -> None:
         # Text goes in on stdin (UTF-8), so a leading "-" is never taken for an option.
@@ -127,6 +154,7 @@ def _check_length(text: str, max_chars: int) -> None:
         raise ValueError(f"text of {len(text)} characters is over the {max_chars} limit; split it first")
 
 
-def get_speaker(config: Mapping, provider: str | None = None):
+def get_speaker(config: Mapping[str, Any], provider: str | None = None) -> Speaker:
     """The configured text-to-speech provider; `provider` overrides the setting."""
-    return choose(config, "TTS_PROVIDER", provider, {"openai": OpenAISpeech, "local": EspeakSpeech}, "text-to-speech")
+    classes: dict[str, Callable[[Mapping[str, Any]], Speaker]] = {"openai": OpenAISpeech, "local": EspeakSpeech}
+    return choose(config, "TTS_PROVIDER", provider, classes, "text-to-speech")

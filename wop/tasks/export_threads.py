@@ -1,25 +1,24 @@
 """Thread export: every thread the user started, as one readable text file to download."""
+
 import os
 import uuid
 
-from ..exports.files import expire_old_exports, user_export_dir
+from ..exports.files import user_export_dir
 from ..exports.threads import file_header, thread_root_ids, thread_texts
 from ..extensions import db
-from ..jobs import job_kind
+from ..jobs import JobRun, job_kind
 from ..models import User
 from ..models.base import utcnow
-from .maintenance import CLEANUPS
-
-CLEANUPS.append(expire_old_exports)
+from ..queues import Queue
 
 
 def download_url(job_id: str) -> str:
     return f"/api/export/download/{job_id}"
 
 
-@job_kind("export_threads", queue="export")
-def export_threads(run) -> None:
-    user = db.session.get(User, run.user_id)
+@job_kind("export_threads", queue=Queue.EXPORT)
+def export_threads(run: JobRun) -> None:
+    user = db.session.get_one(User, run.user_id)
     folder = user_export_dir(run.user_id)
     # One name per attempt: a stale attempt never writes over (or deletes) a newer one's file.
     attempt = uuid.uuid4().hex[:8]
@@ -34,8 +33,14 @@ def export_threads(run) -> None:
                 out.write(text + "\n")
                 run.progress(98 * number / how_many, f"Writing {thread_count} threads")
         os.replace(partial, final)  # the file appears whole or not at all
-        run.complete(result={"download_url": download_url(run.job_id), "file": final.name,
-                             "threads": thread_count, "bytes": final.stat().st_size})
+        run.complete(
+            result={
+                "download_url": download_url(run.job_id),
+                "file": final.name,
+                "threads": thread_count,
+                "bytes": final.stat().st_size,
+            }
+        )
     except BaseException:
         partial.unlink(missing_ok=True)
         final.unlink(missing_ok=True)

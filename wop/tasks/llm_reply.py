@@ -8,18 +8,23 @@ becomes a short note, so the model knows the thread has a gap. A thread longer t
 reads is trimmed to its first entry and the newest ones that fit. The entries sent are kept as
 the reply's sources: it stays readable only while they all are.
 """
+
 from dataclasses import dataclass
+from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from ..access import can_read, kept_from_ai
+from ..enums import NodeType
+from ..errors import JobFailed
 from ..extensions import db
-from ..jobs import job_kind
+from ..jobs import JobRun, job_kind
 from ..model_catalog import load_catalog
 from ..models import Node, ReplySource, TokenCredit, User
 from ..providers import llm
+from ..queues import Queue
 from ..tokens import count_tokens
 from .entry import entry_for
 
@@ -51,6 +56,7 @@ def trimmed_note(count: int) -> str:
 @dataclass
 class Part:
     """One message of the context: an entry (`node` set), or a note about entries left out."""
+
     message: llm.ChatMessage
     node: Node | None = None
     text: str = ""  # the entry's text as sent (a link's target text): its share of the token credit
@@ -64,13 +70,13 @@ def sendable_text(node: Node, viewer: User | None, public_reply: bool = False) -
     """The node's text if it may go to an AI provider for `viewer` now, else None. For a reply
     everyone will read (`public_reply`), only what everyone may read. A link is followed only
     when its target may go too."""
+
     def may_send(n: Node | None) -> bool:
-        return (n is not None and can_read(n, viewer) and not kept_from_ai(n)
-                and (not public_reply or can_read(n, None)))
+        return n is not None and can_read(n, viewer) and not kept_from_ai(n) and (not public_reply or can_read(n, None))
 
     if not may_send(node):
         return None
-    if node.node_type == "link":
+    if node.node_type == NodeType.LINK:
         return node.linked_node.content if may_send(node.linked_node) else None
     return node.content
 
@@ -80,9 +86,11 @@ def context_parts(node: Node, viewer: User | None) -> list[Part]:
     consecutive entries left out collapse into one note."""
     public_reply = can_read(node, None)  # the reply will be readable by everyone
     parts, hidden, parent_sent = [], 0, True
-    for entry in node.ancestors() + [node]:
+    for entry in [*node.ancestors(), node]:
         # An AI reply to an entry left out would quote it: it is left out with it.
-        text = None if entry.node_type == "llm" and not parent_sent else sendable_text(entry, viewer, public_reply)
+        text = (
+            None if entry.node_type == NodeType.LLM and not parent_sent else sendable_text(entry, viewer, public_reply)
+        )
         parent_sent = text is not None
         if text is None:
             hidden += 1
@@ -90,7 +98,7 @@ def context_parts(node: Node, viewer: User | None) -> list[Part]:
         if hidden:
             parts.append(Part(llm.ChatMessage("user", hidden_note(hidden))))
             hidden = 0
-        if entry.node_type == "llm":
+        if entry.node_type == NodeType.LLM:
             message = llm.ChatMessage("assistant", text)
         else:
             message = llm.ChatMessage("user", f"{entry.author.username}: {text}")
@@ -125,7 +133,10 @@ class ThreadTooLong(Exception):
 def fit(parts: list[Part], budget: int) -> Fitted:
     """Keep the system prompt, the first part (the root) and the newest parts that fit in
     `budget` tokens; what is cut between them becomes one note."""
-    entries = lambda chosen: sum(1 for p in chosen if p.node is not None)  # noqa: E731
+
+    def entries(chosen: list[Part]) -> int:
+        return sum(1 for p in chosen if p.node is not None)
+
     total = entries(parts)
     system = count_tokens(SYSTEM_PROMPT) + MESSAGE_OVERHEAD
     if system + sum(p.tokens for p in parts) <= budget:
@@ -147,17 +158,17 @@ def fit(parts: list[Part], budget: int) -> Fitted:
     return Fitted(head + note + tail, total, trimmed=True, first_sent=entries(head) == 1, newest_sent=entries(tail))
 
 
-def source_ids(sent: list[Part]) -> set[int]:
+def source_ids(sent: list[Node]) -> set[int]:
     """The entries a reply is made from: each entry sent (a link and its target), and for an
     earlier AI reply sent along, the entries it was made from (it may quote them)."""
     ids: set[int] = set()
-    for part in sent:
-        ids.add(part.node.id)
-        if part.node.node_type == "link" and part.node.linked_node_id is not None:
-            ids.add(part.node.linked_node_id)
-        if part.node.node_type == "llm":
-            ids.discard(part.node.id)
-            earlier = db.session.scalars(select(ReplySource.source_id).where(ReplySource.reply_id == part.node.id))
+    for entry in sent:
+        ids.add(entry.id)
+        if entry.node_type == NodeType.LINK and entry.linked_node_id is not None:
+            ids.add(entry.linked_node_id)
+        if entry.node_type == NodeType.LLM:
+            ids.discard(entry.id)
+            earlier = db.session.scalars(select(ReplySource.source_id).where(ReplySource.reply_id == entry.id))
             ids.update(i for i in earlier if i is not None)
     return ids
 
@@ -188,57 +199,65 @@ def model_account(model_id: str) -> User:
             db.session.commit()
         except IntegrityError:
             db.session.rollback()
-    return db.session.scalar(select(User).where(User.username == username))
+    return db.session.scalars(select(User).where(User.username == username)).one()
 
 
-@job_kind("llm_reply", queue="llm")
-def llm_reply(run) -> None:
+@job_kind("llm_reply", queue=Queue.LLM)
+def llm_reply(run: JobRun) -> None:
     node = entry_for(run)
-    if node is None:
-        return
     if kept_from_ai(node):
-        run.fail("This entry is kept away from AI, so no AI reply is written to it.")
-        return
+        raise JobFailed("This entry is kept away from AI, so no AI reply is written to it.")
     model_id = run.params["model"]
     spec = load_catalog(current_app.config).get(model_id)
     parts = context_parts(node, db.session.get(User, run.user_id))
     if parts[-1].node is None:  # a link whose target cannot be sent now
-        run.fail("The entry this link points to cannot be read now, so there is nothing to reply to.")
-        return
+        raise JobFailed("The entry this link points to cannot be read now, so there is nothing to reply to.")
     try:
         fitted = fit(parts, int(spec.input_budget() * ESTIMATE_MARGIN))
     except ThreadTooLong as too_long:
-        run.fail(f"This entry is about {too_long.args[0]:,} tokens, more than {model_id} reads with room for "
-                 "a reply. Shorten the entry or choose a model with a larger context window.")
-        return
+        raise JobFailed(
+            f"This entry is about {too_long.args[0]:,} tokens, more than {model_id} reads with room for "
+            "a reply. Shorten the entry or choose a model with a larger context window."
+        ) from too_long
     run.progress(10, fitted.stage if fitted.trimmed else f"Asking {model_id}")
     messages = [llm.ChatMessage("system", SYSTEM_PROMPT)] + [p.message for p in fitted.parts]
     with run.abortable():  # a cancel closes the stream at once
         answer = llm.complete(messages, model_id, current_app.config, on_text=run.stop_if_cancelled)
     run.progress(90, "Saving the reply")
     author = model_account(model_id)
-    sent = [p for p in fitted.parts if p.node is not None]
-    sources = source_ids(sent)
+    sent = [(p.node, p.text) for p in fitted.parts if p.node is not None]  # (entry, its text as sent)
+    sources = source_ids([entry for entry, _text in sent])
 
-    def apply() -> dict:
+    def apply() -> dict[str, Any]:
         reply = Node(
-            user_id=author.id, parent_id=node.id, node_type="llm", llm_model=model_id,
-            privacy=node.privacy, content=answer.text, token_count=count_tokens(answer.text),
+            user_id=author.id,
+            parent_id=node.id,
+            node_type=NodeType.LLM,
+            llm_model=model_id,
+            privacy=node.privacy,
+            content=answer.text,
+            token_count=count_tokens(answer.text),
             source_job_id=run.job_id,
         )
         db.session.add(reply)
         db.session.flush()
         db.session.add_all(ReplySource(reply_id=reply.id, source_id=i) for i in sorted(sources))
         # The tokens are credited to the people whose words were sent, by length.
-        humans = [p for p in sent if p.node.node_type != "llm" and not p.node.author.is_bot]
-        for part, tokens in zip(humans, share_tokens(answer.total_tokens, [len(p.text) for p in humans])):
+        humans = [(entry, text) for entry, text in sent if entry.node_type != NodeType.LLM and not entry.author.is_bot]
+        shares = share_tokens(answer.total_tokens, [len(text) for _entry, text in humans])
+        for (entry, _text), tokens in zip(humans, shares, strict=True):
             if tokens:
-                part.node.distributed_tokens += tokens
-                db.session.add(TokenCredit(user_id=part.node.user_id, node_id=part.node.id, job_id=run.job_id,
-                                           tokens=tokens))
+                entry.distributed_tokens += tokens
+                db.session.add(TokenCredit(user_id=entry.user_id, node_id=entry.id, job_id=run.job_id, tokens=tokens))
         db.session.flush()
-        return {"llm_node_id": reply.id, "model": model_id, "total_tokens": answer.total_tokens,
-                "input_tokens": answer.input_tokens, "output_tokens": answer.output_tokens,
-                "entries_sent": len(sent), "entries_left_out": fitted.entries_left_out}
+        return {
+            "llm_node_id": reply.id,
+            "model": model_id,
+            "total_tokens": answer.total_tokens,
+            "input_tokens": answer.input_tokens,
+            "output_tokens": answer.output_tokens,
+            "entries_sent": len(sent),
+            "entries_left_out": fitted.entries_left_out,
+        }
 
     run.complete(apply)

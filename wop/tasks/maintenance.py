@@ -1,13 +1,16 @@
-"""Periodic housekeeping run by the scheduler."""
-from ..jobs.celery_app import celery
-from ..jobs.engine import reap
+"""Periodic housekeeping run by the scheduler (named entries in wop/jobs/celery_app.py)."""
 
-CLEANUPS = []  # other modules append functions that delete expired files
+from celery import shared_task
+
+from ..exports.files import expire_old_exports
+from ..jobs.reaper import reap
 
 
-@celery.task(name="wop.jobs.reap")
-def reap_task() -> dict:
-    counts = reap()
-    for cleanup in CLEANUPS:
-        cleanup()
-    return counts
+@shared_task(name="wop.jobs.reap")
+def reap_task() -> dict[str, int]:
+    return reap()
+
+
+@shared_task(name="wop.exports.expire")
+def expire_exports_task() -> int:
+    return expire_old_exports()

@@ -1,16 +1,19 @@
 """Transcription: probe the stored recording, cut it into parts with ffmpeg, transcribe the
 parts in order, and write the transcript into the node. The recording itself is never touched."""
+
 import shutil
+from typing import Any
 
 from flask import current_app
 
 from ..access import kept_from_ai
 from ..audio import probe, split_for_transcription
+from ..errors import JobFailed
 from ..extensions import db
-from ..jobs import job_kind
+from ..jobs import JobRun, job_kind
 from ..models import Node
-from ..providers.errors import PermanentProviderError
 from ..providers.speech_to_text import get_transcriber
+from ..queues import Queue
 from ..storage import resolve, scratch_dir
 from ..tokens import count_tokens
 from .entry import entry_for
@@ -18,20 +21,17 @@ from .entry import entry_for
 NO_SPEECH = "[Voice note – no speech was recognised]"
 
 
-@job_kind("transcription", queue="audio")
-def transcribe(run) -> None:
+@job_kind("transcription", queue=Queue.AUDIO)
+def transcribe(run: JobRun) -> None:
     node = entry_for(run)
-    if node is None:
-        return
     path = resolve(node.audio_original_path or "")
     if path is None or not path.is_file():
-        run.fail("The recording file is missing, so it cannot be transcribed.")
-        return
+        raise JobFailed("The recording file is missing, so it cannot be transcribed.")
     run.progress(2, "Checking the recording")
     info = probe(path)
     limit = current_app.config["MAX_AUDIO_MINUTES"]
     if info.duration_seconds > limit * 60:
-        raise PermanentProviderError(
+        raise JobFailed(
             f"This recording is {info.duration_seconds / 60:.0f} minutes long; recordings of up to {limit} minutes "
             "are transcribed (MAX_AUDIO_MINUTES). The recording is kept."
         )
@@ -41,8 +41,13 @@ def transcribe(run) -> None:
     folder = scratch_dir("transcribe-")
     try:
         run.progress(5, "Preparing the recording")
-        parts = split_for_transcription(path, folder, part_seconds=transcriber.part_seconds,
-                                        max_part_bytes=transcriber.max_bytes, max_part_seconds=transcriber.max_seconds)
+        parts = split_for_transcription(
+            path,
+            folder,
+            part_seconds=transcriber.part_seconds,
+            max_part_bytes=transcriber.max_bytes,
+            max_part_seconds=transcriber.max_seconds,
+        )
         texts = []
         for i, part in enumerate(parts, 1):
             run.progress(10 + 85 * (i - 1) / len(parts), f"Transcribing part {i} of {len(parts)}")
@@ -52,13 +57,17 @@ def transcribe(run) -> None:
         shutil.rmtree(folder, ignore_errors=True)
     transcript = " ".join(t.strip() for t in texts if t.strip()) or NO_SPEECH
 
-    def apply() -> dict:
-        current = db.session.get(Node, run.node_id)
+    def apply() -> dict[str, Any]:
+        current = db.session.get_one(Node, node.id)
         current.save_version("transcription")  # the placeholder (or an earlier transcript) stays as a version
         current.content = transcript
         current.token_count = count_tokens(transcript)
         current.audio_duration_seconds = info.duration_seconds
-        return {"parts": len(parts), "provider": transcriber.name, "duration_seconds": info.duration_seconds,
-                "characters": len(transcript)}
+        return {
+            "parts": len(parts),
+            "provider": transcriber.name,
+            "duration_seconds": info.duration_seconds,
+            "characters": len(transcript),
+        }
 
     run.complete(apply)

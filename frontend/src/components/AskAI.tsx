@@ -1,10 +1,12 @@
 // Ask an AI model to reply to this entry, and follow the job until the reply appears.
-import { useEffect, useState } from "react";
-import { api } from "../api";
+import { useState } from "react";
+import { latestReplyJob } from "../api/jobs";
+import { askAI } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
+import { useFollowedJob } from "../hooks/useFollowedJob";
 import { useModelChoice } from "../hooks/useModels";
 import { href } from "../router";
-import type { Job, Started } from "../types";
+import type { Job } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
 import ModelPicker from "./ModelPicker";
@@ -18,35 +20,21 @@ interface Props {
 
 export default function AskAI({ nodeId, onReply, keptFromAI }: Props) {
   const { catalog, error: modelsError, model, setModel } = useModelChoice();
-  const [taskId, setTaskId] = useState<string | null>(null);
+  // A job started earlier (in another tab, or before a reload) that has not finished well.
+  const [taskId, setTaskId] = useFollowedJob(() => latestReplyJob(nodeId), nodeId);
   const [replyId, setReplyId] = useState<number | null>(null);
   const { busy, error, run } = useAction();
 
-  // Pick up a job started earlier (in another tab, or before a reload) that has not finished well.
-  useEffect(() => {
-    let live = true;
-    api.get<Job>(`/api/nodes/${nodeId}/llm-status`).then(
-      (job) => {
-        if (live && (job.status === "pending" || job.status === "processing" || job.status === "failed")) setTaskId(job.task_id);
-      },
-      () => undefined, // no AI reply asked for yet
-    );
-    return () => {
-      live = false;
-    };
-  }, [nodeId]);
-
   const ask = async () => {
     await run(async () => {
-      const started = await api.post<Started>(`/api/nodes/${nodeId}/llm`, model ? { model } : {});
+      const started = await askAI(nodeId, model || undefined);
       setReplyId(null);
       setTaskId(started.task_id);
     });
   };
 
   const completed = (job: Job) => {
-    const id = (job.result?.llm_node_id as number | undefined) ?? null;
-    setReplyId(id);
+    if (job.kind === "llm_reply") setReplyId(job.result?.llm_node_id ?? null);
     onReply();
   };
 

@@ -1,6 +1,6 @@
 // Sign up or log in. The typed name and password stay in the form when the server says no.
 import { useState, type FormEvent } from "react";
-import { api, setCsrfToken } from "../api";
+import { login, signup } from "../api/auth";
 import { useAction } from "../hooks/useAction";
 import type { User } from "../types";
 import ErrorMessage from "./ErrorMessage";
@@ -21,10 +21,8 @@ export default function AuthScreen({ onLoggedIn }: Props) {
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await run(async () => {
-      const body = mode === "signup" ? { username, password, email: email || undefined } : { username, password };
-      const data = await api.post<{ user: User; csrf_token: string }>(`/auth/${mode}`, body);
-      setCsrfToken(data.csrf_token);
-      onLoggedIn(data.user);
+      const user = mode === "signup" ? await signup({ username, password, email: email || undefined }) : await login({ username, password });
+      onLoggedIn(user);
     });
   };
 

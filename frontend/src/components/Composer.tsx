@@ -2,12 +2,14 @@
 // away from AI, and a voice recorder.
 // The draft lives in localStorage until the server has it, so an error or a reload loses nothing.
 import { useState, type FormEvent } from "react";
-import { api } from "../api";
+import { createNode } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
+import { useDefaultPrivacy } from "../hooks/useConfig";
 import { useDraft } from "../hooks/useDraft";
 import type { NodeDetail, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import KeepFromAI from "./KeepFromAI";
+import PrivacySelect from "./PrivacySelect";
 import VoiceRecorder from "./VoiceRecorder";
 
 interface Props {
@@ -19,7 +21,11 @@ interface Props {
 
 export default function Composer({ parentId, onCreated, placeholder = "What is on your mind?", submitLabel = "Save entry" }: Props) {
   const [text, setText, clearText] = useDraft(parentId ? `reply:${parentId}` : "new");
-  const [privacy, setPrivacy] = useState<Privacy>("private");
+  const serverDefault = useDefaultPrivacy();
+  const [chosen, setPrivacy] = useState<Privacy | null>(null);
+  // Unknown (null) only until the server's settings arrive; meanwhile nothing is sent, so the
+  // server applies that same default.
+  const privacy = chosen ?? serverDefault;
   const [aiExcluded, setAiExcluded] = useState(false);
   const { busy, error, run } = useAction();
   const topLevel = parentId === undefined;
@@ -27,9 +33,8 @@ export default function Composer({ parentId, onCreated, placeholder = "What is o
   const submit = async (event: FormEvent) => {
     event.preventDefault();
     await run(async () => {
-      const place = topLevel ? { privacy } : { parent_id: parentId };
-      const body = { content: text, ai_excluded: aiExcluded, ...place };
-      const node = await api.post<NodeDetail>("/api/nodes/", body);
+      const place = topLevel ? { privacy: privacy ?? undefined } : { parent_id: parentId };
+      const node = await createNode({ content: text, ai_excluded: aiExcluded, ...place });
       clearText();
       onCreated(node, "text");
     });
@@ -47,20 +52,12 @@ export default function Composer({ parentId, onCreated, placeholder = "What is o
       />
       <ErrorMessage message={error} />
       <div className="composer-actions">
-        {topLevel && (
-          <label className="inline">
-            Visible to
-            <select name="privacy" value={privacy} onChange={(e) => setPrivacy(e.target.value as Privacy)}>
-              <option value="private">only me</option>
-              <option value="public">everyone</option>
-            </select>
-          </label>
-        )}
+        {topLevel && <PrivacySelect value={privacy} onChange={setPrivacy} />}
         <KeepFromAI checked={aiExcluded} onChange={setAiExcluded} />
         <span className="spacer" />
         <VoiceRecorder
           parentId={parentId}
-          privacy={topLevel ? privacy : undefined}
+          privacy={topLevel ? (privacy ?? undefined) : undefined}
           aiExcluded={aiExcluded}
           onUploaded={(node) => onCreated(node, "voice")}
         />

@@ -1,15 +1,23 @@
 // One's own journal: token counts, the global daily bar, a box to write, and one's entries.
-import { useState } from "react";
+import { useCallback, useState } from "react";
+import { getDashboard } from "../api/dashboard";
 import { usePaged } from "../hooks/usePaged";
 import { href, navigate } from "../router";
-import type { Dashboard as DashboardData, NodeDetail } from "../types";
+import type { NodeDetail, PageQuery, TokenTotals } from "../types";
 import Composer from "./Composer";
-import EntryList from "./EntryList";
+import EntryPreview from "./EntryPreview";
+import Paged from "./Paged";
 import TokenStats from "./TokenStats";
 
 export default function Dashboard() {
-  const list = usePaged<DashboardData>("/api/dashboard");
+  const [totals, setTotals] = useState<TokenTotals | null>(null);
   const [saved, setSaved] = useState<NodeDetail | null>(null);
+  const entries = useCallback(async (query: PageQuery) => {
+    const answer = await getDashboard(query);
+    setTotals(answer); // every page carries the totals; the newest answer's stand
+    return answer.entries;
+  }, []);
+  const list = usePaged(entries);
 
   const created = (node: NodeDetail, how: "text" | "voice") => {
     if (how === "voice") {
@@ -23,7 +31,7 @@ export default function Dashboard() {
   return (
     <main className="page">
       <h1 className="page-title">Your journal</h1>
-      {list.first && <TokenStats data={list.first} />}
+      {totals && <TokenStats data={totals} />}
       <Composer onCreated={created} />
       {saved && (
         <p className="notice" role="status">
@@ -31,7 +39,12 @@ export default function Dashboard() {
         </p>
       )}
       <h2>Your entries</h2>
-      <EntryList list={list} empty="Nothing here yet. Write your first entry above." />
+      <Paged
+        list={list}
+        className="entry-list"
+        empty="Nothing here yet. Write your first entry above."
+        render={(node) => <EntryPreview key={node.id} node={node} />}
+      />
     </main>
   );
 }

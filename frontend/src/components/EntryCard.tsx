@@ -1,6 +1,6 @@
 // The entry itself, with edit and delete (after a confirmation) for its author.
 import { useState } from "react";
-import { api } from "../api";
+import { deleteNode } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
 import { formatDate, pluralize } from "../format";
 import { href } from "../router";
@@ -23,7 +23,7 @@ export default function EntryCard({ node, isAuthor, onSaved, onDeleted }: Props)
 
   const remove = async () => {
     await run(async () => {
-      await api.del(`/api/nodes/${node.id}`);
+      await deleteNode(node.id);
       onDeleted();
     });
   };

@@ -1,10 +1,11 @@
 import { useState, type FormEvent } from "react";
-import { api } from "../api";
+import { updateNode } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
 import { useDraft } from "../hooks/useDraft";
 import type { NodeDetail, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import KeepFromAI from "./KeepFromAI";
+import PrivacySelect from "./PrivacySelect";
 
 interface Props {
   node: NodeDetail;
@@ -22,7 +23,7 @@ export default function EntryEditor({ node, onSaved, onCancel }: Props) {
   const save = async (event: FormEvent) => {
     event.preventDefault();
     await run(async () => {
-      const saved = await api.put<NodeDetail>(`/api/nodes/${node.id}`, { content: text, privacy, ai_excluded: aiExcluded });
+      const saved = await updateNode(node.id, { content: text, privacy, ai_excluded: aiExcluded });
       clearText();
       onSaved(saved);
     });
@@ -38,15 +39,7 @@ export default function EntryEditor({ node, onSaved, onCancel }: Props) {
       <textarea value={text} onChange={(e) => setText(e.target.value)} rows={Math.min(24, Math.max(6, text.split("\n").length + 2))} aria-label="Entry text" />
       <ErrorMessage message={error} />
       <div className="row">
-        {node.parent_id === null && (
-          <label className="inline">
-            Visible to
-            <select value={privacy} onChange={(e) => setPrivacy(e.target.value as Privacy)}>
-              <option value="private">only me</option>
-              <option value="public">everyone</option>
-            </select>
-          </label>
-        )}
+        {node.parent_id === null && <PrivacySelect value={privacy} onChange={setPrivacy} />}
         <KeepFromAI checked={aiExcluded} onChange={setAiExcluded} />
         <span className="spacer" />
         <button type="button" className="secondary" onClick={cancel}>

@@ -1,6 +1,7 @@
 // One entry: its thread above, the text, voice and read-aloud, the AI, its replies and a reply box.
 import { useCallback, useEffect, useState } from "react";
-import { ApiError, api, messageOf } from "../api";
+import { ApiError, messageOf } from "../api/client";
+import { getNode } from "../api/nodes";
 import { knownParent, rememberParents } from "../knownParents";
 import { navigate } from "../router";
 import type { NodeDetail, User } from "../types";
@@ -19,13 +20,13 @@ interface Props {
   me: User;
 }
 
-/** 410: the entry was deleted; 404: there is none, or the caller may not read it. */
+/** `deleted` (410): the entry was deleted; `not_found` (404): there is none, or the caller may not read it. */
 type Gone = { deleted: boolean; parentId: number | null };
 
 function goneFrom(err: unknown, id: number): Gone | null {
-  if (!(err instanceof ApiError) || (err.status !== 410 && err.status !== 404)) return null;
+  if (!(err instanceof ApiError) || (err.code !== "deleted" && err.code !== "not_found")) return null;
   const parentId = typeof err.body.parent_id === "number" ? err.body.parent_id : knownParent(id);
-  return { deleted: err.status === 410, parentId };
+  return { deleted: err.code === "deleted", parentId };
 }
 
 function keptFromAINote(isAuthor: boolean): string {
@@ -45,7 +46,7 @@ export default function EntryView({ id, me }: Props) {
   }, []);
 
   const load = useCallback(() => {
-    api.get<NodeDetail>(`/api/nodes/${id}`).then(
+    getNode(id).then(
       (data) => {
         show(data);
         setGone(null);

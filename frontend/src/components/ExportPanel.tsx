@@ -1,8 +1,8 @@
 // Take your writing home: every thread as a text file (a job), or all your data as JSON.
 import { useState } from "react";
-import { api } from "../api";
+import { ALL_DATA_URL, exportThreads } from "../api/exports";
 import { useAction } from "../hooks/useAction";
-import type { Job, Started } from "../types";
+import type { Job } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
 
@@ -13,15 +13,14 @@ export default function ExportPanel() {
 
   const start = async () => {
     await run(async () => {
-      const started = await api.post<Started>("/api/export/threads");
+      const started = await exportThreads();
       setDownload(null);
       setTaskId(started.task_id);
     });
   };
 
   const completed = (job: Job) => {
-    const url = job.result?.download_url;
-    if (typeof url === "string") setDownload(url);
+    if (job.kind === "export_threads" && job.result) setDownload(job.result.download_url);
   };
 
   return (
@@ -31,7 +30,7 @@ export default function ExportPanel() {
         <button type="button" onClick={start} disabled={busy}>
           Export threads
         </button>
-        <a className="button secondary" href="/api/export" download>
+        <a className="button secondary" href={ALL_DATA_URL} download>
           Download all my data (JSON)
         </a>
       </div>

@@ -1,9 +1,10 @@
-// Live progress of one background job: polls its status about every second and shows the
+// Live progress of one background job: polls GET /api/jobs/<task_id> about every second and shows the
 // status, stage and a progress bar, with Cancel while it runs. A failed job shows its `error`
 // (worded for the writer) with "Try again"; the operator's `error_detail`, which the API sends to
 // administrators only, stays folded away under a disclosure.
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { ApiError, api, messageOf } from "../api";
+import { ApiError, UNREACHABLE, messageOf } from "../api/client";
+import { cancelJob, getJob, retryJob } from "../api/jobs";
 import { useAction } from "../hooks/useAction";
 import { isFinished, type Job } from "../types";
 import ErrorMessage from "./ErrorMessage";
@@ -13,10 +14,8 @@ interface Props {
   taskId: string;
   /** What the job does, e.g. "AI reply", "Transcription". */
   label: string;
-  /** Where to poll; defaults to GET /api/jobs/<task_id>. */
-  statusUrl?: (taskId: string) => string;
   intervalMs?: number;
-  /** Called once when the job completes, with the last status answer. */
+  /** Called once when the job completes, with the job (narrow on `kind` to read its `result`). */
   onCompleted?: (job: Job) => void;
   /** Called once when the job fails or is cancelled. */
   onStopped?: (job: Job) => void;
@@ -26,7 +25,11 @@ interface Props {
   children?: ReactNode;
 }
 
-const jobUrl = (taskId: string) => `/api/jobs/${taskId}`;
+/** Polling again helps when the server was out of reach, busy or broken (5xx), not when it said
+ * no: the job is gone, or not yours, or you are logged out. */
+function retriable(err: ApiError): boolean {
+  return err.code === UNREACHABLE || err.code === "too_many_requests" || err.status >= 500;
+}
 
 function Failure({ job }: { job: Job | null }) {
   const detail = job?.error_detail;
@@ -46,7 +49,6 @@ function Failure({ job }: { job: Job | null }) {
 export default function JobProgress({
   taskId,
   label,
-  statusUrl = jobUrl,
   intervalMs = 1000,
   onCompleted,
   onStopped,
@@ -58,8 +60,8 @@ export default function JobProgress({
   const [pollError, setPollError] = useState<string | null>(null);
   const { busy, error: actionError, run } = useAction();
   const [tick, setTick] = useState(0); // bumps to poll at once after an action
-  const callbacks = useRef({ onCompleted, onStopped, statusUrl });
-  callbacks.current = { onCompleted, onStopped, statusUrl };
+  const callbacks = useRef({ onCompleted, onStopped });
+  callbacks.current = { onCompleted, onStopped };
 
   useEffect(() => setCurrentId(taskId), [taskId]);
 
@@ -69,7 +71,7 @@ export default function JobProgress({
     let failures = 0;
     const poll = async () => {
       try {
-        const data = await api.get<Job>(callbacks.current.statusUrl(currentId));
+        const data = await getJob(currentId);
         if (!live) return;
         failures = 0;
         setJob(data);
@@ -82,7 +84,7 @@ export default function JobProgress({
       } catch (err) {
         if (!live) return;
         setPollError(messageOf(err));
-        if (err instanceof ApiError && [401, 403, 404].includes(err.status)) return; // asking again will not help
+        if (err instanceof ApiError && !retriable(err)) return; // asking again will not help
         failures += 1;
       }
       const wait = failures ? Math.min(intervalMs * 2 ** failures, 15000) : intervalMs;
@@ -101,13 +103,13 @@ export default function JobProgress({
 
   const cancel = () =>
     run(async () => {
-      await api.post(`/api/jobs/${currentId}/cancel`);
+      await cancelJob(currentId);
       setTick((t) => t + 1);
     });
 
   const retry = () =>
     run(async () => {
-      const started = await api.post<{ task_id: string }>(`/api/jobs/${currentId}/retry`);
+      const started = await retryJob(currentId);
       setJob(null);
       setCurrentId(started.task_id);
       onRetried?.(started.task_id);

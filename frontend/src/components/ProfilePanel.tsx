@@ -1,10 +1,13 @@
 // The latest profile; estimate what an AI would read, and have it write a new one.
 import { useEffect, useState } from "react";
-import { ApiError, api, messageOf } from "../api";
+import { messageOf } from "../api/client";
+import { latestProfileJob } from "../api/jobs";
+import { estimateProfile, generateProfile, getProfile } from "../api/profile";
 import { formatDate, formatNumber, pluralize } from "../format";
 import { useAction } from "../hooks/useAction";
+import { useFollowedJob } from "../hooks/useFollowedJob";
 import { useModelChoice } from "../hooks/useModels";
-import type { Job, Profile, ProfileEstimate, Started } from "../types";
+import type { Job, Profile, ProfileEstimate } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
 import ModelPicker from "./ModelPicker";
@@ -14,33 +17,33 @@ export default function ProfilePanel() {
   const [profile, setProfile] = useState<Profile | null>(null);
   const [loaded, setLoaded] = useState(false);
   const [estimate, setEstimate] = useState<ProfileEstimate | null>(null);
-  const [taskId, setTaskId] = useState<string | null>(null);
+  // A profile still being written (or that failed) when this page was left, shown again.
+  const [taskId, setTaskId] = useFollowedJob(latestProfileJob, "profile");
   const { busy, error, setError, run } = useAction();
 
   useEffect(() => {
-    api.get<Profile>("/api/profile").then(
+    getProfile().then(
       (p) => {
         setProfile(p);
         setLoaded(true);
       },
       (err) => {
-        if (!(err instanceof ApiError && err.status === 404)) setError(messageOf(err));
+        setError(messageOf(err));
         setLoaded(true);
       },
     );
-  }, []);
+  }, [setError]);
 
-  const estimateTokens = () => run(async () => setEstimate(await api.post<ProfileEstimate>("/api/export/estimate_profile_tokens")));
+  const estimateTokens = () => run(async () => setEstimate(await estimateProfile()));
 
   const generate = () =>
     run(async () => {
-      const started = await api.post<Started>("/api/export/generate_profile", model ? { model } : {});
+      const started = await generateProfile(model || undefined);
       setTaskId(started.task_id);
     });
 
   const completed = (job: Job) => {
-    const written = job.profile as Profile | null | undefined;
-    if (written) setProfile(written);
+    if (job.kind === "profile" && job.result?.profile) setProfile(job.result.profile);
   };
 
   return (
@@ -66,13 +69,7 @@ export default function ProfilePanel() {
         </p>
       )}
       {taskId && (
-        <JobProgress
-          key={taskId}
-          taskId={taskId}
-          label="Profile"
-          statusUrl={(id) => `/api/export/profile-status/${id}`}
-          onCompleted={completed}
-        />
+        <JobProgress key={taskId} taskId={taskId} label="Profile" onCompleted={completed} />
       )}
       {profile ? (
         <article className="profile">

@@ -1,15 +1,10 @@
 // Read an entry aloud: plays at once when the audio exists, else follows the speech job.
 import { useState } from "react";
-import { call } from "../api";
+import { readAloud } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
 import type { Job } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
-
-interface TtsAnswer {
-  tts_url?: string;
-  task_id?: string;
-}
 
 export default function ReadAloud({ nodeId }: { nodeId: number }) {
   const [url, setUrl] = useState<string | null>(null);
@@ -18,19 +13,19 @@ export default function ReadAloud({ nodeId }: { nodeId: number }) {
 
   const request = async () => {
     await run(async () => {
-      const answer = await call<TtsAnswer>("POST", `/api/nodes/${nodeId}/tts`, {});
-      if (answer.data.tts_url) {
+      const answer = await readAloud(nodeId);
+      if (answer.ready) {
         setTaskId(null);
-        setUrl(answer.data.tts_url);
-      } else if (answer.data.task_id) {
+        setUrl(answer.tts_url);
+      } else {
         setUrl(null);
-        setTaskId(answer.data.task_id);
+        setTaskId(answer.task_id);
       }
     });
   };
 
   const completed = (job: Job) => {
-    if (typeof job.tts_url === "string") setUrl(job.tts_url);
+    if (job.kind === "tts" && job.result) setUrl(job.result.tts_url);
   };
 
   return (
@@ -42,13 +37,7 @@ export default function ReadAloud({ nodeId }: { nodeId: number }) {
       </div>
       <ErrorMessage message={error} />
       {taskId && (
-        <JobProgress
-          key={taskId}
-          taskId={taskId}
-          label="Reading aloud"
-          statusUrl={() => `/api/nodes/${nodeId}/tts-status`}
-          onCompleted={completed}
-        />
+        <JobProgress key={taskId} taskId={taskId} label="Reading aloud" onCompleted={completed} />
       )}
       {url && <audio className="player" controls autoPlay src={url} aria-label="Entry read aloud" />}
     </section>

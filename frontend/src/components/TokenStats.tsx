@@ -1,9 +1,9 @@
 import { formatNumber } from "../format";
-import type { Dashboard } from "../types";
+import type { TokenTotals } from "../types";
 import ProgressBar from "./ProgressBar";
 
 /** Tokens credited to you today and in all, and everyone's tokens today toward the daily target. */
-export default function TokenStats({ data }: { data: Dashboard }) {
+export default function TokenStats({ data }: { data: TokenTotals }) {
   const pct = data.global_daily_target ? (100 * data.global_tokens_today) / data.global_daily_target : 0;
   return (
     <section className="stats card" aria-label="Tokens">

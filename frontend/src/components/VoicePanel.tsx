@@ -1,7 +1,7 @@
 // A voice entry: the recording, and the transcription job until the transcript is in.
-import { useEffect, useState } from "react";
-import { api } from "../api";
-import type { Job, NodeDetail } from "../types";
+import { latestTranscriptionJob } from "../api/jobs";
+import { useFollowedJob } from "../hooks/useFollowedJob";
+import type { NodeDetail } from "../types";
 import JobProgress from "./JobProgress";
 
 interface Props {
@@ -9,27 +9,17 @@ interface Props {
   onTranscribed: () => void;
 }
 
-export default function VoicePanel({ node, onTranscribed }: Props) {
-  const [job, setJob] = useState<Job | null>(null);
-  const statusUrl = () => `/api/nodes/${node.id}/transcription-status`;
+/** A transcription that is not done yet, failed, or was cancelled leaves the placeholder text. */
+const UNFINISHED = ["pending", "processing", "failed", "cancelled"] as const;
 
-  useEffect(() => {
-    let live = true;
-    api.get<Job>(`/api/nodes/${node.id}/transcription-status`).then(
-      (data) => live && setJob(data),
-      () => undefined, // no transcription job (e.g. someone else's recording)
-    );
-    return () => {
-      live = false;
-    };
-  }, [node.id]);
+export default function VoicePanel({ node, onTranscribed }: Props) {
+  // None for someone else's recording: the job is its writer's.
+  const [taskId] = useFollowedJob(() => latestTranscriptionJob(node.id), node.id, UNFINISHED);
 
   return (
     <section className="voice card" aria-label="Recording">
       <audio className="player" controls preload="metadata" src={node.audio_original_url ?? undefined} aria-label="Original recording" />
-      {job && job.status !== "completed" && (
-        <JobProgress key={job.task_id} taskId={job.task_id} label="Transcription" statusUrl={statusUrl} onCompleted={onTranscribed} />
-      )}
+      {taskId && <JobProgress key={taskId} taskId={taskId} label="Transcription" onCompleted={onTranscribed} />}
     </section>
   );
 }

@@ -1,7 +1,8 @@
 // Record a voice entry with MediaRecorder and upload it as multipart `audio_file`.
 // A recording that failed to upload is kept, to upload again or save to disk.
 import { useEffect, useRef, useState } from "react";
-import { api, messageOf } from "../api";
+import { messageOf } from "../api/client";
+import { createVoiceNode } from "../api/nodes";
 import type { NodeDetail, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
 
@@ -49,13 +50,8 @@ export default function VoiceRecorder({ parentId, privacy, aiExcluded = false, o
   const upload = async (blob: Blob) => {
     setState("uploading");
     setError(null);
-    const form = new FormData();
-    form.append("audio_file", blob, `recording.${extensionOf(blob.type)}`);
-    if (parentId !== undefined) form.append("parent_id", String(parentId));
-    if (privacy) form.append("privacy", privacy);
-    if (aiExcluded) form.append("ai_excluded", "true");
     try {
-      const node = await api.post<NodeDetail>("/api/nodes/", form);
+      const node = await createVoiceNode({ audio: blob, filename: `recording.${extensionOf(blob.type)}`, parentId, privacy, aiExcluded });
       setRecording(null);
       setRecordingUrl(null);
       setState("idle");

@@ -1,5 +1,5 @@
 import { useCallback, useState } from "react";
-import { messageOf } from "../api";
+import { messageOf } from "../api/client";
 
 /** One request behind a button: `busy` while it runs, and the API's message in `error` if it fails
  * (whatever the person typed stays where it is). */

@@ -1,12 +1,11 @@
 import { useCallback, useEffect, useRef, useState } from "react";
-import { api, messageOf } from "../api";
-import type { NodePreview } from "../types";
+import { messageOf } from "../api/client";
+import type { Page, PageQuery } from "../types";
 
-const PER_PAGE = 20;
+export const PER_PAGE = 20;
 
-interface Paged<T> {
-  first: T | null;
-  nodes: NodePreview[];
+export interface PagedList<T> {
+  items: T[];
   error: string | null;
   loading: boolean;
   hasMore: boolean;
@@ -14,46 +13,47 @@ interface Paged<T> {
   reload: () => void;
 }
 
-/** A paginated list of entries (`{nodes: [...]}` answers); the first page's whole answer is kept too. */
-export function usePaged<T extends { nodes: NodePreview[] }>(url: string): Paged<T> {
-  const [first, setFirst] = useState<T | null>(null);
-  const [nodes, setNodes] = useState<NodePreview[]>([]);
+/**
+ * A list the API answers page by page (the {items, page, per_page, has_more} envelope): the first
+ * page at once, the next one appended on `loadMore`, page one again on `reload`. An answer that
+ * arrives after a newer request was made is dropped. `load` is called again whenever it changes,
+ * so pass a stable function (a module's, or one made with useCallback).
+ */
+export function usePaged<T>(load: (query: Required<PageQuery>) => Promise<Page<T>>, perPage = PER_PAGE): PagedList<T> {
+  const [items, setItems] = useState<T[]>([]);
   const [page, setPage] = useState(1);
   const [hasMore, setHasMore] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [loading, setLoading] = useState(true);
-  const request = useRef(0);
+  const latest = useRef(0);
 
   const fetchPage = useCallback(
     (n: number) => {
-      const id = ++request.current;
+      const id = ++latest.current;
       setLoading(true);
-      const sep = url.includes("?") ? "&" : "?";
-      api.get<T>(`${url}${sep}page=${n}&per_page=${PER_PAGE}`).then(
-        (data) => {
-          if (id !== request.current) return;
-          if (n === 1) setFirst(data);
-          setNodes((old) => (n === 1 ? data.nodes : [...old, ...data.nodes]));
-          setHasMore(data.nodes.length === PER_PAGE);
+      load({ page: n, per_page: perPage }).then(
+        (answer) => {
+          if (id !== latest.current) return;
+          setItems((old) => (n === 1 ? answer.items : [...old, ...answer.items]));
+          setHasMore(answer.has_more);
           setPage(n);
           setError(null);
           setLoading(false);
         },
         (err) => {
-          if (id !== request.current) return;
+          if (id !== latest.current) return;
           setError(messageOf(err));
           setLoading(false);
         },
       );
     },
-    [url],
+    [load, perPage],
   );
 
   useEffect(() => fetchPage(1), [fetchPage]);
 
   return {
-    first,
-    nodes,
+    items,
     error,
     loading,
     hasMore,

@@ -1,0 +1,36 @@
+import { useEffect, useRef, useState } from "react";
+import type { Job, JobStatus } from "../types";
+
+/** Statuses of a job that still wants its writer's attention: running, or failed (to try again). */
+export const UNSETTLED: readonly JobStatus[] = ["pending", "processing", "failed"];
+
+/**
+ * The job a panel follows: one it started (set it), or else one's latest job of its kind, found
+ * by `find` (a status route) when `key` changes, if its status is one of `resume`: so a job
+ * started before a reload, or in another tab, is shown again.
+ */
+export function useFollowedJob(
+  find: () => Promise<Job>,
+  key: unknown,
+  resume: readonly JobStatus[] = UNSETTLED,
+): [string | null, (taskId: string | null) => void] {
+  const [taskId, setTaskId] = useState<string | null>(null);
+  const latest = useRef({ find, resume });
+  latest.current = { find, resume };
+
+  useEffect(() => {
+    let live = true;
+    setTaskId(null); // another entry's job is not this one's
+    latest.current.find().then(
+      (job) => {
+        if (live && latest.current.resume.includes(job.status)) setTaskId((started) => started ?? job.task_id);
+      },
+      () => undefined, // none yet (404 `no_job`); nothing to show either way
+    );
+    return () => {
+      live = false;
+    };
+  }, [key]);
+
+  return [taskId, setTaskId];
+}

@@ -1,0 +1,50 @@
+"""Read-aloud audio: how a file is named and found, shared by the request and the job.
+
+A file is named by a hash of provider, model, voice and text, under the author's folder
+(media/tts/<user_id>/<hash>.mp3), so the same text read the same way is made only once and
+account deletion removes it with the author's other files. Entries with the same text share it.
+"""
+
+import hashlib
+
+from sqlalchemy import select
+
+from .extensions import db
+from .models import Node
+from .providers import Speaker
+from .storage import remove, resolve
+
+# Read-aloud that runs on this machine: the only kind an entry kept away from AI may use.
+LOCAL_SPEAKERS = ("local",)
+KEPT_FROM_CLOUD_VOICE = (
+    "This entry is kept away from AI, so no cloud voice may read it. "
+    "It can be read aloud by the local voice (TTS_PROVIDER=local)."
+)
+
+
+def speech_hash(speaker: Speaker, text: str) -> str:
+    """Same text read by the same provider, model and voice: same audio."""
+    key = "|".join([speaker.name, speaker.model, speaker.voice, text])
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def speech_path(user_id: int, digest: str) -> str:
+    return f"tts/{user_id}/{digest}.mp3"
+
+
+def is_stored(rel: str | None) -> bool:
+    path = resolve(rel) if rel else None
+    return path is not None and path.is_file()
+
+
+def current_audio(node: Node, digest: str) -> str | None:
+    """The node's read-aloud file when it was made from this very text and setting, and still exists."""
+    if node.audio_tts_hash == digest and is_stored(node.audio_tts_path):
+        return node.audio_tts_path
+    return None
+
+
+def remove_if_unused(rel: str | None) -> None:
+    """Delete a read-aloud file no entry points at any more."""
+    if rel and db.session.scalar(select(Node.id).where(Node.audio_tts_path == rel).limit(1)) is None:
+        remove(rel)
