@@ -96,4 +96,9 @@ def load_config() -> dict:
         "PROFILE_MAX_TOKENS": _int("PROFILE_MAX_TOKENS", 268_500),
         # Serving files: set to a path prefix (e.g. /protected) when nginx serves them
         "X_ACCEL_REDIRECT_PREFIX": _str("X_ACCEL_REDIRECT_PREFIX"),
+        # Live updates (GET /api/events): a Redis stream per user, replayed on reconnect
+        "EVENTS_KEEPALIVE_SECONDS": _float("EVENTS_KEEPALIVE_SECONDS", 15.0),
+        "EVENTS_RETENTION_SECONDS": _int("EVENTS_RETENTION_SECONDS", 600),
+        "EVENTS_STREAM_MAXLEN": _int("EVENTS_STREAM_MAXLEN", 5000),
+        "EVENTS_MAX_STREAMS_PER_USER": _int("EVENTS_MAX_STREAMS_PER_USER", 10),
     }
