@@ -1,0 +1,67 @@
+"""The web tier's serving model (deploy/gunicorn.conf.py, gevent workers) over real HTTP: many
+open event streams leave the API answering, and uploads and range requests work as before."""
+import pytest
+import requests
+
+from tests.audio_samples import make_tone
+from tests.services import WebServer
+from tests.sse import open_stream
+from wop import events
+
+
+@pytest.fixture(scope="module")
+def server(app, service_env, run_dir):
+    # A short keepalive, so that the streams this module closes end on the server at once too.
+    web = WebServer({**service_env, "EVENTS_KEEPALIVE_SECONDS": "1"}, run_dir / "serving-web.log").start()
+    yield web
+    web.stop()
+
+
+def logged_in(server, api) -> requests.Session:
+    http = requests.Session()
+    resp = http.post(f"{server.url}/auth/login", json={"username": api.username, "password": api.password})
+    assert resp.status_code == 200, resp.text
+    http.headers["X-CSRF-Token"] = resp.json()["csrf_token"]
+    return http
+
+
+def test_many_open_streams_leave_the_api_answering(server, app_ctx, make_user):
+    # 30 streams: more than the 8 threads of 2 gthread workers, and more than one process's
+    # database connections, which an idle stream must not hold.
+    people = [make_user() for _ in range(3)]
+    sessions = [logged_in(server, person) for person in people]
+    streams = [open_stream(f"{server.url}/api/events", http) for http in sessions for _ in range(10)]
+    try:
+        assert [s.status_code for s in streams] == [200] * 30
+        http = sessions[0]
+        assert requests.get(f"{server.url}/api/health", timeout=10).json() == {"status": "ok"}
+        assert http.get(f"{server.url}/auth/me", timeout=10).json()["user"]["username"] == people[0].username
+        created = http.post(f"{server.url}/api/nodes/", json={"content": "written while 30 streams wait"},
+                            timeout=10)
+        assert created.status_code == 201, created.text
+        assert http.get(f"{server.url}/api/nodes/{created.json()['id']}", timeout=10).status_code == 200
+        # One event reaches every stream of its user.
+        sent = events.publish(people[1].user["id"], "job", {"task_id": "serving-test", "status": "completed"})
+        for stream in streams[10:20]:
+            assert stream.next_event()["id"] == sent
+    finally:
+        for stream in streams:
+            stream.close()
+
+
+def test_uploads_and_range_requests_through_the_server(server, alice, tmp_path):
+    recording = make_tone(tmp_path / "tone.wav", seconds=300)  # about 4.8 MB
+    body = recording.read_bytes()
+    http = logged_in(server, alice)
+    with open(recording, "rb") as f:
+        resp = http.post(f"{server.url}/api/nodes/", files={"audio_file": ("tone.wav", f, "audio/wav")}, timeout=60)
+    assert resp.status_code == 201, resp.text
+    url = f"{server.url}{resp.json()['audio_original_url']}"
+    whole = http.get(url, timeout=30)
+    assert whole.status_code == 200 and whole.content == body
+    part = http.get(url, headers={"Range": "bytes=1000-1999"}, timeout=30)
+    assert part.status_code == 206
+    assert part.headers["Content-Range"] == f"bytes 1000-1999/{len(body)}"
+    assert part.content == body[1000:2000]
+    tail = http.get(url, headers={"Range": f"bytes={len(body) - 10}-"}, timeout=30)
+    assert tail.status_code == 206 and tail.content == body[-10:]
