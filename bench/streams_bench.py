@@ -192,7 +192,9 @@ def print_table(args, before, opened, during, open_seconds, client_cpu, fanout, 
         ("Redis used memory MiB", f"{before['redis'] / 2**20:.1f}", f"{opened['redis'] / 2**20:.1f}"),
         ("Redis clients", before["clients"], opened["clients"]),
     ]
-    print(f"{n} open streams, {args.db}, {args.seconds:g} s of sequential GET /api/health per column\n")
+    load = " / ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{n} open streams, {args.db}, {args.seconds:g} s of sequential GET /api/health per column; "
+          f"load average at the end {load}\n")
     print("| measure | no streams | with streams |\n|---|---|---|")
     for name, a, b in rows:
         print(f"| {name} | {a} | {b} |")
@@ -204,7 +206,7 @@ def print_table(args, before, opened, during, open_seconds, client_cpu, fanout, 
           f"| other | |\n|---|---|\n"
           f"| p99 with streams / without | {p99_ratio:.2f} (target: at most 2) |\n"
           f"| opening {n} streams, 50 at a time | {open_seconds:.2f} s |\n"
-          f"| one event reaches all {len(fanout)} streams | median {statistics.median(fanout):.0f} ms, "
+          f"| one event reached {len(fanout)} of {n} streams | median {statistics.median(fanout):.0f} ms, "
           f"max {fanout[-1]:.0f} ms |\n"
           f"| stream client's CPU while measuring | {client_cpu * 100:.1f} % of one core |")
 

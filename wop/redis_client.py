@@ -12,6 +12,10 @@ import redis
 from flask import current_app
 
 SOCKET_TIMEOUT = 5.0
+# redis-py refuses a 101st connection by default. A gevent web worker runs up to WEB_CONNECTIONS
+# requests at once, and each open live-update stream holds a connection while it waits: the
+# number of open requests bounds the connections, not this.
+MAX_CONNECTIONS = 10_000
 
 
 def redis_client() -> redis.Redis:
@@ -27,4 +31,4 @@ def blocking_redis_client(block_seconds: float) -> redis.Redis:
 @lru_cache(maxsize=8)
 def _client(url: str, _pid: int, socket_timeout: float) -> redis.Redis:
     return redis.Redis.from_url(url, socket_connect_timeout=1, socket_timeout=socket_timeout,
-                                health_check_interval=30)
+                                health_check_interval=30, max_connections=MAX_CONNECTIONS)

@@ -5,6 +5,7 @@ It holds no database connection while it waits; at every keepalive it checks aga
 session or token is still valid, renews its place among the user's open streams, and ends
 when either is gone.
 """
+import random
 import secrets
 import time
 
@@ -74,7 +75,9 @@ def _follow(user_id: int, cursor: str, reset: bool, stream_id: str, limit: int, 
     db.session.remove()
     if reset:
         yield _frame(events.Event(cursor, "reset", "{}"))
-    next_keepalive = time.monotonic() + keepalive
+    # The first keepalive comes at a random point of the interval: streams opened together (all
+    # tabs reconnecting after a restart) would otherwise wake together to check their sessions.
+    next_keepalive = time.monotonic() + keepalive * random.random()
     while True:
         try:
             batch = events.read(user_id, cursor, next_keepalive - time.monotonic())
@@ -93,7 +96,9 @@ def _follow(user_id: int, cursor: str, reset: bool, stream_id: str, limit: int, 
             except RedisError:
                 return
             yield ": keepalive\n\n"
-            next_keepalive = time.monotonic() + keepalive
+            # The first keepalive comes at a random point of the interval: streams opened together (all
+    # tabs reconnecting after a restart) would otherwise wake together to check their sessions.
+    next_keepalive = time.monotonic() + keepalive * random.random()
 
 
 def _frame(event: events.Event) -> str:
