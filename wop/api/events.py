@@ -96,9 +96,7 @@ def _follow(user_id: int, cursor: str, reset: bool, stream_id: str, limit: int, 
             except RedisError:
                 return
             yield ": keepalive\n\n"
-            # The first keepalive comes at a random point of the interval: streams opened together (all
-    # tabs reconnecting after a restart) would otherwise wake together to check their sessions.
-    next_keepalive = time.monotonic() + keepalive * random.random()
+            next_keepalive = time.monotonic() + keepalive
 
 
 def _frame(event: events.Event) -> str:
