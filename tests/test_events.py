@@ -60,7 +60,7 @@ def test_events_arrive_in_order_with_their_ids(server, events_url, app_ctx, alic
         ]
         received = stream.events(4)
     assert [e["id"] for e in received] == ids
-    assert sorted(ids, key=events._id) == ids
+    assert sorted(ids, key=events.id_tuple) == ids
     assert [e["event"] for e in received] == ["job", "text", "part", "restart"]
     assert received[0]["data"] == {"task_id": "task-1", "status": "processing"}
     assert received[1]["data"] == {"task_id": "task-1", "node_id": 7, "offset": 0, "delta": "Hello, "}
@@ -94,7 +94,7 @@ def test_a_last_id_older_than_the_retention_window_gets_reset_first(server, even
         assert reset["event"] == "reset"
         live = publish_texts(uid, "after the reset")
         event = stream.next_event()
-    assert event["id"] == live[0] and events._id(event["id"]) > events._id(reset["id"])
+    assert event["id"] == live[0] and events.id_tuple(event["id"]) > events.id_tuple(reset["id"])
 
 
 def test_a_last_id_whose_successors_were_trimmed_gets_reset(server, events_url, app, app_ctx, alice):

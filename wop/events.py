@@ -106,7 +106,8 @@ def parse_event_id(raw: str) -> str:
     return f"{int(match[1])}-{int(match[2])}"
 
 
-def _id(raw) -> tuple[int, int]:
+def id_tuple(raw) -> tuple[int, int]:
+    """(milliseconds, sequence): ids compare in this form as Redis orders them."""
     ms, seq = (raw.decode() if isinstance(raw, bytes) else raw).split("-")
     return int(ms), int(seq)
 
@@ -129,11 +130,11 @@ def resume_point(user_id: int, last_id: str | None) -> tuple[str, bool]:
         raise info
     now_ms = seconds * 1000 + micros // 1000
     # With no stream yet, start just before now: any event published from now on is newer.
-    newest = _id(info["last-generated-id"]) if info else (now_ms - 1, 0)
+    newest = id_tuple(info["last-generated-id"]) if info else (now_ms - 1, 0)
     start = f"{newest[0]}-{newest[1]}"
     if last_id is None:
         return start, False
-    last = _id(last_id)
+    last = id_tuple(last_id)
     retention_ms = current_app.config["EVENTS_RETENTION_SECONDS"] * 1000
     if last[0] < now_ms - retention_ms:
         return start, True
@@ -143,8 +144,8 @@ def resume_point(user_id: int, last_id: str | None) -> tuple[str, bool]:
     # entries-added > length says something was removed, and then anything before the first
     # entry kept (or before the newest, when none is kept) may have been missed.
     removed = info["entries-added"] > info["length"]
-    kept_from = _id(info["recorded-first-entry-id"]) if info["length"] else newest
-    gone = last < _id(info["max-deleted-entry-id"]) or (removed and last < kept_from)
+    kept_from = id_tuple(info["recorded-first-entry-id"]) if info["length"] else newest
+    gone = last < id_tuple(info["max-deleted-entry-id"]) or (removed and last < kept_from)
     if gone or last > newest:
         return start, True
     return last_id, False
