@@ -68,3 +68,18 @@ def test_uploads_and_range_requests_through_the_server(server, alice, tmp_path):
     assert part.content == body[1000:2000]
     tail = http.get(url, headers={"Range": f"bytes={len(body) - 10}-"}, timeout=30)
     assert tail.status_code == 206 and tail.content == body[-10:]
+
+
+def test_stopping_the_server_ends_its_open_streams_at_once(service_env, run_dir, alice):
+    log = run_dir / "stopping-web.log"
+    web = WebServer(service_env, log).start()
+    try:
+        stream = open_stream(f"{web.url}/api/events", logged_in(web, alice))
+    finally:
+        web.stop()  # SIGTERM, as systemd and `wop up` stop it
+    frames = []
+    while (frame := stream.next_frame()) is not None:  # a clean end of the stream
+        frames.append(frame)
+    assert all("comment" in f for f in frames), frames
+    # Not held open until gunicorn gave up waiting for it (graceful_timeout) and cut it off.
+    assert "graceful timeout" not in log.read_text()

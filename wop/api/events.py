@@ -3,11 +3,15 @@
 Each open stream is one idle greenlet waiting on Redis (XREAD BLOCK) under the gevent worker.
 It holds no database connection while it waits; at every keepalive it checks again that its
 session or token is still valid, renews its place among the user's open streams, and ends
-when either is gone.
+when either is gone. When its worker is told to stop, it ends at once (see
+deploy/gunicorn.conf.py): its client reconnects to another worker and misses nothing.
 """
 import random
 import secrets
 import time
+import weakref
+
+import gevent
 
 from flask import Blueprint, Response, current_app, g, jsonify, request, stream_with_context
 from redis.exceptions import RedisError
@@ -20,6 +24,7 @@ from .errors import ApiError
 
 bp = Blueprint("events", __name__, url_prefix="/api")
 PLACE_TTL_KEEPALIVES = 3  # a place not renewed for this many keepalives is free again
+_serving = weakref.WeakSet()  # the greenlets serving this process's open streams
 
 
 @bp.get("/events")
@@ -69,8 +74,19 @@ def _last_event_id() -> str | None:
                             "received (such as 1700000000000-0), or none to start from now.")
 
 
+class _WorkerStopping(gevent.GreenletExit):
+    """Raised in a stream's greenlet to end it (gunicorn ignores it if it lands outside)."""
+
+
+def end_open_streams() -> None:
+    """End every open stream of this process now (its worker is stopping)."""
+    for greenlet in list(_serving):
+        gevent.kill(greenlet, _WorkerStopping)
+
+
 def _follow(user_id: int, cursor: str, reset: bool, stream_id: str, limit: int, place_ttl: float):
     keepalive = current_app.config["EVENTS_KEEPALIVE_SECONDS"]
+    _serving.add(gevent.getcurrent())
     yield ": connected\n\n"  # sends the headers at once: the client knows the stream is open
     db.session.remove()
     if reset:
@@ -78,25 +94,28 @@ def _follow(user_id: int, cursor: str, reset: bool, stream_id: str, limit: int, 
     # The first keepalive comes at a random point of the interval: streams opened together (all
     # tabs reconnecting after a restart) would otherwise wake together to check their sessions.
     next_keepalive = time.monotonic() + keepalive * random.random()
-    while True:
-        try:
-            batch = events.read(user_id, cursor, next_keepalive - time.monotonic())
-        except RedisError as exc:
-            current_app.logger.warning("live updates for user %s stopped: %s", user_id, exc)
-            return  # the client reconnects with its last id and misses nothing
-        for event in batch:
-            yield _frame(event)
-            cursor = event.id
-        if time.monotonic() >= next_keepalive:
-            if not _signed_in_as(user_id):
-                return
+    try:
+        while True:
             try:
-                if not events.claim_stream_place(user_id, stream_id, limit, place_ttl):
+                batch = events.read(user_id, cursor, next_keepalive - time.monotonic())
+            except RedisError as exc:
+                current_app.logger.warning("live updates for user %s stopped: %s", user_id, exc)
+                return  # the client reconnects with its last id and misses nothing
+            for event in batch:
+                yield _frame(event)
+                cursor = event.id
+            if time.monotonic() >= next_keepalive:
+                if not _signed_in_as(user_id):
                     return
-            except RedisError:
-                return
-            yield ": keepalive\n\n"
-            next_keepalive = time.monotonic() + keepalive
+                try:
+                    if not events.claim_stream_place(user_id, stream_id, limit, place_ttl):
+                        return
+                except RedisError:
+                    return
+                yield ": keepalive\n\n"
+                next_keepalive = time.monotonic() + keepalive
+    except _WorkerStopping:
+        return  # a clean end: the client reconnects to another worker
 
 
 def _frame(event: events.Event) -> str:
