@@ -56,6 +56,14 @@ def children_of(pid: int) -> list[int]:
     return found
 
 
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rpartition(")")[2].split()[0] != "Z"
+    except OSError:
+        return False
+
+
 class RedisServer:
     def __init__(self, folder: Path, port: int | None = None):
         self.folder, self.port, self.proc = folder, port or free_port(), None
@@ -159,9 +167,14 @@ class Worker:
         return children_of(self.proc.pid) if self.proc else []
 
     def kill_all(self) -> None:
-        """SIGKILL the main process and its pool at once, leaving its messages unacknowledged."""
+        """SIGKILL the main process and its pool at once, leaving its messages unacknowledged;
+        return once every one of them is dead (gone, or a zombie nobody reaps)."""
+        pool = self.pool_pids()
         os.killpg(self.proc.pid, signal.SIGKILL)
         self.proc.wait()
+        deadline = time.monotonic() + 10
+        while any(_alive(pid) for pid in pool) and time.monotonic() < deadline:
+            time.sleep(0.02)
 
     def stop(self) -> None:
         stop(self.proc, signal.SIGTERM, timeout=30)

@@ -91,7 +91,7 @@ def test_a_race_on_the_duplicate_key_answers_a_job_never_an_error(app, alice):
         finally:
             event.remove(db.session, "do_orm_execute", finish_the_holder)
         assert fired
-        assert created and job.id != held.id and job.status == JobStatus.PENDING
+        assert created and job.id != held.id and job.dedupe_key == held.dedupe_key
 
 
 def test_many_identical_requests_at_once_make_one_job(alice, live_server, fake_ai):
@@ -208,6 +208,7 @@ def test_reaper_recovers_a_dead_owners_job_without_waiting_for_silence(app, alic
         control.add_consumer("llm", destination=[worker.name], reply=True)
     fake_ai.set_latency(0)
     with app.app_context():
-        assert engine.reap()["recovered"] == 1  # the heartbeat is seconds old, the owner is gone
+        assert engine.reap()["recovered"] >= 1  # the heartbeat is seconds old, the owner is gone
+        assert db.session.get(Job, task_id).attempts == 1  # taken back, not yet run again
     done = alice.wait_job(task_id, timeout=30)
     assert done["status"] == "completed" and done["attempts"] == 2

@@ -74,7 +74,7 @@ def test_long_recording_is_cut_into_parts_sent_in_order(alice, fake_ai, tmp_path
 
 def test_garbage_fails_clearly_and_the_audio_stays(alice, tmp_path):
     junk = tmp_path / "junk.webm"
-    junk.write_bytes(os.urandom(50_000))
+    junk.write_bytes(b"\x1a\x45\xdf\xa3" + os.urandom(50_000))  # starts like webm, then garbage
     node = upload(alice, junk).get_json()
     job = alice.wait_job(node["task_id"])
     assert job["status"] == "failed" and job["attempts"] == 1

@@ -1,16 +1,28 @@
-"""Write or Perish: a self-hostable AI journal."""
+"""Write or Perish: a self-hostable AI journal.
+
+Importing the package imports nothing heavy: `wop up` (the supervisor) lives in it and stays
+small; Flask and SQLAlchemy load when an app is created.
+"""
+import os
 from pathlib import Path
 
-from flask import Flask
-from sqlalchemy import event
-from sqlalchemy.engine import Engine
 
+def create_app(overrides: dict | None = None):
+    from flask import Flask
+    from sqlalchemy import event
+    from sqlalchemy.engine import Engine
 
-def create_app(overrides: dict | None = None) -> Flask:
-    from .config import load_config
+    from .api.pagination import check_paging_args
+    from .api.validation import IdConverter, JsonRequest, reject_nul_in_url, require_object_body
+    from .config import PRIVATE_UMASK, load_config
     from .extensions import db, limiter, migrate
+    from .http_headers import register_security_headers
 
+    # Every file this process writes (uploads, audio, exports, the SQLite database) is private.
+    os.umask(PRIVATE_UMASK)
     app = Flask(__name__, static_folder=None)
+    app.request_class = JsonRequest
+    app.url_map.converters["int"] = IdConverter  # before any route is added
     app.config.update(load_config())
     app.config.update(overrides or {})
     app.config.update(
@@ -25,6 +37,8 @@ def create_app(overrides: dict | None = None) -> Flask:
         RATELIMIT_STORAGE_OPTIONS={"socket_connect_timeout": 1, "socket_timeout": 1},
         RATELIMIT_HEADERS_ENABLED=True,
     )
+    if not event.contains(Engine, "connect", _sqlite_pragmas):
+        event.listen(Engine, "connect", _sqlite_pragmas)
 
     if app.config["TRUSTED_PROXIES"]:
         # Behind nginx every peer is 127.0.0.1: the client's own address comes from X-Forwarded-For.
@@ -32,6 +46,11 @@ def create_app(overrides: dict | None = None) -> Flask:
 
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=app.config["TRUSTED_PROXIES"])
 
+    # Before the rate limiter's own hook: its key functions read the body too.
+    app.before_request(reject_nul_in_url)
+    app.before_request(require_object_body)
+    app.before_request(check_paging_args)
+    register_security_headers(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
     limiter.init_app(app)
@@ -57,11 +76,12 @@ def _engine_options(url: str) -> dict:
     return {"pool_pre_ping": True, "pool_size": 5, "max_overflow": 5}
 
 
-@event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
+        # Deleted text is overwritten with zeros, not left in free pages (see account_deletion).
+        cursor.execute("PRAGMA secure_delete=ON")
         cursor.close()

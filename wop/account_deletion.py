@@ -7,11 +7,20 @@ password, API tokens), so the person can start again; and other people's replies
 someone else wrote under one of the user's entries moves up to the nearest entry that
 stays, or becomes a top-level entry of its author when the whole thread was the user's.
 Credits other people earned in the user's threads stay theirs.
+
+Deleted text must not linger in the database files. SQLite: every connection sets
+`secure_delete` (freed space is overwritten with zeros), and after the deletion a
+`wal_checkpoint(TRUNCATE)` copies the zeroed pages into the database file and empties the
+write-ahead log, which still held the old pages. PostgreSQL: deleted rows are unreachable at
+once; VACUUM (autovacuum) later marks their space for reuse but does not wipe it, and the
+write-ahead log and backups keep old pages until they are recycled; `VACUUM FULL` rewrites a
+table (see docs/operations.md).
 """
+import logging
 import shutil
 from collections.abc import Iterable, Iterator
 
-from sqlalchemy import delete, or_, select, update
+from sqlalchemy import delete, or_, select, text, update
 
 from .api.errors import ApiError
 from .exports.files import exports_root
@@ -113,4 +122,15 @@ def delete_user_data(user_id: int) -> dict:
     }
     db.session.commit()
     delete_files(user_id, files)  # after the commit: a failed transaction leaves every file in place
+    flush_deleted_text()
     return counts
+
+
+def flush_deleted_text() -> None:
+    """SQLite: move the zeroed pages into the database file and empty the write-ahead log."""
+    if db.engine.dialect.name != "sqlite":
+        return
+    with db.engine.connect() as conn:
+        busy, _log, _done = conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)").one()
+    if busy:  # a long reader held an old snapshot; the next checkpoint finishes the job
+        logging.getLogger(__name__).warning("WAL checkpoint after deleting an account's data was incomplete")

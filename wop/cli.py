@@ -1,86 +1,19 @@
-"""The `wop` command: `wop up` runs everything; also users, workers, the scheduler, migrations."""
-import os
+"""The `wop` command: `wop up` runs everything; also users, workers, the scheduler, migrations.
+
+`wop up` goes straight to the supervisor, which stays light: it imports neither Flask nor the
+app (its children do). Every other command is Flask's CLI, in wop/commands.py.
+"""
 import sys
 
-import click
-from flask.cli import FlaskGroup, with_appcontext
-from sqlalchemy import select
 
-from . import create_app
-
-
-@click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False, load_dotenv=True)
 def main():
-    """Write or Perish."""
+    if sys.argv[1:2] == ["up"]:
+        from .supervisor import run_all
 
+        sys.exit(run_all())
+    from .commands import cli
 
-@main.group()
-def user():
-    """Manage accounts."""
-
-
-@user.command("create")
-@click.argument("username")
-@click.option("--admin", is_flag=True, help="Make the user an administrator.")
-@click.option("--password", envvar="WOP_PASSWORD", help="Password (or set WOP_PASSWORD); asked for when missing.")
-@click.option("--email", default=None)
-@with_appcontext
-def create_user(username, admin, password, email):
-    """Create an account (approved)."""
-    from .extensions import db
-    from .models import User
-    from .security import hash_password
-
-    if db.session.scalar(select(User).where(User.username == username)):
-        raise click.ClickException(f"The username '{username}' is taken.")
-    if not password:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 8:
-        raise click.ClickException("The password needs at least 8 characters.")
-    db.session.add(User(username=username, email=email, password_hash=hash_password(password),
-                        is_admin=admin, approved=True))
-    db.session.commit()
-    click.echo(f"Created {'administrator' if admin else 'user'} {username}.")
-
-
-@main.command()
-@click.option("--queues", "-Q", default="llm,audio,export,maintenance", show_default=True)
-@click.option("--concurrency", "-c", type=int, default=None, help="Worker processes (default: number of CPUs).")
-@click.option("--loglevel", default="INFO")
-def worker(queues, concurrency, loglevel):
-    """Run a Celery worker for the given queues."""
-    args = [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", queues, "--loglevel", loglevel]
-    if concurrency:
-        args += ["--concurrency", str(concurrency)]
-    from .jobs.celery_app import WORKER_ENV
-
-    os.execve(sys.executable, args, {**os.environ, **WORKER_ENV})
-
-
-@main.command()
-@click.option("--loglevel", default="INFO")
-def scheduler(loglevel):
-    """Run the scheduler (celery beat): the reaper and file expiry."""
-    from .supervisor import beat_command
-
-    os.execv(sys.executable, beat_command(loglevel))
-
-
-@main.command()
-@with_appcontext
-def reap():
-    """Run the reaper once: re-send lost jobs, recover stalled ones."""
-    from .jobs import reap as reap_jobs
-
-    click.echo(reap_jobs())
-
-
-@main.command()
-def up():
-    """Migrate the database, then run web, worker, scheduler (and a private Redis when REDIS_URL is unset)."""
-    from .supervisor import run_all
-
-    sys.exit(run_all())
+    cli()
 
 
 if __name__ == "__main__":

@@ -29,6 +29,63 @@ def _str(name: str, default: str = "") -> str:
     return os.environ.get(name, "").strip() or default
 
 
+def _has_acl(path: Path, kind: str = "system.posix_acl_access") -> bool:
+    try:
+        return kind in os.listxattr(path)
+    except OSError:
+        return False
+
+
+# Everything the service writes is readable by the service user only: folders 0700, files 0600.
+PRIVATE_UMASK = 0o077
+# What the service keeps directly under DATA_DIR, by name or name prefix (tightened when an
+# older DATA_DIR was looser): SQLite's -wal and -shm files, celery beat's .dat/.dir/.bak.
+OWN_ENTRIES = ("media", "exports", "tmp", "redis", "secret_key", "wop.sqlite3", "celerybeat-schedule")
+
+
+def private_dir(path: Path) -> Path:
+    """Create `path` (and missing parents) readable by the service user only: mode 0700, unless
+    the folder it is made in has a default ACL (an operator granting nginx read access to
+    media, say), which then decides as it does for every other file made in it."""
+    missing = [p for p in (path, *path.parents) if not p.exists()]
+    if missing:
+        inherit = _has_acl(missing[-1].parent, "system.posix_acl_default")
+        for folder in reversed(missing):
+            folder.mkdir(mode=0o777 if inherit else 0o700, exist_ok=True)
+    return path
+
+
+def _tighten(path: Path) -> None:
+    """Take group and other permissions away from `path` and, for a folder, everything in it."""
+    for entry in [path, *(path.rglob("*") if path.is_dir() and not path.is_symlink() else ())]:
+        try:
+            if not entry.is_symlink():
+                entry.chmod(entry.stat().st_mode & 0o700)
+        except OSError:
+            pass  # not ours (another owner) or gone meanwhile
+
+
+
+
+def secure_data_dir(data_dir: Path) -> Path:
+    """Create DATA_DIR private to the service user; tighten one left readable by others (made
+    by an older version): the folder itself, and what the service keeps in it. A DATA_DIR with
+    an ACL is left as it is: its operator grants access on purpose (e.g. nginx to media)."""
+    private_dir(data_dir)
+    if data_dir.stat().st_mode & 0o077 and not _has_acl(data_dir):
+        for entry in data_dir.iterdir():
+            if entry.name.startswith(OWN_ENTRIES):
+                _tighten(entry)
+        data_dir.chmod(0o700)
+    return data_dir
+
+
+def private_data_dir() -> Path:
+    """DATA_DIR as an absolute path, created private to the service user."""
+    load_dotenv(override=False)
+    return secure_data_dir(Path(_str("DATA_DIR", "./var")).resolve())
+
+
 def _secret_key(data_dir: Path) -> str:
     """SECRET_KEY from the environment, else one generated once and kept under DATA_DIR."""
     given = _str("SECRET_KEY")
@@ -36,7 +93,6 @@ def _secret_key(data_dir: Path) -> str:
         return given
     path = data_dir / "secret_key"
     if not path.exists():
-        data_dir.mkdir(parents=True, exist_ok=True)
         fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
@@ -44,17 +100,15 @@ def _secret_key(data_dir: Path) -> str:
 
 
 def load_config() -> dict:
-    load_dotenv(override=False)
-    data_dir = Path(_str("DATA_DIR", "./var")).resolve()
-    data_dir.mkdir(parents=True, exist_ok=True)
-    database_url = _str("DATABASE_URL", f"sqlite:///{data_dir / 'wop.sqlite3'}")
+    folder = private_data_dir()
+    database_url = _str("DATABASE_URL", f"sqlite:///{folder / 'wop.sqlite3'}")
     if database_url.startswith("postgres://"):  # the form some hosts hand out
         database_url = "postgresql://" + database_url[len("postgres://"):]
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
     return {
-        "DATA_DIR": data_dir,
-        "SECRET_KEY": _secret_key(data_dir),
+        "DATA_DIR": folder,
+        "SECRET_KEY": _secret_key(folder),
         "SQLALCHEMY_DATABASE_URI": database_url,
         "REDIS_URL": _str("REDIS_URL", "redis://127.0.0.1:6379/0"),
         "PORT": _int("PORT", 5000),

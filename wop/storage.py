@@ -6,18 +6,18 @@ from pathlib import Path
 from flask import current_app
 from werkzeug.security import safe_join
 
+from .config import private_dir
+
 
 def media_root() -> Path:
-    root = Path(current_app.config["DATA_DIR"]) / "media"
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+    return private_dir(Path(current_app.config["DATA_DIR"]) / "media")
 
 
 def new_media_path(folder: str, user_id: int, suffix: str) -> tuple[str, Path]:
     """A fresh relative path and its absolute location, e.g. ('audio/7/3f2c….webm', Path)."""
     rel = f"{folder}/{user_id}/{uuid.uuid4().hex}{suffix}"
     absolute = media_root() / rel
-    absolute.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(absolute.parent)
     return rel, absolute
 
 
@@ -37,6 +37,5 @@ def remove(rel: str | None) -> None:
 def scratch_dir(prefix: str) -> Path:
     """A fresh temporary folder under DATA_DIR/tmp: on the same disk as the media (so finished
     files are moved, not copied) and private to this installation, unlike a shared /tmp."""
-    root = Path(current_app.config["DATA_DIR"]) / "tmp"
-    root.mkdir(parents=True, exist_ok=True)
+    root = private_dir(Path(current_app.config["DATA_DIR"]) / "tmp")
     return Path(tempfile.mkdtemp(prefix=prefix, dir=root))

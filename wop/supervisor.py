@@ -1,7 +1,19 @@
 """`wop up`: every process of the system as children of one foreground command.
 
-Ctrl-C (or SIGTERM) stops them all, by PID, newest first. When REDIS_URL is not set, a
-private Redis is started under DATA_DIR on REDIS_PORT (default: a free loopback port).
+- A child that exits on its own is started again after a pause that doubles from 1 s up to
+  30 s (and is reset once it has run for a minute); the others keep running. Only a crash
+  loop (5 exits of one child within a minute) ends `wop up`, with a message naming the child.
+- Ctrl-C (or SIGTERM) stops them all, one by one, newest role first (scheduler, worker, web,
+  Redis), each by PID; further signals are ignored while stopping.
+- Each child runs in a session of its own, so Ctrl-C in the terminal reaches only this
+  supervisor, which then signals each child exactly once: a second signal would turn the
+  worker's soft shutdown (REMAP_SIGTERM=SIGQUIT) into a hard one.
+- When REDIS_URL is not set, a private Redis keeps its data under DATA_DIR/redis and listens on
+  REDIS_PORT (default: a free loopback port chosen once, so a restarted Redis comes back on
+  the same port and the other children reconnect). Its process title ends in
+  `wop:<DATA_DIR>`, so `ps` tells which installation it belongs to.
+
+The supervisor imports neither Flask nor the app: it reads only the settings it needs.
 """
 import os
 import shutil
@@ -10,11 +22,18 @@ import socket
 import subprocess
 import sys
 import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from .config import load_config
+from .config import PRIVATE_UMASK, private_data_dir, private_dir
 
 ROOT = Path(__file__).resolve().parent.parent
+# The worker's soft shutdown; the same as wop.jobs.celery_app.WORKER_ENV (a test keeps them
+# equal), repeated here so the supervisor need not import Celery.
+WORKER_ENV = {"REMAP_SIGTERM": "SIGQUIT"}
+QUEUES = "llm,audio,export,maintenance"
 
 
 def free_port() -> int:
@@ -30,96 +49,188 @@ def redis_command(data_dir: Path, port: int) -> list[str]:
             "redis-server is not installed. Install it (Debian/Ubuntu: sudo apt-get install redis-server) "
             "or set REDIS_URL to a Redis you run."
         )
-    folder = data_dir / "redis"
-    folder.mkdir(parents=True, exist_ok=True)
+    folder = private_dir(data_dir / "redis")
     return [exe, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(folder), "--daemonize", "no",
-            "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction", "--protected-mode", "yes"]
+            "--appendonly", "yes", "--save", "", "--maxmemory-policy", "noeviction", "--protected-mode", "yes",
+            "--proc-title-template", f"{{title}} {{listen-addr}} wop:{data_dir}"]
 
 
 def beat_command(loglevel: str = "INFO") -> list[str]:
-    cfg = load_config()
     return [sys.executable, "-m", "celery", "-A", "wop.worker", "beat", "--loglevel", loglevel,
-            "--schedule", str(cfg["DATA_DIR"] / "celerybeat-schedule"), "--pidfile", ""]
+            "--schedule", str(private_data_dir() / "celerybeat-schedule"), "--pidfile", ""]
 
 
-def wait_for_port(port: int, timeout: float = 15.0) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return True
-        except OSError:
-            time.sleep(0.1)
-    return False
+def web_command() -> list[str]:
+    return [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "wop:create_app()"]
 
 
-def _stop_once(_signum, _frame) -> None:
-    """Ctrl-C or SIGTERM: stop everything. Further signals are ignored so the stop is not cut short."""
-    _ignore_signals()
-    raise KeyboardInterrupt
+def worker_command() -> list[str]:
+    return [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "--loglevel", "INFO", "-Q", QUEUES]
 
 
-def _ignore_signals() -> None:
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+def say(message: str) -> None:
+    print(f"[wop] {message}", flush=True)
 
 
-def run_all() -> int:
-    from .jobs.celery_app import WORKER_ENV
+@dataclass
+class Child:
+    """One supervised process: how to start it, and its recent history."""
 
-    cfg = load_config()
-    env = {**os.environ, **WORKER_ENV}
-    signal.signal(signal.SIGINT, _stop_once)
-    signal.signal(signal.SIGTERM, _stop_once)
-    children: list[tuple[str, subprocess.Popen]] = []
+    name: str
+    args: list[str]
+    proc: subprocess.Popen | None = None
+    started_at: float = 0.0
+    restart_at: float | None = None  # set while it waits to be started again
+    delay: float = 0.0
+    exits: deque = field(default_factory=deque)  # when it last exited on its own (monotonic)
 
-    def start(name: str, args: list[str]) -> None:
-        print(f"[wop] starting {name}: {' '.join(args[:6])} …", flush=True)
-        # A session of its own: Ctrl-C reaches only this supervisor, which then stops each child
-        # exactly once (a second signal would turn the worker's soft shutdown into a hard one).
-        children.append((name, subprocess.Popen(args, env=env, cwd=ROOT, start_new_session=True)))
 
-    def stop_all() -> None:
-        # Newest first, each gone before the next: the worker must still reach Redis while it
-        # hands unfinished work back (its soft shutdown takes up to 10 s).
-        _ignore_signals()
-        for name, proc in reversed(children):
+class Supervisor:
+    def __init__(self, env: dict, *, first_delay: float = 1.0, max_delay: float = 30.0,
+                 crash_loop: tuple[int, float] = (5, 60.0), steady_after: float = 60.0,
+                 stop_timeout: float = 30.0):
+        self.env, self.children = env, []
+        self.first_delay, self.max_delay, self.steady_after = first_delay, max_delay, steady_after
+        self.crash_exits, self.crash_window = crash_loop
+        self.stop_timeout = stop_timeout
+        self.stopping = self.handles_signals = False
+
+    # Signals: the first one asks for a stop; the loop notices it within a fraction of a second.
+    def install_signal_handlers(self) -> None:
+        self.handles_signals = True
+        signal.signal(signal.SIGINT, self._on_signal)
+        signal.signal(signal.SIGTERM, self._on_signal)
+
+    def _on_signal(self, _signum, _frame) -> None:
+        self.stopping = True
+        self._ignore_signals()
+
+    def _ignore_signals(self) -> None:
+        if self.handles_signals:
+            signal.signal(signal.SIGINT, signal.SIG_IGN)
+            signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+    def sleep(self, seconds: float) -> None:
+        deadline = time.monotonic() + seconds
+        while not self.stopping and time.monotonic() < deadline:
+            time.sleep(min(0.1, max(deadline - time.monotonic(), 0)))
+
+    def add(self, name: str, args: list[str]) -> Child:
+        child = Child(name, args, delay=self.first_delay)
+        self.children.append(child)
+        self._start(child)
+        return child
+
+    def _start(self, child: Child) -> None:
+        # A session of its own: see the module docstring.
+        child.proc = subprocess.Popen(child.args, env=self.env, cwd=ROOT, start_new_session=True)
+        child.started_at, child.restart_at = time.monotonic(), None
+        say(f"started {child.name} (pid {child.proc.pid})")
+
+    def check(self) -> str | None:
+        """Restart what exited, when its pause is over. Returns why to give up, or None."""
+        now = time.monotonic()
+        for child in self.children:
+            if child.restart_at is not None:
+                if now >= child.restart_at:
+                    self._start(child)
+                continue
+            code = child.proc.poll()
+            if code is None:
+                if now - child.started_at >= self.steady_after:
+                    child.delay = self.first_delay  # it has been up a while: the next crash is a fresh one
+                continue
+            child.exits.append(now)
+            while child.exits and now - child.exits[0] > self.crash_window:
+                child.exits.popleft()
+            if len(child.exits) >= self.crash_exits:
+                return (f"{child.name} exited {len(child.exits)} times within {self.crash_window:g} s "
+                        f"(last exit code {code}); giving up. Its output above says why.")
+            say(f"{child.name} (pid {child.proc.pid}) exited with code {code}; restarting it in {child.delay:g} s")
+            child.restart_at = now + child.delay
+            child.delay = min(child.delay * 2, self.max_delay)
+        return None
+
+    def run(self) -> int:
+        """Watch the children until a signal (0) or a crash loop (1)."""
+        while not self.stopping:
+            reason = self.check()
+            if reason:
+                say(reason)
+                return 1
+            self.sleep(0.2)
+        say("stopping…")
+        return 0
+
+    def stop_all(self) -> None:
+        """Newest role first, each gone before the next: the worker must still reach Redis while
+        it hands unfinished work back (its soft shutdown takes up to 10 s)."""
+        self.stopping = True
+        self._ignore_signals()
+        for child in reversed(self.children):
+            proc = child.proc
+            if proc is None:
+                continue
             if proc.poll() is None:
+                say(f"stopping {child.name} (pid {proc.pid})")
                 proc.terminate()
             try:
-                proc.wait(timeout=30)
+                proc.wait(timeout=self.stop_timeout)
             except subprocess.TimeoutExpired:
-                print(f"[wop] {name} did not stop in time; killing it", flush=True)
+                say(f"{child.name} did not stop in time; killing it")
                 proc.kill()
                 proc.wait()
 
+
+def wait_for(ready: Callable[[], bool], supervisor: Supervisor, timeout: float) -> bool:
+    deadline = time.monotonic() + timeout
+    while not supervisor.stopping and time.monotonic() < deadline:
+        if ready():
+            return True
+        supervisor.sleep(0.1)
+    return False
+
+
+def port_open(port: int) -> bool:
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return True
+    except OSError:
+        return False
+
+
+def run_all() -> int:
+    os.umask(PRIVATE_UMASK)  # inherited by every child: what they write under DATA_DIR is private
+    data_dir = private_data_dir()
+    env = {**os.environ, **WORKER_ENV}
+    supervisor = Supervisor(env)
+    supervisor.install_signal_handlers()
     try:
         if not os.environ.get("REDIS_URL"):
             port = int(os.environ.get("REDIS_PORT") or free_port())
-            start("redis", redis_command(cfg["DATA_DIR"], port))
-            if not wait_for_port(port):
-                print("[wop] the private Redis did not start", flush=True)
+            say(f"private Redis on 127.0.0.1:{port}, data in {data_dir / 'redis'} "
+                f"(process title: redis-server 127.0.0.1:{port} wop:{data_dir})")
+            supervisor.add("redis", redis_command(data_dir, port))
+            if not wait_for(lambda: port_open(port), supervisor, 15.0):
+                if supervisor.stopping:
+                    return 0
+                say("the private Redis did not start; its output above says why")
                 return 1
             env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
-        subprocess.run([sys.executable, "-m", "wop.cli", "db", "upgrade"], env=env, cwd=ROOT, check=True)
-        start("web", [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"),
-                      "wop:create_app()"])
-        start("worker", [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "--loglevel", "INFO",
-                         "-Q", "llm,audio,export,maintenance"])
-        start("scheduler", beat_command())
-        print(f"[wop] Write or Perish is running on http://127.0.0.1:{cfg['PORT']}  (Ctrl-C stops everything)",
-              flush=True)
-        while True:
-            for name, proc in children:
-                if proc.poll() is not None:
-                    print(f"[wop] {name} exited with code {proc.returncode}; stopping the rest", flush=True)
-                    return proc.returncode or 1
-            time.sleep(0.5)
-    except KeyboardInterrupt:
-        print("\n[wop] stopping…", flush=True)
-        return 0
+        migrate = subprocess.run([sys.executable, "-m", "wop.cli", "db", "upgrade"], env=env, cwd=ROOT)
+        if migrate.returncode != 0:
+            say(f"migrating the database failed (exit code {migrate.returncode}); its output above says why")
+            return 1
+        if supervisor.stopping:
+            return 0
+        supervisor.add("web", web_command())
+        supervisor.add("worker", worker_command())
+        supervisor.add("scheduler", beat_command())
+        port = os.environ.get("PORT") or "5000"
+        say(f"Write or Perish is running on http://127.0.0.1:{port}  (Ctrl-C stops everything)")
+        return supervisor.run()
     finally:
-        stop_all()
+        supervisor.stop_all()
 
 
 if __name__ == "__main__":

@@ -63,11 +63,13 @@ def _redis():
 
 def _workers():
     celery = current_app.extensions["celery"]
-    try:
-        inspect = celery.control.inspect(timeout=1.0)
-        replies = inspect.active_queues() or {}
-    except Exception as exc:
-        return {"ok": False, "error": str(exc)}
+    for attempt in range(2):
+        try:
+            replies = celery.control.inspect(timeout=1.0).active_queues() or {}
+            break
+        except Exception as exc:
+            if attempt:  # the first failure may be a pooled connection that died with a restarted Redis
+                return {"ok": False, "error": str(exc)}
     workers = {name: sorted(q["name"] for q in queues) for name, queues in replies.items()}
     if not workers:
         return {"ok": False, "error": "No worker answered within 1 s. Start one with `wop worker`.", "workers": {}}

@@ -5,6 +5,7 @@ from flask import Blueprint, jsonify, request
 from pydantic import BaseModel, Field
 
 from ..access import kept_from_ai, readable_node
+from ..audio import UnreadableAudio, probe
 from ..extensions import db
 from ..jobs import job_status, submit
 from ..models import Node
@@ -13,7 +14,7 @@ from ..security import current_user, login_required
 from ..storage import new_media_path
 from .errors import ApiError
 from .nodes import latest_job_status, new_node, node_detail
-from .validation import body
+from .validation import MAX_ID, body
 
 bp = Blueprint("voice", __name__, url_prefix="/api/nodes")
 PLACEHOLDER = "[Voice note – transcription pending]"
@@ -30,6 +31,9 @@ MIME_EXTENSIONS = {
     "audio/x-flac": "flac",
 }
 ACCEPTED = "webm, ogg/oga/opus, wav, m4a/mp4/aac, mp3/mpeg/mpga or flac"
+# ISO media (mp4/m4a) brands of audio or plain mp4 files; images (heic, avif) use others.
+MP4_BRANDS = {b"M4A ", b"M4B ", b"mp41", b"mp42", b"isom", b"iso2", b"iso5", b"iso6", b"dash", b"3gp4", b"3gp5",
+              b"3g2a", b"avc1", b"MSNV", b"qt  "}
 
 
 class TranscribeBody(BaseModel):
@@ -46,11 +50,33 @@ def _extension(filename: str, mimetype: str) -> str:
     return ext
 
 
+def _looks_like_audio(head: bytes) -> bool:
+    """The file starts like one of the accepted containers (a damaged recording still does)."""
+    return (head.startswith((b"OggS", b"fLaC", b"ID3", b"\x1a\x45\xdf\xa3"))  # ogg, flac, mp3 tag, webm
+            or (head[:4] == b"RIFF" and head[8:12] == b"WAVE")
+            or (head[4:8] == b"ftyp" and head[8:12] in MP4_BRANDS)
+            or (len(head) > 1 and head[0] == 0xFF and head[1] & 0xE0 == 0xE0))  # mp3/aac frame
+
+
+def _check_content(path: Path) -> None:
+    """Judge an upload by its bytes, not its name: an accepted container, or anything else in
+    which ffmpeg finds decodable audio. Other files (a web page, an image) are deleted: 415."""
+    with open(path, "rb") as f:
+        head = f.read(16)
+    if _looks_like_audio(head):
+        return  # a damaged recording is kept: its job fails with a clear message, the file stays
+    try:
+        probe(path)
+    except UnreadableAudio:
+        path.unlink(missing_ok=True)
+        raise ApiError(415, f"This file is not a recording: no audio was found in it. Send {ACCEPTED}.") from None
+
+
 def _form_int(name: str) -> int | None:
     raw = (request.form.get(name) or "").strip()
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 10 and int(raw) <= MAX_ID):
         raise ApiError(422, f"Invalid request: {name}: must be a whole number", fields={name: "must be a whole number"})
     return int(raw)
 
@@ -90,6 +116,7 @@ def create_voice_node():
     if path.stat().st_size == 0:
         path.unlink()
         raise ApiError(400, "The recording is empty.")
+    _check_content(path)
     node = new_node(parent_id, privacy, content=PLACEHOLDER, audio_original_path=rel, audio_mime_type=AUDIO_TYPES[ext],
                     ai_excluded=ai_excluded)
     db.session.commit()  # the recording and its node are safe before any job exists

@@ -4,15 +4,15 @@ from pathlib import Path
 
 from flask import current_app
 
+from ..config import private_dir
+
 
 def exports_root() -> Path:
     return Path(current_app.config["DATA_DIR"]) / "exports"
 
 
 def user_export_dir(user_id: int) -> Path:
-    folder = exports_root() / str(user_id)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+    return private_dir(exports_root() / str(user_id))
 
 
 def ttl_seconds() -> float:
