@@ -124,6 +124,8 @@ QUERY: dict[str, list[dict]] = {
     "dashboard.user_dashboard": PAGE,
     "admin.list_users": PAGE,
     "admin.list_all_jobs": PAGE + JOB_FILTERS,
+    "events.event_stream": [{"name": "last_event_id", "in": "query", "description": "replay after this event id",
+                             "schema": {"type": "string", "pattern": "^[0-9]{1,20}-[0-9]{1,20}$"}}],
     "jobs.list_jobs": JOB_FILTERS + [{"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                                      {"name": "offset", "in": "query", "schema": {"type": "integer", "minimum": 0}}],
 }
