@@ -94,8 +94,8 @@ class _WorkerStopping(gevent.GreenletExit):
 
 def end_open_streams() -> None:
     """End every open stream of this process now (its worker is stopping)."""
-    for greenlet in list(_serving):
-        gevent.kill(greenlet, _WorkerStopping)
+    for serving in list(_serving):
+        gevent.kill(serving, _WorkerStopping)
 
 
 def _follow(user_id: int, cursor: str, reset: bool, stream_id: str, limit: int, place_ttl: float) -> Iterator[str]:
