@@ -8,6 +8,7 @@ import time
 import pytest
 import requests
 
+from tests.helpers import browser_session
 from tests.services import WebServer
 from tests.sse import open_stream
 from wop import events
@@ -28,12 +29,7 @@ def events_url(server) -> str:
 
 
 def browser(server, api) -> requests.Session:
-    """A requests session logged in over HTTP with a cookie, as a browser would be."""
-    http = requests.Session()
-    resp = http.post(f"{server.url}/auth/login", json={"username": api.username, "password": api.password})
-    assert resp.status_code == 200, resp.text
-    http.headers["X-CSRF-Token"] = resp.json()["csrf_token"]
-    return http
+    return browser_session(server.url, api)
 
 
 def token_for(server, api) -> str:

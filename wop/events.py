@@ -78,11 +78,6 @@ def publish(user_id: int, event: str, data: dict[str, Any]) -> str | None:
     return entry_id.decode()
 
 
-def publish_job(job) -> str | None:
-    """The job as GET /api/jobs/<task_id> shows it to its owner."""
-    return publish(job.user_id, "job", job.to_dict())
-
-
 def publish_text(user_id: int, task_id: str, node_id: int | None, offset: int, delta: str) -> str | None:
     """Text generated so far grew by `delta`, which starts at character `offset`."""
     return publish(user_id, "text", {"task_id": task_id, "node_id": node_id, "offset": offset, "delta": delta})
