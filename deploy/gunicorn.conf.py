@@ -1,13 +1,42 @@
-"""gunicorn settings: `gunicorn -c deploy/gunicorn.conf.py 'wop:create_app()'`."""
+"""gunicorn settings: `gunicorn -c deploy/gunicorn.conf.py 'wop:create_app()'`.
+
+gevent workers: each request is a greenlet, so an open live-update stream (GET /api/events),
+which waits on Redis most of its life, costs a few kilobytes instead of a thread. Keep this
+file free of app imports: gevent patches the standard library in each worker before the app
+is loaded, and a module imported here, before the patch, would keep blocking I/O.
+"""
 import os
+import resource
 
 bind = f"{os.environ.get('HOST', '127.0.0.1')}:{os.environ.get('PORT', '5000')}"
 workers = int(os.environ.get("WEB_CONCURRENCY", "2"))
-worker_class = "gthread"
-threads = int(os.environ.get("WEB_THREADS", "4"))
-timeout = 30
-graceful_timeout = 20
+worker_class = "gevent"
+worker_connections = int(os.environ.get("WEB_CONNECTIONS", "1000"))  # open requests and streams per worker
+timeout = 30  # a worker whose event loop is blocked this long is restarted
+graceful_timeout = 20  # a stop waits this long for open requests (open streams end at once, below)
 accesslog = "-"
 errorlog = "-"
-# Uploads arrive in full before the app sees them; a slow client holds a thread, not a process.
 limit_request_line = 8190
+
+# Every open stream holds two sockets (the client's and its Redis connection): make room for
+# them under the common default of 1024 open files.
+_wanted = 2 * worker_connections + 256
+_soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+if _soft != resource.RLIM_INFINITY and _soft < _wanted:
+    resource.setrlimit(resource.RLIMIT_NOFILE,
+                       (_wanted if _hard == resource.RLIM_INFINITY else min(_wanted, _hard), _hard))
+
+
+def post_worker_init(worker):
+    """End the worker's open live-update streams as soon as it is told to stop, rather than
+    holding the stop for graceful_timeout: their clients reconnect and miss nothing."""
+    import gevent
+
+    from wop.api.events import end_open_streams
+
+    def end_streams_when_stopping():
+        while worker.alive:
+            gevent.sleep(0.5)
+        end_open_streams()
+
+    gevent.spawn(end_streams_when_stopping)

@@ -4,6 +4,8 @@ import itertools
 import time
 import uuid
 
+import requests
+
 _names = itertools.count(1)
 
 
@@ -52,3 +54,12 @@ class Api:
 
 def unique_name(prefix: str = "user") -> str:
     return f"{prefix}{next(_names)}_{uuid.uuid4().hex[:6]}"
+
+
+def browser_session(base_url: str, api: "Api") -> requests.Session:
+    """A requests session logged in over real HTTP with a cookie, as a browser would be."""
+    http = requests.Session()
+    resp = http.post(f"{base_url}/auth/login", json={"username": api.username, "password": api.password})
+    assert resp.status_code == 200, resp.text
+    http.headers["X-CSRF-Token"] = resp.json()["csrf_token"]
+    return http

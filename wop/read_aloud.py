@@ -3,16 +3,22 @@
 A file is named by a hash of provider, model, voice and text, under the author's folder
 (media/tts/<user_id>/<hash>.mp3), so the same text read the same way is made only once and
 account deletion removes it with the author's other files. Entries with the same text share it.
+
+While a job reads, each part is kept on its own (media/parts/<user_id>/<job_id>/) so the page
+can play it at once; parts are deleted PARTS_TTL_SECONDS after they were made.
 """
 
 import hashlib
+import shutil
+import time
+from pathlib import Path
 
 from sqlalchemy import select
 
 from .extensions import db
 from .models import Node
 from .providers import Speaker
-from .storage import remove, resolve
+from .storage import media_root, remove, resolve
 
 # Read-aloud that runs on this machine: the only kind an entry kept away from AI may use.
 LOCAL_SPEAKERS = ("local",)
@@ -48,3 +54,29 @@ def remove_if_unused(rel: str | None) -> None:
     """Delete a read-aloud file no entry points at any more."""
     if rel and db.session.scalar(select(Node.id).where(Node.audio_tts_path == rel).limit(1)) is None:
         remove(rel)
+
+
+PARTS_TTL_SECONDS = 3600
+
+
+def part_file(user_id: int, job_id: str, index: int) -> Path:
+    """Where part `index` (from 1) of a read-aloud job is kept."""
+    return media_root() / "parts" / str(user_id) / job_id / f"part-{index:04d}.mp3"
+
+
+def part_url(job_id: str, index: int) -> str:
+    return f"/api/jobs/{job_id}/parts/{index}"
+
+
+def expire_old_parts() -> int:
+    """Delete the part folders of read-aloud jobs older than PARTS_TTL_SECONDS; how many went."""
+    root = media_root() / "parts"
+    cutoff, removed = time.time() - PARTS_TTL_SECONDS, 0
+    for folder in root.glob("*/*") if root.is_dir() else ():
+        try:
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed += 1
+        except FileNotFoundError:
+            pass  # gone meanwhile (an account deleted)
+    return removed

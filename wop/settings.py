@@ -76,6 +76,11 @@ class Settings(BaseSettings):
     PROFILE_MAX_TOKENS: int = Field(default=268_500, ge=1)
     # Serving files: a path prefix (e.g. /protected-media) when nginx sends them
     X_ACCEL_REDIRECT_PREFIX: str | None = None
+    # Live updates (GET /api/events): a Redis stream per user, replayed on reconnect
+    EVENTS_KEEPALIVE_SECONDS: float = Field(default=15.0, gt=0)
+    EVENTS_RETENTION_SECONDS: int = Field(default=600, ge=1)
+    EVENTS_STREAM_MAXLEN: int = Field(default=5000, ge=1)
+    EVENTS_MAX_STREAMS_PER_USER: int = Field(default=10, ge=1)
 
     @field_validator("DATA_DIR")
     @classmethod

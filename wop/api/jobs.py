@@ -5,12 +5,15 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import Select, select
 
 from ..access import own_job, readable_node
-from ..errors import BadRequest
+from ..errors import BadRequest, NotFound
 from ..jobs import cancel, retry
 from ..jobs.registry import KINDS
 from ..jobs.view import job_json
 from ..models import Job, JobStatus
+from ..read_aloud import part_file
 from ..security import logged_in_user, login_required
+from ..storage import media_root
+from .media import send_stored
 from .pagination import each, paged
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/jobs")
@@ -63,3 +66,19 @@ def retry_job(task_id: str) -> ResponseReturnValue:
         readable_node(job.node_id, logged_in_user())  # access is decided now: the entry may have become private
     new = retry(job)
     return jsonify(task_id=new.id, status=new.status, retry_of=new.retry_of), 202
+
+
+@bp.get("/<task_id>/parts/<int:index>")
+@login_required
+def get_part(task_id: str, index: int) -> ResponseReturnValue:
+    """A part of a read-aloud job's audio, playable while later parts are made (the job's owner,
+    while they may read the entry)."""
+    user = logged_in_user()
+    job = own_job(task_id, user)
+    if job.user_id != user.id or job.kind != "tts" or job.node_id is None:
+        raise NotFound("No such part.")
+    readable_node(job.node_id, user)
+    path = part_file(user.id, job.id, index)
+    if not path.is_file():
+        raise NotFound("No such part: it is not made yet, or it expired (play the whole recording instead).")
+    return send_stored(path.relative_to(media_root()).as_posix(), path, "audio/mpeg")

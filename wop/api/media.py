@@ -1,6 +1,7 @@
 """Stored audio, served with range requests to whoever may read the node it belongs to."""
 
 import mimetypes
+from pathlib import Path
 
 from flask import Blueprint, Response, current_app, send_file
 from flask.typing import ResponseReturnValue
@@ -27,7 +28,13 @@ def get_media(rel: str) -> ResponseReturnValue:
     if path is None or node is None or not path.is_file():
         raise NotFound("No such file.")
     mime = (node.audio_mime_type if rel == node.audio_original_path else None) or mimetypes.guess_type(rel)[0]
+    return send_stored(rel, path, mime)
+
+
+def send_stored(rel: str, path: Path, mime: str | None) -> ResponseReturnValue:
+    """A stored file, after the caller's permission was checked: with range requests, or handed
+    to nginx (X-Accel-Redirect, see deploy/nginx.conf) when it sends the bytes."""
     prefix = current_app.config["X_ACCEL_REDIRECT_PREFIX"]
-    if prefix:  # nginx sends the bytes (see deploy/nginx.conf)
+    if prefix:
         return Response(headers={"X-Accel-Redirect": f"{prefix.rstrip('/')}/{rel}", "Content-Type": mime or ""})
     return send_file(path, mimetype=mime or "application/octet-stream", conditional=True, max_age=0)

@@ -242,6 +242,14 @@ QUERY: dict[str, list[dict[str, Any]]] = {
     "auth.list_tokens": PAGE,
     "auth.list_sessions": PAGE,
     "nodes.list_versions": PAGE,
+    "events.event_stream": [
+        {
+            "name": "last_event_id",
+            "in": "query",
+            "description": "replay after this event id",
+            "schema": {"type": "string", "pattern": "^[0-9]{1,20}-[0-9]{1,20}$"},
+        }
+    ],
 }
 
 

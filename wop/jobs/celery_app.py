@@ -64,6 +64,11 @@ def init_celery(app: Flask) -> Celery[Task[Any, Any]]:
                 "schedule": reap_every,
                 "options": {"queue": Queue.MAINTENANCE.value, "expires": reap_every},
             },
+            "expire-read-aloud-parts": {
+                "task": "wop.read_aloud.expire_parts",
+                "schedule": EXPORT_EXPIRY_SECONDS,
+                "options": {"queue": Queue.MAINTENANCE.value, "expires": EXPORT_EXPIRY_SECONDS},
+            },
             "expire-exports": {
                 "task": "wop.exports.expire",
                 "schedule": EXPORT_EXPIRY_SECONDS,

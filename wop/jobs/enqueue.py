@@ -19,6 +19,7 @@ from ..extensions import db, rows_affected
 from ..models import ACTIVE_STATUSES, FINISHED_STATUSES, Job, JobStatus
 from ..models.base import utcnow
 from ..redis_client import redis_client
+from .live import announce
 from .registry import KINDS
 from .watcher import cancel_key
 
@@ -69,6 +70,7 @@ def _submit(
                 return active, False
             continue  # the active duplicate ended between our insert and our look: insert again
         send(job)
+        announce(job.id)
         return job, True
     raise RuntimeError(f"could not record a {kind} job: its duplicate key kept changing hands")
 
@@ -119,6 +121,7 @@ def cancel(job: Job) -> Job:
     db.session.commit()
     if not done:
         _signal_cancel(job.id)
+    announce(job.id)
     db.session.refresh(job)
     return job
 

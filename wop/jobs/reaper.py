@@ -11,6 +11,7 @@ from ..extensions import db, rows_affected
 from ..models import Job, JobStatus
 from ..models.base import utcnow
 from .enqueue import send
+from .live import announce
 from .run import finish_cancelled, give_up, owner_is_dead
 
 # A job created this long ago and never sent (the broker was down) is sent by the reaper.
@@ -70,4 +71,5 @@ def recover_lost_jobs() -> dict[str, int]:
             if moved:
                 counts["recovered"] += 1
                 send(db.session.get_one(Job, job.id))
+                announce(job.id)
     return counts

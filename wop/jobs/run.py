@@ -23,6 +23,7 @@ from sqlalchemy import select, update
 from ..extensions import db, rows_affected
 from ..models import ACTIVE_STATUSES, FINISHED_STATUSES, Job, JobStatus, Node
 from ..models.base import utcnow
+from .live import announce, start_attempt
 
 PROGRESS_INTERVAL = 1.0  # seconds between percentage-only progress writes
 BACKOFF_CAP_SECONDS = 300.0
@@ -135,6 +136,8 @@ class JobRun:
         from .watcher import watch
 
         watch(run)
+        start_attempt(run)
+        announce(job_id)
         return run
 
     def release(self) -> None:
@@ -197,6 +200,7 @@ class JobRun:
         db.session.execute(update(Job).where(Job.id == self.job_id, Job.claim_token == self.token).values(**values))
         db.session.commit()
         self._last_write = self.last_beat = now
+        announce(self.job_id)
 
     # -- ending the attempt
     def complete(
@@ -227,6 +231,7 @@ class JobRun:
         except Exception:
             db.session.rollback()
             raise
+        announce(self.job_id)
         return result
 
     def _lock_entry(self) -> None:
@@ -269,6 +274,7 @@ class JobRun:
         db.session.commit()
         if moved:
             send(db.session.get_one(Job, self.job_id), countdown=delay)
+            announce(self.job_id)
 
 
 _abort_handler_installed = False
@@ -304,6 +310,7 @@ def fail(job_id: str, token: str | None, message: str, detail: str | None) -> No
         )
     )
     db.session.commit()
+    announce(job_id)
 
 
 def finish_cancelled(job_id: str, token: str | None, reason: str | None = None) -> None:
@@ -319,6 +326,7 @@ def finish_cancelled(job_id: str, token: str | None, reason: str | None = None) 
         )
     )
     db.session.commit()
+    announce(job_id)
 
 
 def give_up(job_id: str, token: str | None, attempts: int) -> None:

@@ -17,6 +17,7 @@ from ..errors import NotFound
 from ..extensions import db
 from ..models import Job, JobStatus, Node, User, UserProfile
 from ..models.base import iso
+from .live import partial
 
 
 def _reply(job: Job, viewer: User) -> dict[str, Any]:
@@ -69,6 +70,8 @@ def job_json(job: Job, viewer: User, *, outputs: bool = True) -> dict[str, Any]:
         "heartbeat_at": iso(job.heartbeat_at),
         "finished_at": iso(job.finished_at),
     }
+    if job.status == JobStatus.PROCESSING and job.user_id == viewer.id:
+        data.update(partial(job.id))  # the reply's text or the parts so far, for a page opened mid-job
     if viewer.is_admin:
         data.update(error_detail=job.error_detail, user_id=job.user_id, worker=job.worker)
     return data

@@ -21,6 +21,7 @@ from ..enums import NodeType
 from ..errors import JobFailed
 from ..extensions import db
 from ..jobs import JobRun, job_kind
+from ..jobs.live import TextStream
 from ..model_catalog import load_catalog
 from ..models import Node, ReplySource, TokenCredit, User
 from ..providers import llm
@@ -221,8 +222,10 @@ def llm_reply(run: JobRun) -> None:
         ) from too_long
     run.progress(10, fitted.stage if fitted.trimmed else f"Asking {model_id}")
     messages = [llm.ChatMessage("system", SYSTEM_PROMPT)] + [p.message for p in fitted.parts]
+    text = TextStream(run)  # the reply reaches the page as it is written
     with run.abortable():  # a cancel closes the stream at once
-        answer = llm.complete(messages, model_id, current_app.config, on_text=run.stop_if_cancelled)
+        answer = llm.complete(messages, model_id, current_app.config, on_text=text)
+    text.flush()
     run.progress(90, "Saving the reply")
     author = model_account(model_id)
     sent = [(p.node, p.text) for p in fitted.parts if p.node is not None]  # (entry, its text as sent)

@@ -4,6 +4,7 @@ from celery import shared_task
 
 from ..exports.files import expire_old_exports
 from ..jobs.reaper import reap
+from ..read_aloud import expire_old_parts
 
 
 @shared_task(name="wop.jobs.reap")
@@ -14,3 +15,8 @@ def reap_task() -> dict[str, int]:
 @shared_task(name="wop.exports.expire")
 def expire_exports_task() -> int:
     return expire_old_exports()
+
+
+@shared_task(name="wop.read_aloud.expire_parts")
+def expire_read_aloud_parts_task() -> int:
+    return expire_old_parts()

@@ -10,6 +10,7 @@ from ..errors import JobFailed
 from ..exports.budget import select_threads
 from ..extensions import db
 from ..jobs import JobRun, job_kind
+from ..jobs.live import TextStream
 from ..models import User, UserProfile
 from ..providers import llm
 from ..queues import Queue
@@ -40,13 +41,15 @@ def profile(run: JobRun) -> None:
         raise JobFailed("There is no writing to read yet: start a thread first.")
     username = db.session.get_one(User, run.user_id).username
     run.progress(30, f"Asking {model_id} to write your profile")
+    text = TextStream(run)  # the profile reaches the page as it is written
     with run.abortable():
         answer = llm.complete(
             [llm.ChatMessage("user", profile_prompt(username, reading.texts))],
             model_id,
             current_app.config,
-            on_text=run.stop_if_cancelled,
+            on_text=text,
         )
+    text.flush()
     run.progress(95, "Saving your profile")
 
     def apply() -> dict[str, Any]:

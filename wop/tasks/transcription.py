@@ -11,6 +11,7 @@ from ..audio import probe, split_for_transcription
 from ..errors import JobFailed
 from ..extensions import db
 from ..jobs import JobRun, job_kind
+from ..jobs.live import add_part
 from ..models import Node
 from ..providers.speech_to_text import get_transcriber
 from ..queues import Queue
@@ -53,6 +54,7 @@ def transcribe(run: JobRun) -> None:
             run.progress(10 + 85 * (i - 1) / len(parts), f"Transcribing part {i} of {len(parts)}")
             with run.abortable():
                 texts.append(transcriber.transcribe(part))
+            add_part(run, i, len(parts), text=texts[-1].strip())  # the transcript grows on the page
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     transcript = " ".join(t.strip() for t in texts if t.strip()) or NO_SPEECH

@@ -1,7 +1,6 @@
 """Read aloud: turn an entry's text into one mp3, read part by part and joined (naming and
 reuse of the files: wop/read_aloud.py)."""
 
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -9,10 +8,12 @@ from typing import Any
 from flask import current_app
 
 from ..access import kept_from_ai
-from ..audio import concat
+from ..audio import concat, probe
+from ..data_dir import private_dir
 from ..errors import JobFailed
 from ..extensions import db
 from ..jobs import JobRun, job_kind
+from ..jobs.live import add_part
 from ..models.node import media_url
 from ..providers import Speaker
 from ..providers.text_to_speech import get_speaker
@@ -20,35 +21,38 @@ from ..queues import Queue
 from ..read_aloud import (
     KEPT_FROM_CLOUD_VOICE,
     LOCAL_SPEAKERS,
+    part_file,
+    part_url,
     remove_if_unused,
     speech_hash,
     speech_path,
 )
-from ..storage import resolve, scratch_dir
+from ..storage import resolve
 from ..text_split import split_text
 from .entry import entry_for
 
 
 def synthesize(run: JobRun, speaker: Speaker, text: str, target: Path) -> int:
-    """Read `text` part by part into a scratch folder and join the parts at `target`. Returns the part count."""
+    """Read `text` part by part and join the parts at `target`; returns the part count. Each part
+    is kept where its owner can play it while later parts are made (wop/read_aloud.py), and
+    announced as soon as it is spoken."""
     parts = split_text(text, speaker.max_chars)
-    workdir = scratch_dir("tts-")
-    try:
-        files = []
-        for i, part in enumerate(parts, 1):
-            run.progress(5 + 85 * (i - 1) / len(parts), f"Reading part {i} of {len(parts)}")
-            files.append(workdir / f"part-{i:04d}.mp3")
-            with run.abortable():
-                speaker.synthesize(part, files[-1])
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if len(files) == 1:
-            os.replace(files[0], target)  # already one mp3: no need to re-encode it
-        else:
-            run.progress(90, f"Joining {len(files)} parts")
-            concat(files, target)
-        return len(parts)
-    finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+    files = []
+    for i, part in enumerate(parts, 1):
+        run.progress(5 + 85 * (i - 1) / len(parts), f"Reading part {i} of {len(parts)}")
+        files.append(part_file(run.user_id, run.job_id, i))
+        private_dir(files[-1].parent)
+        with run.abortable():
+            speaker.synthesize(part, files[-1])
+        add_part(run, i, len(parts), url=part_url(run.job_id, i), seconds=probe(files[-1]).duration_seconds)
+    private_dir(target.parent)
+    if len(files) == 1:  # already one mp3: no need to re-encode it; copied, as the part stays playable
+        shutil.copyfile(files[0], target.with_suffix(".copy"))
+        target.with_suffix(".copy").replace(target)  # the file appears whole or not at all
+    else:
+        run.progress(90, f"Joining {len(files)} parts")
+        concat(files, target)
+    return len(parts)
 
 
 @job_kind("tts", queue=Queue.AUDIO)
