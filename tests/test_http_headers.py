@@ -41,6 +41,21 @@ def test_every_kind_of_response_carries_the_headers(app, alice, tmp_path):
     media = alice.get(node["audio_original_url"])
     assert media.status_code == 200 and media.mimetype == "audio/ogg"
     assert_secure(media)
+    assert "no-store" not in media.headers.get("Cache-Control", "")  # revalidated, so seeking stays cheap
+
+
+def test_no_api_answer_is_kept_by_a_browser_or_proxy(app, alice):
+    """An entry reached again with Back is asked for again, never shown from a cache after it was
+    deleted or made private."""
+    node = alice.post("/api/nodes/", json={"content": "Not for any cache."}).get_json()
+    for resp in (
+        alice.get(f"/api/nodes/{node['id']}"),
+        alice.get("/api/dashboard"),
+        alice.get("/api/nodes/999999"),  # errors too
+        alice.get("/auth/me"),
+        alice.get("/auth/csrf"),
+    ):
+        assert resp.headers.get("Cache-Control") == "no-store", (resp.request.path, resp.headers)
 
 
 def test_the_real_server_sends_them(live_server):

@@ -7,7 +7,7 @@ govern, so they need no 'unsafe-inline'. `data:` images are the inline SVG favic
 media is audio recorded in the browser before it is uploaded.
 """
 
-from flask import Flask, Response
+from flask import Flask, Response, request
 
 CONTENT_SECURITY_POLICY = "; ".join(
     [
@@ -31,9 +31,17 @@ SECURITY_HEADERS = {
 }
 
 
+# API answers carry private text: no browser or proxy may keep a copy, and a page reached with
+# Back must ask again rather than show an entry that has since been deleted or made private.
+# Stored media sets its own policy (revalidate every time, see wop/api/media.py).
+PRIVATE_PREFIXES = ("/api/", "/auth/")
+
+
 def add_security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
+    if request.path.startswith(PRIVATE_PREFIXES):
+        response.headers.setdefault("Cache-Control", "no-store")
     return response
 
 
