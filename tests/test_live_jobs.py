@@ -61,7 +61,7 @@ def test_a_page_opened_mid_reply_gets_the_text_so_far(live_server, alice, fake_a
     deadline = time.monotonic() + 20
     while time.monotonic() < deadline:
         job = alice.get(f"/api/jobs/{task_id}").get_json()
-        if job.get("partial_text"):
+        if len(job.get("partial_text", "")) >= len("Reply from"):
             break
         time.sleep(0.05)
     assert job["status"] == "processing" and job["partial_text"].startswith("Reply from")
