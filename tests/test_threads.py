@@ -142,3 +142,16 @@ def test_the_journal_groups_entries_by_thread_newest_activity_first(app, alice, 
     assert a["id"] not in [card["root"]["id"] for card in bobs]
     assert next(card for card in bobs if card["root"]["id"] == c["id"])["entry_count"] == 1
     assert app.test_client().get("/api/threads").status_code == 401
+
+
+def test_a_deleted_root_keeps_its_thread_while_replies_remain(alice):
+    root = alice.write("Soon gone.")
+    alice.write("Still here.", parent_id=root["id"])
+    alone = alice.write("Gone with nothing under it.")
+    assert alice.delete(f"/api/nodes/{root['id']}").status_code == 204
+    assert alice.delete(f"/api/nodes/{alone['id']}").status_code == 204
+
+    cards = alice.get("/api/threads").get_json()["items"]
+    assert [card["root"]["id"] for card in cards] == [root["id"]]
+    assert cards[0]["root"]["deleted"] is True and cards[0]["root"]["preview"] == "[deleted]"
+    assert cards[0]["entry_count"] == 1
