@@ -1,6 +1,7 @@
 """Threads: public reading without a login, a thread read as a conversation (full path, forks,
 earlier parts on demand) and journals grouped by thread."""
 
+from tests.audio_samples import make_tone
 from wop.extensions import db
 from wop.models import Node
 
@@ -155,3 +156,58 @@ def test_a_deleted_root_keeps_its_thread_while_replies_remain(alice):
     assert [card["root"]["id"] for card in cards] == [root["id"]]
     assert cards[0]["root"]["deleted"] is True and cards[0]["root"]["preview"] == "[deleted]"
     assert cards[0]["entry_count"] == 1
+
+
+def test_the_recording_of_a_public_entry_plays_without_a_login(app, alice, jobs_ready, tmp_path):
+    tone = make_tone(tmp_path / "tone.wav", 1)
+    urls = {}
+    for privacy in ("public", "private"):
+        with open(tone, "rb") as f:
+            resp = alice.post(
+                "/api/nodes/",
+                data={"audio_file": (f, "tone.wav", "audio/wav"), "privacy": privacy},
+                content_type="multipart/form-data",
+            )
+        assert resp.status_code == 201, resp.get_json()
+        alice.wait_job(resp.get_json()["task_id"])
+        urls[privacy] = resp.get_json()["audio_original_url"]
+
+    anonymous = app.test_client()
+    heard = anonymous.get(urls["public"])
+    assert heard.status_code == 200 and heard.data == tone.read_bytes()
+    assert anonymous.get(urls["private"]).status_code == 404
+
+
+def statements_to_read(app, api, path: str) -> int:
+    """How many SQL statements about entries the server runs to answer `path` (the test client
+    runs in this process). Session bookkeeping (a last-seen update once a minute) is not counted."""
+    from sqlalchemy import event
+
+    count = 0
+
+    def note(_conn, _cursor, statement, *_args):
+        nonlocal count
+        count += "node" in statement.lower()
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", note)
+    try:
+        assert api.get(path).status_code == 200
+    finally:
+        event.remove(engine, "before_cursor_execute", note)
+    return count
+
+
+def test_reading_a_thread_costs_the_same_queries_at_any_depth(app, alice):
+    def chain(depth: int) -> int:
+        last = alice.write("Top.", privacy="public")["id"]
+        for i in range(depth - 1):
+            last = alice.write(f"Step {i}.", parent_id=last)["id"]
+        return last
+
+    shallow, deep = chain(3), chain(40)
+    deep_cost = statements_to_read(app, alice, f"/api/nodes/{deep}/thread")
+    assert deep_cost > 0 and deep_cost == statements_to_read(app, alice, f"/api/nodes/{shallow}/thread")
+    all_cards = statements_to_read(app, alice, "/api/threads")
+    assert all_cards > 0 and all_cards == statements_to_read(app, alice, "/api/threads?per_page=1")
