@@ -125,7 +125,9 @@ def make_user(app):
         client = app.test_client()
         name = name or unique_name("admin" if admin else "user")
         password = "correct horse battery"
-        resp = client.post("/auth/signup", json={"username": name, "password": password})
+        # Accounts that need approval accept the terms at sign-up.
+        terms = {"accept_terms": True} if app.config["REQUIRE_APPROVAL"] else {}
+        resp = client.post("/auth/signup", json={"username": name, "password": password, **terms})
         assert resp.status_code == 201, resp.get_json()
         data = resp.get_json()
         if admin:

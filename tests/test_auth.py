@@ -124,7 +124,7 @@ def test_admin_routes_are_for_admins(alice, make_user):
     assert alice.username in [u["username"] for u in users]
 
 
-@pytest.mark.parametrize("path", ["/api/dashboard", "/api/feed", "/api/stats", "/api/models", "/api/jobs"])
+@pytest.mark.parametrize("path", ["/api/dashboard", "/api/stats", "/api/models", "/api/jobs"])
 def test_anonymous_requests_are_refused(app, path):
     resp = app.test_client().get(path)
     assert resp.status_code == 401 and "Log in" in resp.get_json()["error"]

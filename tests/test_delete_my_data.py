@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import func, or_, select
 
 from wop.extensions import db
-from wop.models import Job, Node, NodeVersion, TokenCredit, UserProfile
+from wop.models import Draft, Job, Node, NodeVersion, TokenCredit, UserProfile
 from wop.storage import resolve
 
 MODEL = "test-gpt"
@@ -75,6 +75,7 @@ def rows_of(app, user_id: int, node_ids: list[int]) -> dict:
             "profiles": count(UserProfile, UserProfile.user_id == user_id),
             "jobs": count(Job, Job.user_id == user_id),
             "credits": count(TokenCredit, TokenCredit.user_id == user_id),
+            "drafts": count(Draft, Draft.user_id == user_id),
         }
 
 
@@ -103,6 +104,7 @@ def test_everything_of_the_user_goes_and_other_peoples_replies_stay(app, alice, 
     bob_answer = bob.write("Bob answers Alice.", parent_id=alice_comment["id"], privacy="public")
     assert alice.put(f"/api/nodes/{root['id']}", json={"content": "Alice's thread, edited."}).status_code == 200
     assert alice.put("/api/profile", json={"content": "Alice, in short."}).status_code == 200
+    assert alice.put("/api/drafts/new", json={"content": "Half a thought"}).status_code == 200
     ai_to_comment = ask_ai(alice, alice_comment["id"])["result"]["llm_node_id"]
     # Files: Alice's recording; read-aloud audio of AI replies, kept in the model's folder (one
     # file only Alice's reply uses, one shared with the AI reply to Bob); Bob's recording.
@@ -129,6 +131,7 @@ def test_everything_of_the_user_goes_and_other_peoples_replies_stay(app, alice, 
         "ai_replies": 2,
         "versions": 1,
         "profiles": 1,
+        "drafts": 1,
         "token_credits": 3,
         "jobs": 3,
         "replies_kept": 2,
@@ -140,6 +143,7 @@ def test_everything_of_the_user_goes_and_other_peoples_replies_stay(app, alice, 
         "profiles": 0,
         "jobs": 0,
         "credits": 0,
+        "drafts": 0,
     }
     assert user_files(app, alice.user["id"]) == []
     assert not alice_audio.exists() and not ai_audio.exists()
@@ -153,7 +157,7 @@ def test_everything_of_the_user_goes_and_other_peoples_replies_stay(app, alice, 
     # The account stays, empty.
     mine = alice.get("/api/export").get_json()
     assert mine["user"]["username"] == alice.username
-    assert mine["nodes"] == mine["versions"] == mine["profiles"] == mine["jobs"] == []
+    assert mine["nodes"] == mine["versions"] == mine["profiles"] == mine["jobs"] == mine["drafts"] == []
     assert alice.get("/api/profile").status_code == 404
 
 

@@ -173,6 +173,9 @@ def test_json_export_is_streamed_and_holds_only_the_callers_data(app, alice, bob
     bobs = bob.write("Bob's reply.", parent_id=first["id"], privacy="public")
     bob.write("Bob's own thread.")
     assert alice.put("/api/profile", json={"content": "I write in the mornings."}).status_code == 200
+    assert alice.put("/api/drafts/new", json={"content": "Not yet."}).status_code == 200
+    assert bob.put("/api/drafts/new", json={"content": "Bob's unsaved words."}).status_code == 200
+    assert alice.put("/api/me/preferences", json={"default_privacy": "public"}).status_code == 200
     job = run_export(alice)
 
     resp = alice.get("/api/export")
@@ -185,6 +188,8 @@ def test_json_export_is_streamed_and_holds_only_the_callers_data(app, alice, bob
     assert [v["content"] for v in data["versions"]] == ["First words."]
     assert [p["content"] for p in data["profiles"]] == ["I write in the mornings."]
     assert [j["task_id"] for j in data["jobs"]] == [job["task_id"]]
+    assert [d["content"] for d in data["drafts"]] == ["Not yet."]
+    assert data["preferences"]["default_privacy"] == "public"
 
     empty = bob.get("/api/export").get_json()
     assert empty["profiles"] == [] and empty["jobs"] == [] and len(empty["nodes"]) == 2

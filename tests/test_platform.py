@@ -69,4 +69,6 @@ def test_real_server_round_trip(live_server):
     )
     assert dash.status_code == 200 and dash.json()["entries"]["items"][0]["preview"] == "over real HTTP"
     assert requests.get(f"{live_server.url}/api/nodes/abc").status_code == 404
-    assert requests.get(f"{live_server.url}/api/nodes/1").json()["error"].startswith("Log in")
+    assert requests.get(f"{live_server.url}/api/dashboard").json()["error"].startswith("Log in")
+    # A private entry read without a login is as absent as one that does not exist.
+    assert requests.get(f"{live_server.url}/api/nodes/{created.json()['id']}").status_code == 404

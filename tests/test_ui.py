@@ -210,9 +210,7 @@ def test_an_entry_the_api_refuses_stays_in_the_box_even_after_a_reload(page):
     box = page.get_by_label("New entry")
     box.fill(text)
     page.get_by_role("button", name="Save entry").click()
-    expect(page.get_by_role("alert")).to_have_text(
-        "Invalid request: content: String should have at most 200000 characters"
-    )
+    expect(page.get_by_role("alert")).to_have_text("Invalid request: content: Use at most 200,000 characters.")
     assert box.input_value() == text
     page.reload()
     expect(page.get_by_label("New entry")).to_have_value(text)

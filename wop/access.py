@@ -8,6 +8,8 @@ system, they do not read private writing. (reply_counts in wop.models.node appli
 rule in SQL.)
 """
 
+from collections.abc import Iterable
+
 from sqlalchemy import select
 
 from .enums import NodeType, Privacy
@@ -46,18 +48,45 @@ def reply_sources(node: Node) -> list[Node | None]:
     return [row[0] for row in rows]
 
 
-def could_read(node: Node, user: User | None) -> bool:
-    """Whether `user` could read `node` were it not deleted itself."""
+def sources_of(nodes: Iterable[Node]) -> dict[int, list[Node | None]]:
+    """reply_sources of every AI reply among `nodes`, in one query (others have none)."""
+    ids = [n.id for n in nodes if n.node_type == NodeType.LLM]
+    found: dict[int, list[Node | None]] = {node_id: [] for node_id in ids}
+    if ids:
+        rows = db.session.execute(
+            select(ReplySource.reply_id, Node)
+            .select_from(ReplySource)
+            .outerjoin(Node, Node.id == ReplySource.source_id)
+            .where(ReplySource.reply_id.in_(ids))
+        ).all()
+        for reply_id, source in rows:
+            found[reply_id].append(source)
+    return found
+
+
+def could_read(node: Node, user: User | None, sources: list[Node | None] | None = None) -> bool:
+    """Whether `user` could read `node` were it not deleted itself. `sources` (from sources_of)
+    saves a query per AI reply when many are checked."""
     entry = answered_entry(node)
     if entry is None or not _own_or_public(entry, user):
         return False
     if node.node_type != NodeType.LLM:
         return True
-    return all(s is not None and s.deleted_at is None and _own_or_public(s, user) for s in reply_sources(node))
+    if sources is None:
+        sources = reply_sources(node)
+    return all(s is not None and s.deleted_at is None and _own_or_public(s, user) for s in sources)
 
 
-def can_read(node: Node, user: User | None) -> bool:
-    return node.deleted_at is None and could_read(node, user)
+def can_read(node: Node, user: User | None, sources: list[Node | None] | None = None) -> bool:
+    return node.deleted_at is None and could_read(node, user, sources)
+
+
+def readable_ids(nodes: Iterable[Node], user: User | None) -> set[int]:
+    """The ids among `nodes` that `user` may read, in one query for all the AI replies' sources.
+    Parents should be loaded already (answered_entry walks them)."""
+    nodes = list(nodes)
+    sources = sources_of(nodes)
+    return {n.id for n in nodes if can_read(n, user, sources.get(n.id))}
 
 
 def kept_from_ai(node: Node) -> bool:

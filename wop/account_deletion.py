@@ -1,9 +1,9 @@
 """Deleting everything a user wrote or had made, while keeping what other people wrote.
 
 What goes: the user's entries and their versions, the AI replies to them (made from the
-user's words, and AI replies to those), the user's profiles, jobs and token credits, and
+user's words, and AI replies to those), the user's drafts, profiles, jobs and token credits, and
 their files (recordings, read-aloud audio, exports). What stays: the account itself (name,
-password, API tokens), so the person can start again; and other people's replies. A reply
+password, API tokens, preferences), so the person can start again; and other people's replies. A reply
 someone else wrote under one of the user's entries moves up to the nearest entry that
 stays, or becomes a top-level entry of its author when the whole thread was the user's.
 Credits other people earned in the user's threads stay theirs.
@@ -31,6 +31,7 @@ from .extensions import db, rows_affected
 from .jobs import cancel
 from .models import (
     ACTIVE_STATUSES,
+    Draft,
     Job,
     Node,
     NodeVersion,
@@ -127,6 +128,7 @@ def delete_user_data(user_id: int) -> dict:
         "ai_replies": len(doomed) - own,
         "versions": versions,
         "profiles": rows_affected(delete(UserProfile).where(UserProfile.user_id == user_id)),
+        "drafts": rows_affected(delete(Draft).where(Draft.user_id == user_id)),
         "token_credits": rows_affected(delete(TokenCredit).where(TokenCredit.user_id == user_id)),
         "jobs": rows_affected(delete(Job).where(Job.user_id == user_id)),
         "replies_kept": len(kept),

@@ -160,21 +160,34 @@ def current_user() -> User | None:
     token = _bearer_token()
     if token:
         row = db.session.execute(
-            select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at).where(
-                ApiToken.token_hash == token_digest(token), ApiToken.revoked_at.is_(None)
+            select(ApiToken.id, ApiToken.user_id, ApiToken.last_used_at, ApiToken.revoked_at).where(
+                ApiToken.token_hash == token_digest(token)
             )
         ).first()
-        if row is None:
+        if row is not None:
+            # Deactivation revokes the tokens too; say why rather than "revoked".
+            _refuse_deactivated(db.session.get(User, row.user_id))
+        if row is None or row.revoked_at is not None:
             raise NotLoggedIn("This API token is not valid or has been revoked.")
         _note_use(ApiToken, row.id, "last_used_at", row.last_used_at)
         g.user, g.auth_by_token = db.session.get(User, row.user_id), True
     elif session.get(SESSION_KEY):
-        row = _live_session(session[SESSION_KEY])
-        if row is None:
+        live = _live_session(session[SESSION_KEY])
+        if live is None:
             session.clear()  # ended elsewhere: let the browser forget the cookie
         else:
-            g.user, g.session_id = db.session.get(User, row.user_id), row.id
+            user = db.session.get(User, live.user_id)
+            _refuse_deactivated(user)  # its sessions ended at deactivation; this covers a login racing it
+            g.user, g.session_id = user, live.id
     return g.user
+
+
+DEACTIVATED = "This account has been deactivated by an administrator; ask them to reactivate it."
+
+
+def _refuse_deactivated(user: User | None) -> None:
+    if user is not None and not user.active:
+        raise Forbidden(DEACTIVATED, code="deactivated")
 
 
 def check_csrf() -> None:
@@ -197,18 +210,37 @@ def logged_in_user() -> User:
     return user
 
 
+def _admit(user: User) -> None:
+    """What every logged-in request passes: CSRF, and the approval gate."""
+    check_csrf()
+    if (
+        current_app.config["REQUIRE_APPROVAL"]
+        and not user.approved
+        and not user.is_admin
+        and request.endpoint not in ALLOWED_WHILE_UNAPPROVED
+    ):
+        raise Forbidden("Your account is waiting for approval by an administrator.")
+
+
 def login_required(view: Callable[P, R]) -> Callable[P, R]:
     @wraps(view)
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        user = logged_in_user()
-        check_csrf()
-        if (
-            current_app.config["REQUIRE_APPROVAL"]
-            and not user.approved
-            and not user.is_admin
-            and request.endpoint not in ALLOWED_WHILE_UNAPPROVED
-        ):
-            raise Forbidden("Your account is waiting for approval by an administrator.")
+        _admit(logged_in_user())
+        return view(*args, **kwargs)
+
+    return wrapper
+
+
+def login_optional(view: Callable[P, R]) -> Callable[P, R]:
+    """For what anonymous readers may see too (public entries, pages, the feed, public media):
+    the view calls `current_user()`, which is None for them. A logged-in caller is checked as
+    by `login_required` (CSRF, the approval gate)."""
+
+    @wraps(view)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        user = current_user()
+        if user is not None:
+            _admit(user)
         return view(*args, **kwargs)
 
     return wrapper

@@ -1,6 +1,6 @@
 """Token totals for dashboards and stats."""
 
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from sqlalchemy import func, select
 
@@ -34,3 +34,22 @@ def token_summary(user_id: int) -> dict:
         "global_daily_target": GLOBAL_DAILY_TARGET,
         "global_progress": round(global_today / GLOBAL_DAILY_TARGET, 4),
     }
+
+
+def tokens_per_day(user_id: int, days: int) -> list[dict]:
+    """The user's tokens and everyone's, per UTC day, for the last `days` days (today included),
+    oldest first, days without tokens as 0: one grouped query for each."""
+    first = utcnow().date() - timedelta(days=days - 1)
+    day = func.date(TokenCredit.created_at)  # SQLite gives text, PostgreSQL a date: both print as YYYY-MM-DD
+
+    def per_day(user: int | None) -> dict[str, int]:
+        query = select(day, func.sum(TokenCredit.tokens)).where(
+            TokenCredit.created_at >= datetime.combine(first, time.min)
+        )
+        if user is not None:
+            query = query.where(TokenCredit.user_id == user)
+        return {str(date): int(total or 0) for date, total in db.session.execute(query.group_by(day))}
+
+    mine, everyone = per_day(user_id), per_day(None)
+    dates = [(first + timedelta(days=i)).isoformat() for i in range(days)]
+    return [{"date": d, "tokens": mine.get(d, 0), "global_tokens": everyone.get(d, 0)} for d in dates]

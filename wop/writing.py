@@ -1,29 +1,53 @@
-"""Entries: making them, and showing one with its place in the thread. Used by every blueprint
-that writes or shows an entry (text entries, voice entries, links)."""
+"""Entries: making them, showing one with its place in the thread, and restoring an earlier
+text. Used by every blueprint that writes or shows an entry (text entries, voice entries, links)."""
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
-from .access import can_read, readable_node
+from .access import readable_ids, readable_node
 from .extensions import db
-from .models import Node, User
+from .models import Draft, Node, NodeVersion, User
 from .models.node import previews
 from .tokens import count_tokens
 
 
-def new_node(user: User, parent_id: int | None, privacy: str | None, **fields: object) -> Node:
+def new_node(
+    user: User, parent_id: int | None, privacy: str | None, ai_excluded: bool | None = None, **fields: object
+) -> Node:
     """A new entry of `user`'s under a parent they may read (added, not committed). Replies take
-    their parent's privacy unless told otherwise; top-level entries DEFAULT_PRIVACY."""
+    their parent's privacy unless told otherwise; top-level entries the writer's default_privacy,
+    else DEFAULT_PRIVACY. `ai_excluded` not given is the writer's default_ai_excluded."""
     parent = readable_node(parent_id, user) if parent_id is not None else None
     node = Node(
         user_id=user.id,
         parent_id=parent.id if parent else None,
-        privacy=privacy or (parent.privacy if parent else current_app.config["DEFAULT_PRIVACY"]),
+        privacy=privacy
+        or (parent.privacy if parent else user.default_privacy or current_app.config["DEFAULT_PRIVACY"]),
+        ai_excluded=user.default_ai_excluded if ai_excluded is None else ai_excluded,
         **fields,
     )
     node.token_count = count_tokens(node.content)
     db.session.add(node)
     return node
+
+
+def discard_draft(user: User, place: str) -> None:
+    """Saving the entry a draft was for ends the draft (in the same transaction)."""
+    db.session.execute(delete(Draft).where(Draft.user_id == user.id, Draft.place == place))
+
+
+def edit_text(node: Node, content: str, reason: str) -> None:
+    """Replace the entry's text, keeping the current one as a version (when it differs)."""
+    if content == node.content:
+        return
+    node.save_version(reason)
+    node.content = content
+    node.token_count = count_tokens(content)
+
+
+def restore_version(node: Node, version: NodeVersion) -> None:
+    """The entry's text becomes that earlier version's; the current text is kept as a version."""
+    edit_text(node, version.content, "restore")
 
 
 def node_detail(node: Node, viewer: User | None) -> dict:
@@ -35,8 +59,9 @@ def node_detail(node: Node, viewer: User | None) -> dict:
         select(Node).where(Node.parent_id == node.id).order_by(Node.created_at, Node.id)
     ).all()
     linked = [node.linked_node] if node.linked_node is not None else []
-    readable = [n for n in [*ancestors, *children, *linked] if can_read(n, viewer)]
-    shown = dict(zip((n.id for n in readable), previews(readable, viewer), strict=True))
+    readable = readable_ids([*ancestors, *children, *linked], viewer)
+    shown_nodes = [n for n in [*ancestors, *children, *linked] if n.id in readable]
+    shown = {p["id"]: p for p in previews(shown_nodes, viewer)}
     data["ancestors"] = [shown.get(a.id, {"id": a.id, "hidden": True}) for a in ancestors]
     data["children"] = [shown[c.id] for c in children if c.id in shown]
     if linked and linked[0].id in shown:

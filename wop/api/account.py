@@ -10,6 +10,7 @@ from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import UserProfile
 from ..security import logged_in_user, login_required
+from .pagination import each, paged
 from .validation import body
 
 bp = Blueprint("account", __name__, url_prefix="/api")
@@ -40,6 +41,18 @@ def get_profile() -> ResponseReturnValue:
             "or write your own (PUT /api/profile)."
         )
     return jsonify(profile.to_dict())
+
+
+@bp.get("/profiles")
+@login_required
+def list_profiles() -> ResponseReturnValue:
+    """Every profile of the caller, newest first (the first is what GET /api/profile shows)."""
+    query = (
+        select(UserProfile)
+        .where(UserProfile.user_id == logged_in_user().id)
+        .order_by(UserProfile.created_at.desc(), UserProfile.id.desc())
+    )
+    return jsonify(paged(query, each(UserProfile.to_dict), default=20, most=100))
 
 
 @bp.put("/profile")

@@ -11,11 +11,12 @@ from pydantic import BaseModel, Field, field_validator
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from ..errors import Conflict, Forbidden, NotFound, NotLoggedIn
+from ..errors import Conflict, Forbidden, InvalidFields, NotFound, NotLoggedIn
 from ..extensions import db, limiter
 from ..models import ApiToken, User, UserSession
 from ..models.base import utcnow
 from ..security import (
+    DEACTIVATED,
     check_password,
     current_session_id,
     current_user,
@@ -33,18 +34,25 @@ from .validation import body
 
 bp = Blueprint("auth", __name__, url_prefix="/auth")
 USERNAME = re.compile(r"^[A-Za-z0-9_.-]{3,32}$")
+# Names that are addresses of their own where a writer's name goes (/api/dashboard/tokens).
+RESERVED_NAMES = {"tokens"}
 
 
 class SignupBody(BaseModel):
     username: str
     password: NewPassword
     email: OptionalEmail = None
+    accept_terms: bool | None = Field(
+        default=None, description="true: the terms are accepted (required when terms_required)"
+    )
 
     @field_validator("username")
     @classmethod
     def _username(cls, value: str) -> str:
         if not USERNAME.match(value):
             raise ValueError("use 3 to 32 letters, digits, '.', '_' or '-'")
+        if value.lower() in RESERVED_NAMES:
+            raise ValueError(f"'{value}' is reserved; choose another")
         return value
 
 
@@ -95,15 +103,26 @@ def _authenticate(data: LoginBody) -> User:
     user = db.session.scalar(select(User).where(User.username == data.username, User.is_bot.is_(False)))
     if not check_password(user, data.password):
         raise NotLoggedIn("Wrong username or password.")
+    if not user.active:  # said only to whoever knows the password
+        raise Forbidden(DEACTIVATED, code="deactivated")
     return user
 
 
 @bp.post("/signup")
 @body(SignupBody)
 def signup(body: SignupBody) -> ResponseReturnValue:
-    """Create an account and start a session."""
-    approved = not current_app.config["REQUIRE_APPROVAL"]
-    user = User(username=body.username, email=body.email, password_hash=hash_password(body.password), approved=approved)
+    """Create an account and start a session. When accounts need approval, the terms must be
+    accepted too (`accept_terms: true`)."""
+    approval = current_app.config["REQUIRE_APPROVAL"]
+    if approval and body.accept_terms is not True:
+        raise InvalidFields({"accept_terms": "Accept the terms to sign up."})
+    user = User(
+        username=body.username,
+        email=body.email,
+        password_hash=hash_password(body.password),
+        approved=not approval,
+        accepted_terms_at=utcnow() if body.accept_terms else None,
+    )
     db.session.add(user)
     try:
         db.session.commit()

@@ -8,18 +8,19 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ..access import can_read
-from ..errors import NotFound
+from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import Node, Privacy, User
 from ..models.base import utcnow
 from ..models.node import previews
-from ..security import current_user, logged_in_user, login_required
-from ..stats import token_summary
+from ..security import current_user, logged_in_user, login_optional, login_required
+from ..stats import GLOBAL_DAILY_TARGET, token_summary, tokens_per_day
 from .fields import OptionalEmail
-from .pagination import paged
+from .pagination import MAX_PAGE, paged, whole_arg
 from .validation import body
 
 bp = Blueprint("dashboard", __name__, url_prefix="/api/dashboard")
+DEFAULT_DAYS, MAX_DAYS = 30, 365
 
 
 class UserUpdate(BaseModel):
@@ -49,15 +50,26 @@ def own_dashboard() -> ResponseReturnValue:
     )
 
 
-@bp.get("/<username>")
+@bp.get("/tokens")
 @login_required
+def daily_tokens() -> ResponseReturnValue:
+    """Your tokens and everyone's per UTC day for the last ?days= days (1-365, default 30), oldest first."""
+    days = whole_arg("days", DEFAULT_DAYS, MAX_PAGE)
+    if not 1 <= days <= MAX_DAYS:
+        raise BadRequest(f"days must be a whole number from 1 to {MAX_DAYS}.")
+    return jsonify(days=days, daily=tokens_per_day(logged_in_user().id, days), global_daily_target=GLOBAL_DAILY_TARGET)
+
+
+@bp.get("/<username>")
+@login_optional
 def user_dashboard(username: str) -> ResponseReturnValue:
-    """Another writer's page: their description, public entries and tokens (an admin sees no more)."""
+    """A writer's page: their description, public entries and tokens (an admin sees no more; no
+    login needed). The writer sees all their entries."""
     user = db.session.scalar(select(User).where(User.username == username))
     if user is None:
         raise NotFound(f"No user named '{username}'.")
-    me = logged_in_user()
-    public_only = me.id != user.id
+    me = current_user()
+    public_only = me is None or me.id != user.id
     return jsonify(user=user.to_dict(), entries=_entries_of(user, public_only), **token_summary(user.id))
 
 

@@ -99,7 +99,7 @@ def estimate_profile_tokens() -> ResponseReturnValue:
 def generate_profile(body: ProfileRequest) -> ResponseReturnValue:
     """Have an AI model write the caller's profile from their newest threads (a background job)."""
     user = logged_in_user()
-    model_id = usable_model_id(body.model)
+    model_id = usable_model_id(body.model, user)
     if db.session.scalar(select(Node.id).where(Node.user_id == user.id, Node.parent_id.is_(None)).limit(1)) is None:
         raise BadRequest("There is no writing to read yet: start a thread first.")
     params = {"model": model_id, "max_tokens": current_app.config["PROFILE_MAX_TOKENS"]}

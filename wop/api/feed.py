@@ -8,7 +8,7 @@ from ..extensions import db
 from ..model_catalog import default_model_id, load_catalog
 from ..models import Node, NodeType, Privacy, User
 from ..models.node import previews
-from ..security import logged_in_user, login_required
+from ..security import current_user, login_optional, login_required
 from ..stats import GLOBAL_DAILY_TARGET, start_of_today, tokens_for
 from .pagination import paged
 
@@ -16,15 +16,15 @@ bp = Blueprint("feed", __name__, url_prefix="/api")
 
 
 @bp.get("/feed")
-@login_required
+@login_optional
 def feed() -> ResponseReturnValue:
-    """Everyone's public top-level entries, newest first (?page=, ?per_page=)."""
+    """Everyone's public top-level entries, newest first (?page=, ?per_page=); no login needed."""
     query = (
         select(Node)
         .where(Node.parent_id.is_(None), Node.privacy == Privacy.PUBLIC, Node.deleted_at.is_(None))
         .order_by(Node.created_at.desc(), Node.id.desc())
     )
-    return jsonify(paged(query, lambda rows: previews(rows, logged_in_user())))
+    return jsonify(paged(query, lambda rows: previews(rows, current_user())))
 
 
 @bp.get("/stats")

@@ -11,20 +11,21 @@ from ..access import can_read
 from ..errors import NotFound
 from ..extensions import db
 from ..models import Node
-from ..security import logged_in_user, login_required
+from ..security import current_user, login_optional
 from ..storage import resolve
 
 bp = Blueprint("media", __name__, url_prefix="/api/media")
 
 
 @bp.get("/<path:rel>")
-@login_required
+@login_optional
 def get_media(rel: str) -> ResponseReturnValue:
-    """An audio file (original recording or read-aloud), with HTTP range support."""
+    """An audio file (original recording or read-aloud), with HTTP range support; a public
+    entry's audio needs no login."""
     path = resolve(rel)
     # Entries of one author with the same text share one read-aloud file: any readable one will do.
     owners = db.session.scalars(select(Node).where(or_(Node.audio_original_path == rel, Node.audio_tts_path == rel)))
-    node = next((n for n in owners if can_read(n, logged_in_user())), None)
+    node = next((n for n in owners if can_read(n, current_user())), None)
     if path is None or node is None or not path.is_file():
         raise NotFound("No such file.")
     mime = (node.audio_mime_type if rel == node.audio_original_path else None) or mimetypes.guess_type(rel)[0]

@@ -6,15 +6,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from ..access import can_delete, kept_from_ai, readable_node, require_author
-from ..errors import Conflict, Forbidden
+from ..errors import Conflict, Forbidden, NotFound
 from ..extensions import db
 from ..jobs import job_status, submit
 from ..jobs.view import job_json, latest_job
 from ..models import NodeType, NodeVersion
 from ..models.base import utcnow
-from ..security import logged_in_user, login_required
-from ..tokens import count_tokens
-from ..writing import new_node, node_detail
+from ..models.draft import edit_place, writing_place
+from ..security import current_user, logged_in_user, login_optional, login_required
+from ..writing import discard_draft, edit_text, new_node, node_detail, restore_version
 from .model_choice import usable_model_id
 from .pagination import each, paged
 from .validation import body, parse_body
@@ -28,7 +28,9 @@ class NodeCreate(BaseModel):
     content: str = Field(min_length=1, max_length=MAX_CONTENT_CHARS)
     parent_id: int | None = None
     privacy: str | None = Field(default=None, pattern="^(private|public)$")
-    ai_excluded: bool = Field(default=False, description="keep this entry away from every AI provider")
+    ai_excluded: bool | None = Field(
+        default=None, description="keep this entry away from every AI provider (default: your preference)"
+    )
 
 
 class NodeUpdate(BaseModel):
@@ -48,20 +50,23 @@ class LlmBody(BaseModel):
 @bp.post("/")
 @login_required
 def create_node() -> ResponseReturnValue:
-    """Create an entry: JSON {content, parent_id?, privacy?, ai_excluded?}, or multipart with an `audio_file`."""
+    """Create an entry: JSON {content, parent_id?, privacy?, ai_excluded?}, or multipart with an
+    `audio_file`. Saving a text ends the writer's draft for that place (wop/api/drafts.py)."""
     if request.mimetype == "multipart/form-data":
         return create_voice_node()
     data = parse_body(NodeCreate)
     node = new_node(logged_in_user(), data.parent_id, data.privacy, content=data.content, ai_excluded=data.ai_excluded)
+    discard_draft(logged_in_user(), writing_place(data.parent_id))
     db.session.commit()
     return jsonify(node_detail(node, logged_in_user())), 201
 
 
 @bp.get("/<int:node_id>")
-@login_required
+@login_optional
 def get_node(node_id: int) -> ResponseReturnValue:
-    """A node with its ancestors (root first) and children (previews with counts); 410 once deleted."""
-    return jsonify(node_detail(readable_node(node_id, logged_in_user(), deleted_status=410), logged_in_user()))
+    """A node with its ancestors (root first) and children (previews with counts); 410 once deleted.
+    Public entries are readable without logging in."""
+    return jsonify(node_detail(readable_node(node_id, current_user(), deleted_status=410), current_user()))
 
 
 @bp.put("/<int:node_id>")
@@ -70,10 +75,9 @@ def get_node(node_id: int) -> ResponseReturnValue:
 def update_node(node_id: int, body: NodeUpdate) -> ResponseReturnValue:
     """Edit an entry's text, privacy or `ai_excluded`; the old text is kept as a version."""
     node = require_author(readable_node(node_id, logged_in_user()), logged_in_user(), "edit this entry")
-    if body.content is not None and body.content != node.content:
-        node.save_version("edit")
-        node.content = body.content
-        node.token_count = count_tokens(node.content)
+    if body.content is not None:
+        edit_text(node, body.content, "edit")
+        discard_draft(logged_in_user(), edit_place(node.id))
     if body.privacy is not None:
         node.privacy = body.privacy
     if body.ai_excluded is not None:
@@ -104,6 +108,20 @@ def list_versions(node_id: int) -> ResponseReturnValue:
     return jsonify(paged(query, each(NodeVersion.to_dict), default=100, most=500))
 
 
+@bp.post("/<int:node_id>/versions/<int:version_id>/restore")
+@login_required
+def restore(node_id: int, version_id: int) -> ResponseReturnValue:
+    """Make an earlier text the entry's text again; the current text is kept as a version (author only)."""
+    user = logged_in_user()
+    node = require_author(readable_node(node_id, user, deleted_status=410), user, "restore an earlier version")
+    version = db.session.get(NodeVersion, version_id)
+    if version is None or version.node_id != node.id:
+        raise NotFound(f"Entry {node.id} has no version {version_id}.")
+    restore_version(node, version)
+    db.session.commit()
+    return jsonify(node_detail(node, user))
+
+
 @bp.post("/<int:node_id>/link")
 @login_required
 @body(LinkBody)
@@ -125,7 +143,7 @@ def request_llm_reply(node_id: int, body: LlmBody) -> ResponseReturnValue:
     node = readable_node(node_id, user)
     if kept_from_ai(node):
         raise Conflict("This entry is kept away from AI; allow AI on it (ai_excluded: false) to ask for an AI reply.")
-    model_id = usable_model_id(body.model)
+    model_id = usable_model_id(body.model, user)
     # One active job per person, entry and model: what is sent depends on who asked.
     job, created = submit(
         "llm_reply", user.id, node_id=node.id, params={"model": model_id}, dedupe_key=f"llm_reply:{node.id}:{model_id}"

@@ -21,7 +21,8 @@ PAGING_ARGS = ("page", "per_page")
 T = TypeVar("T")
 
 
-def _whole(name: str, default: int, most: int) -> int:
+def whole_arg(name: str, default: int, most: int) -> int:
+    """The query argument `name` as a whole number of at most `most` (either sign); 400 otherwise."""
     raw = request.args.get(name, "").strip()
     if not raw:
         return default
@@ -39,14 +40,14 @@ def _whole(name: str, default: int, most: int) -> int:
 def check_paging_args() -> None:
     """Runs before every API request: a bad page or per_page is a 400 wherever it is sent."""
     if request.path.startswith("/api/"):
-        _whole("page", 1, MAX_PAGE)
-        _whole("per_page", 1, MAX_PAGE)
+        whole_arg("page", 1, MAX_PAGE)
+        whole_arg("per_page", 1, MAX_PAGE)
 
 
 def page_args(default: int = 20, most: int = 100) -> tuple[int, int]:
     """(page, per_page) from the query string, bounded."""
-    page = max(_whole("page", 1, MAX_PAGE), 1)
-    per_page = min(max(_whole("per_page", default, MAX_PAGE), 1), most)
+    page = max(whole_arg("page", 1, MAX_PAGE), 1)
+    per_page = min(max(whole_arg("per_page", default, MAX_PAGE), 1), most)
     return page, per_page
 
 

@@ -10,6 +10,7 @@ from typing import Annotated, Any, Protocol, TypeVar, cast
 
 from flask import Request, request
 from pydantic import BaseModel, Field, ValidationError
+from pydantic_core import ErrorDetails
 from werkzeug.routing import IntegerConverter
 
 from ..errors import BadRequest, InvalidFields
@@ -114,11 +115,43 @@ def parse_form(model: type[M]) -> M:
     return validate(model, {k: v for k, v in request.form.items() if v.strip()})
 
 
+def plain_message(error: ErrorDetails) -> str:
+    """What is wrong with a field, in words a person can act on ("Use at least 8 characters.")
+    rather than pydantic's ("String should have at least 8 characters")."""
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "missing":
+        return "This is required."
+    if kind == "string_too_short":
+        return "Write something here." if ctx["min_length"] == 1 else f"Use at least {ctx['min_length']:,} characters."
+    if kind == "string_too_long":
+        return f"Use at most {ctx['max_length']:,} characters."
+    if kind in ("bool_type", "bool_parsing"):
+        return "Use true or false."
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return "Use a whole number."
+    if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
+        return error["msg"].replace("Input should be", "Use a number")
+    if kind in ("enum", "literal_error"):
+        return f"Use {ctx['expected']}."
+    if kind == "string_pattern_mismatch" and ctx.get("pattern") == "^(private|public)$":
+        return "Use 'private' or 'public'."
+    if kind == "string_type":
+        return "Use text."
+    if kind == "value_error":
+        if "reason" in ctx:  # an e-mail address
+            return f"Use a valid e-mail address: {ctx['reason']}"
+        text = str(ctx.get("error", error["msg"]))
+        return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+    return error["msg"]
+
+
 def validate(model: type[M], data: dict[str, Any]) -> M:
     try:
         parsed = model.model_validate(data)
     except ValidationError as exc:
-        raise InvalidFields({".".join(str(p) for p in e["loc"]) or "body": e["msg"] for e in exc.errors()}) from None
+        raise InvalidFields(
+            {".".join(str(p) for p in e["loc"]) or "body": plain_message(e) for e in exc.errors()}
+        ) from None
     # Checked after validation, since "99999999999999999999" (a string) also becomes an int.
     found = _unstorable(parsed.model_dump())
     if found is not None:

@@ -128,7 +128,9 @@ class VoiceForm(BaseModel):
 
     parent_id: Id | None = None
     privacy: Privacy | None = None
-    ai_excluded: bool = Field(default=False, description="keep this entry away from every AI provider")
+    ai_excluded: bool | None = Field(
+        default=None, description="keep this entry away from every AI provider (default: your preference)"
+    )
 
 
 def _submit_transcription(node: Node, provider: str | None) -> tuple[Job, bool]:

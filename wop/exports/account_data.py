@@ -9,7 +9,7 @@ from sqlalchemy.orm import aliased
 
 from ..extensions import db
 from ..jobs.view import job_json
-from ..models import Job, Node, NodeType, NodeVersion, User, UserProfile
+from ..models import Draft, Job, Node, NodeType, NodeVersion, User, UserProfile
 from ..models.base import iso, utcnow
 
 BATCH = 500  # rows fetched per round trip, and rows per chunk sent
@@ -43,6 +43,7 @@ def sections(user: User) -> list[tuple[str, Select, Callable[[Any], dict]]]:
             select(UserProfile).where(UserProfile.user_id == user_id).order_by(UserProfile.id),
             UserProfile.to_dict,
         ),
+        ("drafts", select(Draft).where(Draft.user_id == user_id).order_by(Draft.id), Draft.to_dict),
         (
             "jobs",
             select(Job).where(Job.user_id == user_id).order_by(Job.created_at, Job.id),
@@ -58,6 +59,7 @@ def account_json(user: User) -> Iterator[str]:
         "version": 1,
         "exported_at": iso(utcnow()),
         "user": user.to_dict(private=True),
+        "preferences": user.preferences(),
     }
     yield json.dumps(head)[:-1]  # leave the object open for the lists
     for key, query, to_json in sections(user):

@@ -1,6 +1,7 @@
 """The data model. Import models from here."""
 
 from ..enums import ACTIVE_STATUSES, FINISHED_STATUSES, JobStatus, NodeType, Privacy
+from .draft import Draft
 from .job import Job
 from .node import Node, NodeVersion, ReplySource, TokenCredit
 from .user import ApiToken, User, UserProfile, UserSession
@@ -9,6 +10,7 @@ __all__ = [
     "ACTIVE_STATUSES",
     "FINISHED_STATUSES",
     "ApiToken",
+    "Draft",
     "Job",
     "JobStatus",
     "Node",

@@ -128,7 +128,7 @@ def previews(nodes: "Iterable[Node]", viewer: "User | None") -> list[dict]:
     return [n.to_preview(viewer, counts.get(n.id, (0, 0))) for n in nodes]
 
 
-def _readable_sql(node, parent_readable, viewer_id: int | None):
+def readable_sql(node, parent_readable, viewer_id: int | None):
     """1 when `viewer_id` may read `node`, else 0: wop.access.can_read in SQL. An AI reply is
     readable when the entry it answers is (`parent_readable`) and so is every entry it was made
     from."""
@@ -167,14 +167,14 @@ def reply_counts(node_ids: list[int], viewer: "User | None") -> dict[int, tuple[
             Node.parent_id.label("top_id"),
             Node.id.label("id"),
             one.label("depth"),
-            _readable_sql(Node, one, viewer_id).label("readable"),
+            readable_sql(Node, one, viewer_id).label("readable"),
         )
         .where(Node.parent_id.in_(node_ids))
         .cte("reply_tree", recursive=True)
     )
     child = aliased(Node)
     tree = tree.union_all(
-        select(tree.c.top_id, child.id, tree.c.depth + 1, _readable_sql(child, tree.c.readable, viewer_id)).where(
+        select(tree.c.top_id, child.id, tree.c.depth + 1, readable_sql(child, tree.c.readable, viewer_id)).where(
             child.parent_id == tree.c.id
         )
     )

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, DateTime, ForeignKey, Integer, String, Text, false, true
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..extensions import Model
@@ -19,6 +19,19 @@ class User(Model):
     approved: Mapped[bool] = mapped_column(Boolean, default=True, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
     accepted_terms_at: Mapped[datetime | None] = mapped_column(DateTime)
+    # An administrator may deactivate an account: it cannot log in, and its sessions and tokens end.
+    active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true(), nullable=False)
+    # The writer's own defaults (NULL: the server's): see preferences() and wop/writing.py.
+    default_model: Mapped[str | None] = mapped_column(String(100))
+    default_privacy: Mapped[str | None] = mapped_column(String(10))
+    default_ai_excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
+
+    def preferences(self) -> dict:
+        return {
+            "default_model": self.default_model,
+            "default_privacy": self.default_privacy,
+            "default_ai_excluded": self.default_ai_excluded,
+        }
 
     def to_dict(self, private: bool = False) -> dict:
         data = {
@@ -33,6 +46,7 @@ class User(Model):
                 email=self.email,
                 is_admin=self.is_admin,
                 approved=self.approved,
+                active=self.active,
                 accepted_terms_at=iso(self.accepted_terms_at),
             )
         return data

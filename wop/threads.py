@@ -1,0 +1,244 @@
+"""Threads: a conversation (the path from a thread's root to one entry, and where it forks) and
+the cards of a journal grouped by thread.
+
+Both cost a bounded number of queries whatever the depth: one recursive query walks a path or
+a set of threads, and what each entry needs (readability, replies, siblings) is fetched for
+all of them at once. Who may read what is wop/access.py's rule (and its SQL twin,
+wop.models.node.readable_sql).
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Integer, Select, case, func, literal_column, or_, select
+from sqlalchemy.orm import aliased, defer
+
+from .access import can_read, could_read, sources_of
+from .enums import Privacy
+from .errors import BadRequest
+from .extensions import db
+from .models import Node, User
+from .models.base import iso
+from .models.node import previews, readable_sql
+
+DEFAULT_LIMIT = 50
+MAX_LIMIT = 200
+
+
+def path_to(node: Node) -> list[Node]:
+    """The thread's entries from its root down to `node`, root first, in one recursive query.
+    Their text is not loaded (a path may be thousands of entries long)."""
+    up = select(Node.id, Node.parent_id).where(Node.id == node.id).cte("path_up", recursive=True)
+    parent = aliased(Node)
+    # UNION, not UNION ALL: a row seen twice ends the walk, so even a broken chain cannot loop.
+    up = up.union(select(parent.id, parent.parent_id).join(up, parent.id == up.c.parent_id))
+    nodes = db.session.scalars(select(Node).join(up, Node.id == up.c.id).options(defer(Node.content))).unique()
+    by_id = {n.id: n for n in nodes}
+    chain: list[Node] = []
+    seen: set[int] = set()
+    current: Node | None = by_id.get(node.id)
+    while current is not None and current.id not in seen:
+        seen.add(current.id)
+        chain.append(current)
+        current = by_id.get(current.parent_id) if current.parent_id is not None else None
+    return chain[::-1]
+
+
+def _with_text(nodes: list[Node]) -> None:
+    """Load the text of `nodes` (loaded without it), in one query."""
+    if nodes:
+        db.session.scalars(
+            select(Node).where(Node.id.in_([n.id for n in nodes])).execution_options(populate_existing=True)
+        ).unique().all()
+
+
+def _children(parent_ids: list[int], with_text: bool) -> dict[int, list[Node]]:
+    """Every reply (readable or not) of each parent, oldest first, in one query."""
+    found: dict[int, list[Node]] = {pid: [] for pid in parent_ids}
+    if not parent_ids:
+        return found
+    query = select(Node).where(Node.parent_id.in_(parent_ids)).order_by(Node.created_at, Node.id)
+    if not with_text:
+        query = query.options(defer(Node.content))
+    for child in db.session.scalars(query).unique():
+        assert child.parent_id is not None  # selected by parent
+        found[child.parent_id].append(child)
+    return found
+
+
+def conversation(node: Node, viewer: User | None, before: int | None, limit: int) -> dict[str, Any]:
+    """The path from the root to `node` as full entries, oldest first: the newest `limit` of
+    them, or the `limit` just above the entry `before`. Each entry says where the thread forks
+    (`children_count`, `siblings`); `children` are `node`'s replies the viewer may read."""
+    path = path_to(node)
+    end = len(path)
+    if before is not None:
+        ids = [n.id for n in path]
+        if before not in ids:
+            raise BadRequest(f"before must be an entry of this thread above entry {node.id}; {before} is not.")
+        end = ids.index(before)
+    start = max(0, end - limit)
+    page = path[start:end]
+    _with_text(page)
+    above = path[start - 1] if start > 0 else None  # the parent of the page's first entry
+    replies = _children([n.id for n in page if n.id != node.id] + ([above.id] if above else []), with_text=False)
+    replies.update(_children([node.id], with_text=True))
+    links = _linked_targets(page)
+    all_replies = [c for kids in replies.values() for c in kids]
+    sources = sources_of([*page, *all_replies, *links.values()])
+    readable = {n.id for n in [*page, *all_replies, *links.values()] if can_read(n, viewer, sources.get(n.id))}
+    link_previews = _previews_by_id([t for t in links.values() if t.id in readable], viewer)
+
+    def readable_replies(parent_id: int, keep: int | None = None) -> list[int]:
+        return [c.id for c in replies.get(parent_id, []) if c.id in readable or c.id == keep]
+
+    entries = []
+    for i, entry in enumerate(page):
+        parent = path[start + i - 1] if start + i > 0 else None
+        siblings = readable_replies(parent.id, keep=entry.id) if parent is not None else [entry.id]
+        fork = {
+            "children_count": len(readable_replies(entry.id)),
+            "siblings": {"ids": siblings, "index": siblings.index(entry.id)},
+        }
+        if entry.id in readable:
+            data = {**entry.to_dict(), **fork}
+            if entry.linked_node_id in link_previews:
+                data["linked_node"] = link_previews[entry.linked_node_id]
+            entries.append(data)
+        elif entry.deleted_at is not None and could_read(entry, viewer, sources.get(entry.id)):
+            entries.append(_deleted(entry) | fork)
+        else:
+            entries.append({"id": entry.id, "hidden": True})
+    children = [c for c in replies[node.id] if c.id in readable]
+    return {
+        "node_id": node.id,
+        "entries": entries,
+        "has_earlier": start > 0,
+        "earlier": page[0].id if start > 0 and page else None,
+        "depth": len(path),
+        "children": previews(children, viewer),
+    }
+
+
+def _deleted(entry: Node) -> dict[str, Any]:
+    """A deleted entry in a path: where it was and who wrote it, never its text."""
+    return {
+        "id": entry.id,
+        "deleted": True,
+        "parent_id": entry.parent_id,
+        "author": entry.author.username if entry.author else None,
+        "node_type": entry.node_type,
+        "created_at": iso(entry.created_at),
+    }
+
+
+def _linked_targets(nodes: list[Node]) -> dict[int, Node]:
+    ids = {n.linked_node_id for n in nodes if n.linked_node_id is not None}
+    if not ids:
+        return {}
+    return {t.id: t for t in db.session.scalars(select(Node).where(Node.id.in_(ids))).unique()}
+
+
+def _previews_by_id(nodes: list[Node], viewer: User | None) -> dict[int, dict[str, Any]]:
+    return {p["id"]: p for p in previews(nodes, viewer)}
+
+
+@dataclass
+class ThreadCard:
+    root: Node
+    entries: int  # what the viewer may read in the thread, the root included
+    replies: int  # readable replies to the root
+    last_activity_at: datetime | None  # the newest readable entry
+
+    def to_dict(self, viewer: User | None) -> dict[str, Any]:
+        descendants = self.entries - (1 if can_read(self.root, viewer) else 0)
+        return {
+            "root": self.root.to_preview(viewer, counts=(self.replies, descendants)),
+            "entry_count": self.entries,
+            "last_activity_at": iso(self.last_activity_at),
+        }
+
+
+def threads_of(user: User) -> Select[int]:
+    """The roots of the threads `user` took part in: every thread holding an entry of theirs
+    that is not deleted (threads they started, and others' threads they replied in)."""
+    mine = (
+        select(Node.id, Node.parent_id)
+        .where(Node.user_id == user.id, Node.deleted_at.is_(None))
+        .cte("mine_up", recursive=True)
+    )
+    parent = aliased(Node)
+    mine = mine.union(select(parent.id, parent.parent_id).join(mine, parent.id == mine.c.parent_id))
+    return select(mine.c.id).where(mine.c.parent_id.is_(None))
+
+
+def public_threads_of(writer: User) -> Select[int]:
+    """The roots of the public threads `writer` started."""
+    return select(Node.id).where(
+        Node.user_id == writer.id,
+        Node.parent_id.is_(None),
+        Node.privacy == Privacy.PUBLIC,
+        Node.deleted_at.is_(None),
+    )
+
+
+def thread_cards(roots: Select[int], viewer: User | None, offset: int, limit: int) -> list[ThreadCard]:
+    """Cards of the threads under `roots` whose root the viewer may read and that hold an entry
+    they may read, newest activity first, from `offset`. One recursive query walks the threads."""
+    viewer_id = viewer.id if viewer is not None else None
+    one, zero = literal_column("1", Integer), literal_column("0", Integer)
+    tree = (
+        select(
+            Node.id.label("root_id"),
+            Node.id.label("id"),
+            zero.label("depth"),
+            readable_sql(Node, one, viewer_id).label("readable"),
+            Node.created_at.label("created_at"),
+        )
+        .where(Node.id.in_(roots))
+        .cte("thread_tree", recursive=True)
+    )
+    child = aliased(Node)
+    tree = tree.union_all(
+        select(
+            tree.c.root_id,
+            child.id,
+            tree.c.depth + 1,
+            readable_sql(child, tree.c.readable, viewer_id),
+            child.created_at,
+        ).where(child.parent_id == tree.c.id)
+    )
+    entries = func.sum(tree.c.readable)
+    last = func.max(case((tree.c.readable == 1, tree.c.created_at)))
+    totals = (
+        select(
+            tree.c.root_id,
+            entries.label("entries"),
+            func.sum(case((tree.c.depth == 1, tree.c.readable), else_=0)).label("replies"),
+            last.label("last_activity_at"),
+        )
+        .group_by(tree.c.root_id)
+        .having(entries > 0)
+        .subquery()
+    )
+    root = aliased(Node)
+    own_or_public = root.privacy == Privacy.PUBLIC
+    if viewer_id is not None:
+        own_or_public = or_(own_or_public, root.user_id == viewer_id)
+    rows = db.session.execute(
+        select(root, totals.c.entries, totals.c.replies, totals.c.last_activity_at)
+        .join(totals, totals.c.root_id == root.id)
+        .where(own_or_public)
+        .order_by(totals.c.last_activity_at.desc(), root.id.desc())
+        .limit(limit)
+        .offset(offset)
+    ).unique()
+    return [ThreadCard(node, int(n or 0), int(r or 0), _as_datetime(last)) for node, n, r, last in rows]
+
+
+def _as_datetime(value: datetime | str | None) -> datetime | None:
+    """SQLite hands back an aggregate of timestamps as text."""
+    if isinstance(value, str):
+        return datetime.fromisoformat(value)
+    return value
