@@ -46,7 +46,7 @@ const UNFINISHED = ["pending", "processing", "failed", "cancelled"] as const;
 
 /** The transcript to show instead of the entry's text: the parts so far while the job runs, then
  * the whole transcript until the entry is loaded again with it (`reloaded`). */
-function transcriptShown({ job, parts }: LiveJob, reloaded: boolean): string | null {
+export function transcriptShown({ job, parts }: LiveJob, reloaded: boolean): string | null {
   if (!job || job.kind !== "transcription") return null;
   if (!isFinished(job.status)) {
     const texts = parts.map((p) => p.text?.trim()).filter(Boolean);
