@@ -102,7 +102,7 @@ def test_an_ai_reply_is_written_into_the_thread_as_it_comes(page, fake_ai):
 def test_a_reload_or_a_second_tab_mid_reply_shows_the_text_so_far_and_goes_on(page, context, fake_ai):
     sign_up(page)
     write_and_open(page, "Take your time with this one.")
-    ask_for_a_slow_reply(page, fake_ai, words=250, delay=0.04)  # about ten seconds of writing
+    ask_for_a_slow_reply(page, fake_ai, words=300, delay=0.05)  # about fifteen seconds of writing
     expect(page.locator(".fresh-reply .preview-text")).to_contain_text("Reply from", timeout=JOB_TIMEOUT_MS)
 
     other = context.new_page()
@@ -142,7 +142,7 @@ def test_read_aloud_starts_playing_before_its_job_completes_and_plays_on(page, f
     sentence = "Every morning I write for an hour before anyone else in the house is awake. "
     write_and_open(page, sentence * 120)  # about 9,000 characters: three parts
     expect_live(page)
-    fake_ai.set_latency(1.5)  # each part takes a while to speak
+    fake_ai.set_latency(2.5)  # each part takes a while to speak
     page.evaluate(RECORD_PLAYS)
     page.get_by_role("button", name="Read aloud").click()
     player = page.get_by_label("Entry read aloud")
