@@ -64,7 +64,8 @@ def test_a_page_opened_mid_reply_gets_the_text_so_far(live_server, alice, fake_a
         if len(job.get("partial_text", "")) >= len("Reply from"):
             break
         time.sleep(0.05)
-    assert job["status"] == "processing" and job["partial_text"].startswith("Reply from")
+    # The first piece is sent at once: it may be the first word alone.
+    assert job["status"] == "processing" and job["partial_text"] and "Reply from".startswith(job["partial_text"][:10])
     done = alice.wait_job(task_id)
     assert done["result"]["node"]["content"].startswith(job["partial_text"])
     assert "partial_text" not in done

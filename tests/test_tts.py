@@ -14,7 +14,7 @@ from wop.jobs.runner import run_job
 from wop.models import Job, Node
 from wop.providers.text_to_speech import get_speaker
 from wop.read_aloud import speech_hash
-from wop.tasks.tts import tts
+from wop.tasks.tts import FIRST_PART_CHARS, speech_parts, tts
 from wop.text_split import split_text
 
 SPEECH = "/audio/speech"
@@ -196,3 +196,14 @@ def test_local_provider_runs_the_same_job_in_process(app, alice):
         assert done.status == "completed", done.error_detail
         assert done.result is not None and done.result["provider"] == "local" and done.result["parts"] == 1
         assert probe(media_file(app, done.result["tts_url"])).duration_seconds > 2
+
+
+def test_the_local_voice_reads_a_short_first_part_so_playing_starts_soon(app):
+    text = long_text(7000)
+    local, cloud = get_speaker(app.config, "local"), get_speaker(app.config, "openai")
+    parts = speech_parts(text, local)
+    assert len(parts[0]) <= FIRST_PART_CHARS < len(split_text(text, local.max_chars)[0])
+    assert all(len(p) <= local.max_chars for p in parts)
+    assert " ".join(parts).split() == text.split()  # every word, once, in order
+    assert speech_parts(text, cloud) == split_text(text, cloud.max_chars)  # as many requests as needed, no more
+    assert speech_parts("Short.", local) == ["Short."]

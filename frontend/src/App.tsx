@@ -10,6 +10,8 @@ import Feed from "./components/Feed";
 import NavBar from "./components/NavBar";
 import ProfilePage from "./components/ProfilePage";
 import { DraftOwner, clearDrafts } from "./hooks/useDraft";
+import { useLiveMode } from "./hooks/useEvents";
+import { liveEvents } from "./live/events";
 import { href, useRoute } from "./router";
 import type { User } from "./types";
 
@@ -18,6 +20,8 @@ type Session = { state: "checking" } | { state: "out"; error?: string } | { stat
 export default function App() {
   const [session, setSession] = useState<Session>({ state: "checking" });
   const route = useRoute();
+  const loggedIn = session.state === "in";
+  const liveMode = useLiveMode();
 
   useEffect(() => {
     setUnauthorizedHandler(() => setSession({ state: "out" }));
@@ -27,6 +31,18 @@ export default function App() {
     );
     return () => setUnauthorizedHandler(null);
   }, []);
+
+  // One live-update stream for the page while someone is logged in.
+  useEffect(() => {
+    if (!loggedIn) return;
+    liveEvents.start();
+    return () => liveEvents.stop();
+  }, [loggedIn]);
+
+  // Whether the page follows the stream or polls, for whoever looks at the page (and its tests).
+  useEffect(() => {
+    document.documentElement.dataset.events = liveMode;
+  }, [liveMode]);
 
   if (session.state === "checking") return <p className="muted page">Loading…</p>;
   if (session.state === "out") {
@@ -41,6 +57,7 @@ export default function App() {
   const logOut = async () => {
     // Unsent drafts may be private: the next person on this browser must not find them.
     clearDrafts(session.user.id);
+    liveEvents.stop(); // the stream is this account's
     await logout().catch(() => undefined);
     setSession({ state: "out" });
   };

@@ -164,6 +164,30 @@ interface JobOfKind<K extends string, P, R> {
   /** Sent to administrators only. */
   user_id?: number;
   worker?: string | null;
+  /** While it runs: an AI reply's or a profile's text so far. */
+  partial_text?: string;
+  /** While it runs: the read-aloud or transcript parts done so far. */
+  parts?: JobPart[];
+}
+
+/** A finished part of a running job: read-aloud audio (`url`, `seconds`) or a transcript's `text`. */
+export interface JobPart {
+  task_id: string;
+  kind: string;
+  /** From 1. */
+  index: number;
+  count: number;
+  url?: string;
+  text?: string;
+  seconds?: number;
+}
+
+/** The next piece of a job's text: `delta` starts at character `offset` (in Unicode code points). */
+export interface TextPiece {
+  task_id: string;
+  node_id: number | null;
+  offset: number;
+  delta: string;
 }
 
 export interface ReplyResult {

@@ -1,6 +1,6 @@
 // Background jobs. GET /api/jobs/<task_id> is the one job shape, and the status routes below
 // answer it too: they find one's latest job of a kind (on an entry), e.g. after a reload.
-import type { Job, JobStatus, ProfileJob, ReplyJob, TranscriptionJob } from "../types";
+import type { Job, JobStatus, ProfileJob, ReadAloudJob, ReplyJob, TranscriptionJob } from "../types";
 import { get, post } from "./client";
 
 export const getJob = (taskId: string) => get<Job>(`/api/jobs/${encodeURIComponent(taskId)}`);
@@ -16,3 +16,4 @@ export const retryJob = (taskId: string) =>
 export const latestReplyJob = (nodeId: number) => get<ReplyJob>(`/api/nodes/${nodeId}/llm-status`);
 export const latestTranscriptionJob = (nodeId: number) => get<TranscriptionJob>(`/api/nodes/${nodeId}/transcription-status`);
 export const latestProfileJob = () => get<ProfileJob>("/api/export/profile-status");
+export const latestReadAloudJob = (nodeId: number) => get<ReadAloudJob>(`/api/nodes/${nodeId}/tts-status`);

@@ -1,9 +1,8 @@
-// Ask an AI model to reply to this entry, and follow the job until the reply appears.
+// Ask an AI model to reply to this entry, and follow the job until the reply appears. The reply
+// itself is written into the replies as it comes (Replies, fed by the same job).
 import { useState } from "react";
-import { latestReplyJob } from "../api/jobs";
 import { askAI } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
-import { useFollowedJob } from "../hooks/useFollowedJob";
 import { useModelChoice } from "../hooks/useModels";
 import { href } from "../router";
 import type { Job } from "../types";
@@ -13,15 +12,16 @@ import ModelPicker from "./ModelPicker";
 
 interface Props {
   nodeId: number;
+  /** The reply job shown: one started here, or found running (EntryView follows it). */
+  taskId: string | null;
+  onStarted: (taskId: string) => void;
   onReply: () => void;
   /** Set when the entry is kept away from AI: why no model may be asked. */
   keptFromAI?: string;
 }
 
-export default function AskAI({ nodeId, onReply, keptFromAI }: Props) {
+export default function AskAI({ nodeId, taskId, onStarted, onReply, keptFromAI }: Props) {
   const { catalog, error: modelsError, model, setModel } = useModelChoice();
-  // A job started earlier (in another tab, or before a reload) that has not finished well.
-  const [taskId, setTaskId] = useFollowedJob(() => latestReplyJob(nodeId), nodeId);
   const [replyId, setReplyId] = useState<number | null>(null);
   const { busy, error, run } = useAction();
 
@@ -29,7 +29,7 @@ export default function AskAI({ nodeId, onReply, keptFromAI }: Props) {
     await run(async () => {
       const started = await askAI(nodeId, model || undefined);
       setReplyId(null);
-      setTaskId(started.task_id);
+      onStarted(started.task_id);
     });
   };
 
@@ -67,7 +67,7 @@ export default function AskAI({ nodeId, onReply, keptFromAI }: Props) {
       <ErrorMessage message={modelsError} />
       <ErrorMessage message={error} />
       {taskId && (
-        <JobProgress key={taskId} taskId={taskId} label="AI reply" onCompleted={completed}>
+        <JobProgress key={taskId} taskId={taskId} label="AI reply" onCompleted={completed} onRetried={onStarted}>
           <p className="job-done">
             The reply is below.{replyId !== null && <> <a href={href.node(replyId)}>Open it →</a></>}
           </p>

@@ -11,12 +11,14 @@ import EntryEditor from "./EntryEditor";
 
 interface Props {
   node: NodeDetail;
+  /** Text to show instead of the stored content while it is being made (a transcript part by part). */
+  liveContent?: string | null;
   isAuthor: boolean;
   onSaved: (node: NodeDetail) => void;
   onDeleted: () => void;
 }
 
-export default function EntryCard({ node, isAuthor, onSaved, onDeleted }: Props) {
+export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDeleted }: Props) {
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
   const { busy, error, setError, run } = useAction();
@@ -50,7 +52,7 @@ export default function EntryCard({ node, isAuthor, onSaved, onDeleted }: Props)
           onCancel={() => setEditing(false)}
         />
       ) : (
-        <div className={node.deleted ? "entry-content deleted" : "entry-content"}>{node.content}</div>
+        <div className={node.deleted ? "entry-content deleted" : "entry-content"}>{liveContent ?? node.content}</div>
       )}
       {node.linked_node && (
         <p className="linked">

@@ -1,10 +1,16 @@
 // One entry: its thread above, the text, voice and read-aloud, the AI, its replies and a reply box.
+// The jobs that change what it shows are followed here: an AI reply (written into the replies as
+// it comes) and a transcription (the transcript grows in the entry, part by part).
 import { useCallback, useEffect, useState } from "react";
 import { ApiError, messageOf } from "../api/client";
+import { latestReplyJob, latestTranscriptionJob } from "../api/jobs";
 import { getNode } from "../api/nodes";
+import { useEvents, useLiveJob } from "../hooks/useEvents";
+import { useFollowedJob } from "../hooks/useFollowedJob";
 import { knownParent, rememberParents } from "../knownParents";
+import type { LiveJob } from "../live/jobs";
 import { navigate } from "../router";
-import type { NodeDetail, User } from "../types";
+import { isFinished, type NodeDetail, type User } from "../types";
 import AskAI from "./AskAI";
 import Breadcrumbs from "./Breadcrumbs";
 import Composer from "./Composer";
@@ -35,17 +41,41 @@ function keptFromAINote(isAuthor: boolean): string {
     : "Its author keeps this entry away from AI, so no AI model reads it or replies to it.";
 }
 
+/** A transcription that is not done yet, failed, or was cancelled leaves the placeholder text. */
+const UNFINISHED = ["pending", "processing", "failed", "cancelled"] as const;
+
+/** The transcript to show instead of the entry's text: the parts so far while the job runs, then
+ * the whole transcript until the entry is loaded again with it (`reloaded`). */
+export function transcriptShown({ job, parts }: LiveJob, reloaded: boolean): string | null {
+  if (!job || job.kind !== "transcription") return null;
+  if (!isFinished(job.status)) {
+    const texts = parts.map((p) => p.text?.trim()).filter(Boolean);
+    return texts.length ? texts.join(" ") : null;
+  }
+  return job.status === "completed" && !reloaded ? (job.result?.content ?? null) : null;
+}
+
 export default function EntryView({ id, me }: Props) {
   const [node, setNode] = useState<NodeDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [gone, setGone] = useState<Gone | null>(null);
+  // A job started earlier (in another tab, or before a reload) that has not finished well.
+  const [replyTask, setReplyTask] = useFollowedJob(() => latestReplyJob(id), id);
+  const hasRecording = !!node?.audio_original_url;
+  const [transcriptionTask, setTranscriptionTask] = useFollowedJob(
+    () => latestTranscriptionJob(id),
+    hasRecording ? id : null,
+    UNFINISHED,
+  );
+  const transcription = useLiveJob(transcriptionTask);
+  const [reloadedAfter, setReloadedAfter] = useState<string | null>(null);
 
   const show = useCallback((data: NodeDetail) => {
     rememberParents(data);
     setNode(data);
   }, []);
 
-  const load = useCallback(() => {
+  const load = useCallback(() =>
     getNode(id).then(
       (data) => {
         show(data);
@@ -56,10 +86,16 @@ export default function EntryView({ id, me }: Props) {
         setGone(goneFrom(err, id));
         setError(messageOf(err));
       },
-    );
-  }, [id, show]);
+    ), [id, show]);
 
-  useEffect(load, [load]);
+  useEffect(() => {
+    void load();
+  }, [load]);
+
+  // The events after the page's last one are gone: what is shown may be out of date.
+  useEvents((signal) => {
+    if (signal.type === "reset") void load();
+  });
 
   if (gone) return <EntryGone deleted={gone.deleted} parentId={gone.parentId} />;
   if (!node) {
@@ -72,24 +108,40 @@ export default function EntryView({ id, me }: Props) {
 
   const deleted = () => navigate(node.parent_id ? `/node/${node.parent_id}` : "/");
   const isAuthor = node.user_id === me.id;
+  const transcribed = (taskId: string) => load().then(() => setReloadedAfter(taskId));
 
   return (
     <main className="page entry-page">
       <Breadcrumbs ancestors={node.ancestors} />
       <ErrorMessage message={error} />
-      <EntryCard node={node} isAuthor={isAuthor} onSaved={show} onDeleted={deleted} />
-      {node.audio_original_url && <VoicePanel node={node} onTranscribed={load} />}
+      <EntryCard
+        node={node}
+        liveContent={transcriptShown(transcription, reloadedAfter === transcriptionTask)}
+        isAuthor={isAuthor}
+        onSaved={show}
+        onDeleted={deleted}
+      />
+      {node.audio_original_url && (
+        <VoicePanel
+          node={node}
+          taskId={transcriptionTask}
+          onTranscribed={(job) => transcribed(job.task_id)}
+          onRetried={setTranscriptionTask}
+        />
+      )}
       {!node.deleted && (
         <div className="tools card">
           <AskAI
             nodeId={node.id}
+            taskId={replyTask}
+            onStarted={setReplyTask}
             onReply={load}
             keptFromAI={node.ai_excluded ? keptFromAINote(isAuthor) : undefined}
           />
           {!node.audio_original_url && <ReadAloud nodeId={node.id} />}
         </div>
       )}
-      <Replies nodes={node.children} />
+      <Replies nodes={node.children} writing={replyTask} privacy={node.privacy} />
       <Composer parentId={node.id} onCreated={load} placeholder="Write a reply…" submitLabel="Reply" />
     </main>
   );

@@ -1,11 +1,12 @@
-// Live progress of one background job: polls GET /api/jobs/<task_id> about every second and shows the
-// status, stage and a progress bar, with Cancel while it runs. A failed job shows its `error`
-// (worded for the writer) with "Try again"; the operator's `error_detail`, which the API sends to
-// administrators only, stays folded away under a disclosure.
+// Live progress of one background job: its status, stage and a progress bar, with Cancel while it
+// runs, kept up to date by the page's live stream (or by polling GET /api/jobs/<task_id> about
+// every second while the stream is not open). A failed job shows its `error` (worded for the
+// writer) with "Try again"; the operator's `error_detail`, which the API sends to administrators
+// only, stays folded away under a disclosure.
 import { useEffect, useRef, useState, type ReactNode } from "react";
-import { ApiError, UNREACHABLE, messageOf } from "../api/client";
-import { cancelJob, getJob, retryJob } from "../api/jobs";
+import { cancelJob, retryJob } from "../api/jobs";
 import { useAction } from "../hooks/useAction";
+import { useLiveJob } from "../hooks/useEvents";
 import { isFinished, type Job } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import ProgressBar from "./ProgressBar";
@@ -14,6 +15,7 @@ interface Props {
   taskId: string;
   /** What the job does, e.g. "AI reply", "Transcription". */
   label: string;
+  /** How often to poll while the live stream is not open. */
   intervalMs?: number;
   /** Called once when the job completes, with the job (narrow on `kind` to read its `result`). */
   onCompleted?: (job: Job) => void;
@@ -23,12 +25,6 @@ interface Props {
   onRetried?: (taskId: string) => void;
   /** Extra content shown under a completed job (a link, a player...). */
   children?: ReactNode;
-}
-
-/** Polling again helps when the server was out of reach, busy or broken (5xx), not when it said
- * no: the job is gone, or not yours, or you are logged out. */
-function retriable(err: ApiError): boolean {
-  return err.code === UNREACHABLE || err.code === "too_many_requests" || err.status >= 500;
 }
 
 function Failure({ job }: { job: Job | null }) {
@@ -56,46 +52,20 @@ export default function JobProgress({
   children,
 }: Props) {
   const [currentId, setCurrentId] = useState(taskId);
-  const [job, setJob] = useState<Job | null>(null);
-  const [pollError, setPollError] = useState<string | null>(null);
+  const { job, error: lookError, refresh } = useLiveJob(currentId, intervalMs);
   const { busy, error: actionError, run } = useAction();
-  const [tick, setTick] = useState(0); // bumps to poll at once after an action
   const callbacks = useRef({ onCompleted, onStopped });
   callbacks.current = { onCompleted, onStopped };
+  const reported = useRef<string | null>(null); // the job whose end was reported
 
   useEffect(() => setCurrentId(taskId), [taskId]);
 
   useEffect(() => {
-    let live = true;
-    let timer: number | undefined;
-    let failures = 0;
-    const poll = async () => {
-      try {
-        const data = await getJob(currentId);
-        if (!live) return;
-        failures = 0;
-        setJob(data);
-        setPollError(null);
-        if (isFinished(data.status)) {
-          if (data.status === "completed") callbacks.current.onCompleted?.(data);
-          else callbacks.current.onStopped?.(data);
-          return;
-        }
-      } catch (err) {
-        if (!live) return;
-        setPollError(messageOf(err));
-        if (err instanceof ApiError && !retriable(err)) return; // asking again will not help
-        failures += 1;
-      }
-      const wait = failures ? Math.min(intervalMs * 2 ** failures, 15000) : intervalMs;
-      timer = window.setTimeout(poll, wait);
-    };
-    poll();
-    return () => {
-      live = false;
-      window.clearTimeout(timer);
-    };
-  }, [currentId, intervalMs, tick]);
+    if (!job || !isFinished(job.status) || reported.current === job.task_id) return;
+    reported.current = job.task_id;
+    if (job.status === "completed") callbacks.current.onCompleted?.(job);
+    else callbacks.current.onStopped?.(job);
+  }, [job]);
 
   const status = job?.status ?? "pending";
   const running = !isFinished(status);
@@ -104,13 +74,12 @@ export default function JobProgress({
   const cancel = () =>
     run(async () => {
       await cancelJob(currentId);
-      setTick((t) => t + 1);
+      refresh();
     });
 
   const retry = () =>
     run(async () => {
       const started = await retryJob(currentId);
-      setJob(null);
       setCurrentId(started.task_id);
       onRetried?.(started.task_id);
     });
@@ -132,7 +101,7 @@ export default function JobProgress({
         {attempts}
       </p>
       {status === "failed" && <Failure job={job} />}
-      {pollError && <ErrorMessage message={pollError} />}
+      {lookError && <ErrorMessage message={lookError} />}
       {actionError && <ErrorMessage message={actionError} />}
       {status === "completed" && children}
       <div className="job-actions">

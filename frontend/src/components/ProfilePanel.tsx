@@ -1,13 +1,15 @@
-// The latest profile; estimate what an AI would read, and have it write a new one.
+// The latest profile; estimate what an AI would read, and have it write a new one. A profile being
+// written grows where it will stand, as the model writes it.
 import { useEffect, useState } from "react";
 import { messageOf } from "../api/client";
 import { latestProfileJob } from "../api/jobs";
 import { estimateProfile, generateProfile, getProfile } from "../api/profile";
 import { formatDate, formatNumber, pluralize } from "../format";
 import { useAction } from "../hooks/useAction";
+import { useLiveJob } from "../hooks/useEvents";
 import { useFollowedJob } from "../hooks/useFollowedJob";
 import { useModelChoice } from "../hooks/useModels";
-import type { Job, Profile, ProfileEstimate } from "../types";
+import { isFinished, type Profile, type ProfileEstimate } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
 import ModelPicker from "./ModelPicker";
@@ -20,6 +22,7 @@ export default function ProfilePanel() {
   // A profile still being written (or that failed) when this page was left, shown again.
   const [taskId, setTaskId] = useFollowedJob(latestProfileJob, "profile");
   const { busy, error, setError, run } = useAction();
+  const { job, text } = useLiveJob(taskId);
 
   useEffect(() => {
     getProfile().then(
@@ -42,9 +45,10 @@ export default function ProfilePanel() {
       setTaskId(started.task_id);
     });
 
-  const completed = (job: Job) => {
-    if (job.kind === "profile" && job.result?.profile) setProfile(job.result.profile);
-  };
+  const profileJob = job?.kind === "profile" ? job : null;
+  const writing = profileJob && !isFinished(profileJob.status) && text ? text : null;
+  // The profile the job wrote is the newest: shown in place of the one loaded before.
+  const shown = (profileJob?.status === "completed" && profileJob.result?.profile) || profile;
 
   return (
     <section className="card panel" aria-label="Profile">
@@ -69,15 +73,20 @@ export default function ProfilePanel() {
         </p>
       )}
       {taskId && (
-        <JobProgress key={taskId} taskId={taskId} label="Profile" onCompleted={completed} />
+        <JobProgress key={taskId} taskId={taskId} label="Profile" onRetried={setTaskId} />
       )}
-      {profile ? (
+      {writing ? (
+        <article className="profile" aria-busy="true">
+          <p className="muted">Being written by {profileJob?.params?.model ?? "the model"}…</p>
+          <div className="profile-text">{writing}</div>
+        </article>
+      ) : shown ? (
         <article className="profile">
           <p className="muted">
-            Written by {profile.generated_by === "user" ? "you" : profile.generated_by} on {formatDate(profile.created_at)}
-            {profile.tokens_used > 0 && ` · ${pluralize(profile.tokens_used, "token")}`}
+            Written by {shown.generated_by === "user" ? "you" : shown.generated_by} on {formatDate(shown.created_at)}
+            {shown.tokens_used > 0 && ` · ${pluralize(shown.tokens_used, "token")}`}
           </p>
-          <div className="profile-text">{profile.content}</div>
+          <div className="profile-text">{shown.content}</div>
         </article>
       ) : (
         loaded && <p className="muted">You have no profile yet.</p>

@@ -1,32 +1,42 @@
-// Read an entry aloud: plays at once when the audio exists, else follows the speech job.
+// Read an entry aloud: plays at once when the audio exists; else follows the speech job and plays
+// its parts as they are made. A job still running from before a reload is shown again, with its
+// player ready (it starts playing only when asked to on this page).
 import { useState } from "react";
+import { latestReadAloudJob } from "../api/jobs";
 import { readAloud } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
-import type { Job } from "../types";
+import { useLiveJob } from "../hooks/useEvents";
+import { useFollowedJob } from "../hooks/useFollowedJob";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
+import SpeechPlayer from "./SpeechPlayer";
+
+const RUNNING = ["pending", "processing"] as const;
 
 export default function ReadAloud({ nodeId }: { nodeId: number }) {
-  const [url, setUrl] = useState<string | null>(null);
-  const [taskId, setTaskId] = useState<string | null>(null);
+  const [ready, setReady] = useState<string | null>(null);
+  const [taskId, setTaskId] = useFollowedJob(() => latestReadAloudJob(nodeId), nodeId, RUNNING);
+  const [asked, setAsked] = useState(false);
   const { busy, error, run } = useAction();
+  const { job, parts } = useLiveJob(taskId);
 
   const request = async () => {
+    setAsked(true);
     await run(async () => {
       const answer = await readAloud(nodeId);
       if (answer.ready) {
         setTaskId(null);
-        setUrl(answer.tts_url);
+        setReady(answer.tts_url);
       } else {
-        setUrl(null);
+        setReady(null);
         setTaskId(answer.task_id);
       }
     });
   };
 
-  const completed = (job: Job) => {
-    if (job.kind === "tts" && job.result) setUrl(job.result.tts_url);
-  };
+  const done = job?.kind === "tts" && job.status === "completed" ? (job.result?.tts_url ?? null) : null;
+  const audioParts = job?.kind === "tts" ? parts.filter((p) => p.url) : [];
+  const count = audioParts[0]?.count ?? (job?.kind === "tts" ? (job.result?.parts ?? null) : null);
 
   return (
     <section className="tool" aria-label="Read aloud">
@@ -36,10 +46,11 @@ export default function ReadAloud({ nodeId }: { nodeId: number }) {
         </button>
       </div>
       <ErrorMessage message={error} />
-      {taskId && (
-        <JobProgress key={taskId} taskId={taskId} label="Reading aloud" onCompleted={completed} />
+      {taskId && <JobProgress key={taskId} taskId={taskId} label="Reading aloud" />}
+      {ready && <SpeechPlayer key={ready} parts={[]} count={null} wholeUrl={ready} autoPlay={asked} />}
+      {!ready && taskId && (
+        <SpeechPlayer key={taskId} parts={audioParts} count={count} wholeUrl={done} autoPlay={asked} />
       )}
-      {url && <audio className="player" controls autoPlay src={url} aria-label="Entry read aloud" />}
     </section>
   );
 }

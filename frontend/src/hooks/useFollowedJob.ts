@@ -7,7 +7,7 @@ export const UNSETTLED: readonly JobStatus[] = ["pending", "processing", "failed
 /**
  * The job a panel follows: one it started (set it), or else one's latest job of its kind, found
  * by `find` (a status route) when `key` changes, if its status is one of `resume`: so a job
- * started before a reload, or in another tab, is shown again.
+ * started before a reload, or in another tab, is shown again. A `key` of null looks for none.
  */
 export function useFollowedJob(
   find: () => Promise<Job>,
@@ -21,6 +21,7 @@ export function useFollowedJob(
   useEffect(() => {
     let live = true;
     setTaskId(null); // another entry's job is not this one's
+    if (key === null) return;
     latest.current.find().then(
       (job) => {
         if (live && latest.current.resume.includes(job.status)) setTaskId((started) => started ?? job.task_id);
