@@ -132,3 +132,26 @@ def test_branch_and_switch_between_branches(page):
     branches.get_by_role("button", name="Next branch").click()
     expect(page).to_have_url(re.compile(rf"#/node/{second_id}$"))
     expect(page.locator(".entry-content")).to_have_text(second)
+
+
+def test_the_journal_shows_one_card_per_thread_newest_activity_first(page):
+    sign_up(page)
+    older = "A thread that gets a reply later."
+    newer = "A thread written second."
+    journal = page.get_by_role("link", name="Journal", exact=True)
+    write_and_open(page, older)
+    journal.click()
+    write_and_open(page, newer)
+    journal.click()
+    cards = page.locator(".entry-list a.thread-card")
+    expect(cards).to_have_count(2)
+    expect(cards.first).to_contain_text(newer)
+
+    cards.filter(has_text=older).click()
+    reply_and_open(page, "The reply that makes the older thread the newest.")
+    journal.click()
+    expect(cards).to_have_count(2)  # the reply joins its thread's card
+    expect(cards.first).to_contain_text(older)
+    expect(cards.first).to_contain_text("2 entries")
+    expect(cards.nth(1)).to_contain_text(newer)
+    expect(cards.nth(1)).to_contain_text("1 entry")
