@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from tests.test_ui import browser, expect, page, sign_up, write_and_open
+from tests.test_ui import PASSWORD, browser, expect, page, sign_up, write_and_open
 
 # The browser and its page are the fixtures of tests/test_ui.py, shared.
 FIXTURES = (browser, page)
@@ -155,3 +155,77 @@ def test_the_journal_shows_one_card_per_thread_newest_activity_first(page):
     expect(cards.first).to_contain_text("2 entries")
     expect(cards.nth(1)).to_contain_text(newer)
     expect(cards.nth(1)).to_contain_text("1 entry")
+
+
+def bearer_status(page, token: str) -> int:
+    """How the API answers a script that uses the token (no cookie)."""
+    context = page.context.browser.new_context(base_url=page.url.split("#")[0])
+    try:
+        return context.request.get("/auth/me", headers={"Authorization": f"Bearer {token}"}).status
+    finally:
+        context.close()
+
+
+def test_settings_create_a_token_shown_once_then_revoke_it(page):
+    sign_up(page)
+    page.get_by_role("link", name="Settings", exact=True).click()
+    expect(page.get_by_role("heading", name="Settings")).to_be_visible()
+    expect(page.get_by_text("You have no API tokens.")).to_be_visible()
+
+    page.get_by_label("Token name").fill("nightly backup")
+    page.get_by_label("Your password").fill(PASSWORD)
+    page.get_by_role("button", name="Create token").click()
+    secret = page.get_by_label("New token")
+    expect(secret).not_to_be_empty()
+    token = secret.inner_text().strip()
+    tokens = page.get_by_role("list", name="Your API tokens")
+    expect(tokens).to_contain_text("nightly backup")
+    expect(page.get_by_label("Your password")).to_have_value("")
+    assert bearer_status(page, token) == 200
+
+    # The secret is shown once: a reload lists the token without it.
+    page.reload()
+    expect(tokens).to_contain_text("nightly backup")
+    expect(page.get_by_label("New token")).to_have_count(0)
+
+    page.get_by_role("button", name="Revoke nightly backup").click()
+    dialog = page.get_by_role("alertdialog", name="Revoke this token?")
+    dialog.get_by_role("button", name="Revoke token").click()
+    expect(dialog).to_have_count(0)
+    expect(tokens.locator(".tag", has_text="revoked")).to_be_visible()
+    expect(page.get_by_role("button", name="Revoke nightly backup")).to_have_count(0)
+    assert bearer_status(page, token) == 401
+
+
+def test_settings_keep_the_defaults_chosen(page):
+    sign_up(page)
+    page.goto("/#/settings")
+    privacy = page.get_by_label("New threads are visible to")
+    expect(privacy).to_have_value("")
+    privacy.select_option("public")
+    page.get_by_label("Keep my new entries away from AI").check()
+    page.get_by_role("button", name="Save defaults").click()
+    expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    page.reload()
+    expect(page.get_by_label("New threads are visible to")).to_have_value("public")
+    expect(page.get_by_label("Keep my new entries away from AI")).to_be_checked()
+
+
+def test_log_out_everywhere_ends_this_session_and_the_others(page):
+    name = sign_up(page)
+    other = page.context.browser.new_context(base_url=page.url.split("#")[0])
+    try:
+        login = other.request.post("/auth/login", data={"username": name, "password": PASSWORD})
+        assert login.ok, login.text()
+        assert other.request.get("/auth/me").status == 200
+
+        page.goto("/#/settings")
+        page.get_by_role("button", name="Log out everywhere").click()
+        dialog = page.get_by_role("alertdialog", name="Log out everywhere?")
+        dialog.get_by_role("button", name="Log out everywhere").click()
+        expect(page.get_by_role("button", name="Log in")).to_be_visible()
+        assert other.request.get("/auth/me").status == 401
+        page.reload()
+        expect(page.get_by_role("button", name="Log in")).to_be_visible()
+    finally:
+        other.close()
