@@ -52,6 +52,8 @@ def api_post(page, path: str, body: dict) -> dict:
 
 
 def test_markdown_is_rendered_and_raw_html_is_not(page):
+    refused = []  # what the Content-Security-Policy blocked, as the browser reports it
+    page.on("console", lambda m: refused.append(m.text) if "Content Security Policy" in m.text else None)
     sign_up(page)
     open_new_entry(page, MARKDOWN, "Today was")
     content = page.locator(".entry-content")
@@ -66,6 +68,7 @@ def test_markdown_is_rendered_and_raw_html_is_not(page):
     # Raw HTML is left out, never turned into elements.
     expect(content.locator("b")).to_have_count(0)
     expect(content).not_to_contain_text("<b>")
+    assert refused == []
 
 
 def test_a_thread_reads_as_a_conversation_with_every_entry_above_in_full(page):
@@ -229,3 +232,16 @@ def test_log_out_everywhere_ends_this_session_and_the_others(page):
         expect(page.get_by_role("button", name="Log in")).to_be_visible()
     finally:
         other.close()
+
+
+@pytest.mark.parametrize(("scheme", "paper"), [("light", "rgb(250, 247, 242)"), ("dark", "rgb(26, 25, 23)")])
+def test_the_theme_follows_the_system(browser, live_server, scheme, paper):
+    context = browser.new_context(base_url=live_server.url, color_scheme=scheme)
+    try:
+        tab = context.new_page()
+        tab.goto("/")
+        expect(tab.get_by_role("button", name="Log in")).to_be_visible()
+        assert tab.evaluate("() => getComputedStyle(document.body).backgroundColor") == paper
+        assert tab.evaluate("() => getComputedStyle(document.documentElement).colorScheme") == scheme
+    finally:
+        context.close()
