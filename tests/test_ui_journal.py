@@ -200,7 +200,7 @@ def test_settings_create_a_token_shown_once_then_revoke_it(page):
     assert bearer_status(page, token) == 401
 
 
-def test_settings_keep_the_defaults_chosen(page):
+def test_settings_keep_the_defaults_chosen_and_new_entries_start_from_them(page):
     sign_up(page)
     page.goto("/#/settings")
     privacy = page.get_by_label("New threads are visible to")
@@ -209,7 +209,16 @@ def test_settings_keep_the_defaults_chosen(page):
     page.get_by_label("Keep my new entries away from AI").check()
     page.get_by_role("button", name="Save defaults").click()
     expect(page.get_by_role("status").filter(has_text="Saved.")).to_be_visible()
+    # New entries start from them, in this page load as in the next.
+    page.get_by_role("link", name="Journal", exact=True).click()
+    expect(page.get_by_label("Visible to")).to_have_value("public")
+    expect(page.get_by_label("Keep away from AI")).to_be_checked()
     page.reload()
+    expect(page.get_by_label("Visible to")).to_have_value("public")
+    write_and_open(page, "Written with my own defaults.")
+    expect(page.locator(".entry .tag-public")).to_be_visible()
+    expect(page.locator(".entry .tag-no-ai")).to_be_visible()
+    page.goto("/#/settings")
     expect(page.get_by_label("New threads are visible to")).to_have_value("public")
     expect(page.get_by_label("Keep my new entries away from AI")).to_be_checked()
 

@@ -1,14 +1,17 @@
 // The defaults new entries and AI requests use: model, privacy, and keeping entries away from AI.
-import { useEffect, useState, type FormEvent } from "react";
+import { useContext, useEffect, useState, type FormEvent } from "react";
 import { messageOf } from "../api/client";
 import { getPreferences, savePreferences } from "../api/account";
 import { useAction } from "../hooks/useAction";
+import { DraftOwner } from "../hooks/useDraft";
 import { useModels } from "../hooks/useModels";
+import { rememberPreferences } from "../hooks/usePreferences";
 import type { Preferences, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
 
 export default function PreferencesPanel() {
   const { data: catalog } = useModels();
+  const owner = useContext(DraftOwner);
   const [prefs, setPrefs] = useState<Preferences | null>(null);
   const [saved, setSaved] = useState(false);
   const { busy, error, setError, run } = useAction();
@@ -26,7 +29,9 @@ export default function PreferencesPanel() {
     event.preventDefault();
     if (!prefs) return;
     void run(async () => {
-      setPrefs(await savePreferences(prefs));
+      const now = await savePreferences(prefs);
+      setPrefs(now);
+      if (owner !== null) rememberPreferences(owner, now); // new entries start from these
       setSaved(true);
     });
   };

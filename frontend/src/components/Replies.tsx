@@ -3,7 +3,7 @@
 // saved it stays there, whole, in place of its preview.
 import { useEffect, useState } from "react";
 import { getNode } from "../api/nodes";
-import { formatDate } from "../format";
+import { formatDate, pluralize } from "../format";
 import { useLiveJob } from "../hooks/useEvents";
 import { href } from "../router";
 import type { Node, NodePreview, Privacy } from "../types";
@@ -80,6 +80,7 @@ function AIReply({ node }: { node: NodePreview }) {
       <Markdown inLink className="preview-text" text={text} />
       <div className="preview-meta muted">
         <time>{formatDate(node.created_at)}</time>
+        {node.descendant_count > 0 && <span>{pluralize(node.descendant_count, "reply", "replies")}</span>}
       </div>
     </a>
   );
