@@ -9,6 +9,7 @@ import ErrorMessage from "./components/ErrorMessage";
 import Feed from "./components/Feed";
 import NavBar from "./components/NavBar";
 import ProfilePage from "./components/ProfilePage";
+import SettingsPage from "./components/SettingsPage";
 import { DraftOwner, clearDrafts } from "./hooks/useDraft";
 import { useLiveMode } from "./hooks/useEvents";
 import { liveEvents } from "./live/events";
@@ -54,11 +55,18 @@ export default function App() {
     );
   }
 
-  const logOut = async () => {
+  const forgetAccount = () => {
     // Unsent drafts may be private: the next person on this browser must not find them.
     clearDrafts(session.user.id);
     liveEvents.stop(); // the stream is this account's
+  };
+  const logOut = async () => {
+    forgetAccount();
     await logout().catch(() => undefined);
+    setSession({ state: "out" });
+  };
+  const loggedOut = () => {
+    forgetAccount();
     setSession({ state: "out" });
   };
 
@@ -73,6 +81,9 @@ export default function App() {
       break;
     case "profile":
       screen = <ProfilePage />;
+      break;
+    case "settings":
+      screen = <SettingsPage user={user} onLoggedOut={loggedOut} />;
       break;
     case "node":
       screen = <EntryView key={route.id} id={route.id} me={user} />;

@@ -1,4 +1,4 @@
-// A tiny hash router: #/ (dashboard), #/feed, #/node/<id>, #/profile.
+// A tiny hash router: #/ (dashboard), #/feed, #/node/<id>, #/profile, #/settings.
 import { useEffect, useState } from "react";
 
 export type Route =
@@ -6,6 +6,7 @@ export type Route =
   | { name: "feed" }
   | { name: "node"; id: number }
   | { name: "profile" }
+  | { name: "settings" }
   | { name: "missing"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -13,6 +14,7 @@ export function parseRoute(hash: string): Route {
   if (path === "/" || path === "/dashboard") return { name: "dashboard" };
   if (path === "/feed") return { name: "feed" };
   if (path === "/profile") return { name: "profile" };
+  if (path === "/settings") return { name: "settings" };
   const node = path.match(/^\/node\/(\d+)$/);
   if (node) return { name: "node", id: Number(node[1]) };
   return { name: "missing", path };
@@ -39,5 +41,6 @@ export const href = {
   dashboard: "#/",
   feed: "#/feed",
   profile: "#/profile",
+  settings: "#/settings",
   node: (id: number) => `#/node/${id}`,
 };

@@ -259,3 +259,64 @@ export function isFinished(status: JobStatus): boolean {
 export function isHidden(node: NodePreview | HiddenNode): node is HiddenNode {
   return "hidden" in node && node.hidden === true;
 }
+
+// --- Threads ------------------------------------------------------------------------------------
+
+/** The readable replies of an entry's parent, oldest first, and this entry's place among them. */
+export interface Siblings {
+  ids: number[];
+  index: number;
+}
+
+/** Where an entry stands in a thread read as a conversation: how many replies it has, and its
+ * branches to switch between. */
+interface InThread {
+  children_count: number;
+  siblings: Siblings;
+}
+
+/** An entry of the path the caller could read but that was deleted: no text. */
+export interface DeletedThreadEntry extends InThread {
+  id: number;
+  deleted: true;
+  parent_id: number | null;
+  author: string | null;
+  node_type: string;
+  created_at: string | null;
+}
+
+export type ThreadEntry = (Node & InThread) | DeletedThreadEntry | HiddenNode;
+
+/** GET /api/nodes/<id>/thread: the path from the root to the entry, in parts from the entry up. */
+export interface Conversation {
+  node_id: number;
+  depth: number;
+  has_earlier: boolean;
+  /** The `before` that gets the part above (null at the root). */
+  earlier: number | null;
+  entries: ThreadEntry[];
+  children: NodePreview[];
+}
+
+/** One card of a journal grouped by thread (GET /api/threads). */
+export interface ThreadCard {
+  root: NodePreview;
+  entry_count: number;
+  last_activity_at: string | null;
+}
+
+// --- Account ------------------------------------------------------------------------------------
+
+export interface Preferences {
+  default_model: string | null;
+  default_privacy: Privacy | null;
+  default_ai_excluded: boolean | null;
+}
+
+export interface ApiToken {
+  id: number;
+  name: string | null;
+  created_at: string | null;
+  last_used_at: string | null;
+  revoked: boolean;
+}

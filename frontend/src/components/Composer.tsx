@@ -1,11 +1,12 @@
 // A box to write an entry or a reply, with a privacy choice for new threads, a choice to keep it
-// away from AI, and a voice recorder.
+// away from AI (both starting at the writer's defaults), and a voice recorder.
 // The draft lives in localStorage until the server has it, so an error or a reload loses nothing.
 import { useState, type FormEvent } from "react";
 import { createNode } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
 import { useDefaultPrivacy } from "../hooks/useConfig";
 import { useDraft } from "../hooks/useDraft";
+import { usePreferences } from "../hooks/usePreferences";
 import type { NodeDetail, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import KeepFromAI from "./KeepFromAI";
@@ -22,11 +23,15 @@ interface Props {
 export default function Composer({ parentId, onCreated, placeholder = "What is on your mind?", submitLabel = "Save entry" }: Props) {
   const [text, setText, clearText] = useDraft(parentId ? `reply:${parentId}` : "new");
   const serverDefault = useDefaultPrivacy();
+  const prefs = usePreferences();
   const [chosen, setPrivacy] = useState<Privacy | null>(null);
-  // Unknown (null) only until the server's settings arrive; meanwhile nothing is sent, so the
-  // server applies that same default.
-  const privacy = chosen ?? serverDefault;
-  const [aiExcluded, setAiExcluded] = useState(false);
+  // The writer's default, else the server's. Unknown (null) until both are known; meanwhile
+  // nothing is sent, so the server applies that same default.
+  const privacy = chosen ?? (prefs === undefined ? null : (prefs?.default_privacy ?? serverDefault));
+  const [aiChosen, setAiExcluded] = useState<boolean | null>(null);
+  const aiExcluded = aiChosen ?? prefs?.default_ai_excluded ?? false;
+  // Before the writer's defaults are known only a choice made here is sent.
+  const aiExcludedSent = prefs === undefined ? (aiChosen ?? undefined) : aiExcluded;
   const { busy, error, run } = useAction();
   const topLevel = parentId === undefined;
 
@@ -34,7 +39,7 @@ export default function Composer({ parentId, onCreated, placeholder = "What is o
     event.preventDefault();
     await run(async () => {
       const place = topLevel ? { privacy: privacy ?? undefined } : { parent_id: parentId };
-      const node = await createNode({ content: text, ai_excluded: aiExcluded, ...place });
+      const node = await createNode({ content: text, ai_excluded: aiExcludedSent, ...place });
       clearText();
       onCreated(node, "text");
     });

@@ -1,23 +1,25 @@
-// One's own journal: token counts, the global daily bar, a box to write, and one's entries.
-import { useCallback, useState } from "react";
+// One's own journal: token counts, the global daily bar, a box to write, and one's threads, one
+// card each, the one with the newest activity first.
+import { useCallback, useEffect, useState } from "react";
 import { getDashboard } from "../api/dashboard";
+import { getMyThreads } from "../api/threads";
 import { usePaged } from "../hooks/usePaged";
 import { href, navigate } from "../router";
-import type { NodeDetail, PageQuery, TokenTotals } from "../types";
+import type { NodeDetail, TokenTotals } from "../types";
 import Composer from "./Composer";
-import EntryPreview from "./EntryPreview";
 import Paged from "./Paged";
+import ThreadCard from "./ThreadCard";
 import TokenStats from "./TokenStats";
 
 export default function Dashboard() {
   const [totals, setTotals] = useState<TokenTotals | null>(null);
   const [saved, setSaved] = useState<NodeDetail | null>(null);
-  const entries = useCallback(async (query: PageQuery) => {
-    const answer = await getDashboard(query);
-    setTotals(answer); // every page carries the totals; the newest answer's stand
-    return answer.entries;
+  const threads = usePaged(getMyThreads);
+
+  const loadTotals = useCallback(() => {
+    getDashboard({ per_page: 1 }).then(setTotals, () => undefined); // the totals are a nicety
   }, []);
-  const list = usePaged(entries);
+  useEffect(loadTotals, [loadTotals]);
 
   const created = (node: NodeDetail, how: "text" | "voice") => {
     if (how === "voice") {
@@ -25,7 +27,8 @@ export default function Dashboard() {
       return;
     }
     setSaved(node);
-    list.reload();
+    threads.reload();
+    loadTotals();
   };
 
   return (
@@ -38,12 +41,12 @@ export default function Dashboard() {
           Saved. <a href={href.node(saved.id)}>Open the entry →</a>
         </p>
       )}
-      <h2>Your entries</h2>
+      <h2>Your threads</h2>
       <Paged
-        list={list}
+        list={threads}
         className="entry-list"
         empty="Nothing here yet. Write your first entry above."
-        render={(node) => <EntryPreview key={node.id} node={node} />}
+        render={(card) => <ThreadCard key={card.root.id} card={card} />}
       />
     </main>
   );

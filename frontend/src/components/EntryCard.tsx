@@ -8,6 +8,7 @@ import type { NodeDetail } from "../types";
 import AuthorLine from "./AuthorLine";
 import ConfirmDialog from "./ConfirmDialog";
 import EntryEditor from "./EntryEditor";
+import Markdown from "./Markdown";
 
 interface Props {
   node: NodeDetail;
@@ -52,7 +53,7 @@ export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDele
           onCancel={() => setEditing(false)}
         />
       ) : (
-        <div className={node.deleted ? "entry-content deleted" : "entry-content"}>{liveContent ?? node.content}</div>
+        <Markdown className={node.deleted ? "entry-content deleted" : "entry-content"} text={liveContent ?? node.content} />
       )}
       {node.linked_node && (
         <p className="linked">

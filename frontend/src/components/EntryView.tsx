@@ -1,4 +1,4 @@
-// One entry: its thread above, the text, voice and read-aloud, the AI, its replies and a reply box.
+// One entry: its thread above as a conversation, the text, voice and read-aloud, the AI, its replies and a reply box.
 // The jobs that change what it shows are followed here: an AI reply (written into the replies as
 // it comes) and a transcription (the transcript grows in the entry, part by part).
 import { useCallback, useEffect, useState } from "react";
@@ -12,8 +12,8 @@ import type { LiveJob } from "../live/jobs";
 import { navigate } from "../router";
 import { isFinished, type NodeDetail, type User } from "../types";
 import AskAI from "./AskAI";
-import Breadcrumbs from "./Breadcrumbs";
 import Composer from "./Composer";
+import Conversation from "./Conversation";
 import EntryCard from "./EntryCard";
 import EntryGone from "./EntryGone";
 import ErrorMessage from "./ErrorMessage";
@@ -112,7 +112,7 @@ export default function EntryView({ id, me }: Props) {
 
   return (
     <main className="page entry-page">
-      <Breadcrumbs ancestors={node.ancestors} />
+      <Conversation id={node.id} />
       <ErrorMessage message={error} />
       <EntryCard
         node={node}

@@ -24,6 +24,7 @@ export default function NavBar({ user, route, onLogout }: Props) {
           {link(href.dashboard, "dashboard", "Journal")}
           {link(href.feed, "feed", "Feed")}
           {link(href.profile, "profile", "Profile & export")}
+          {link(href.settings, "settings", "Settings")}
         </nav>
         <div className="nav-user">
           <span className="muted">{user.username}</span>

@@ -12,6 +12,7 @@ import { useModelChoice } from "../hooks/useModels";
 import { isFinished, type Profile, type ProfileEstimate } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
+import Markdown from "./Markdown";
 import ModelPicker from "./ModelPicker";
 
 export default function ProfilePanel() {
@@ -78,7 +79,7 @@ export default function ProfilePanel() {
       {writing ? (
         <article className="profile" aria-busy="true">
           <p className="muted">Being written by {profileJob?.params?.model ?? "the model"}…</p>
-          <div className="profile-text">{writing}</div>
+          <Markdown className="profile-text" text={writing} />
         </article>
       ) : shown ? (
         <article className="profile">
@@ -86,7 +87,7 @@ export default function ProfilePanel() {
             Written by {shown.generated_by === "user" ? "you" : shown.generated_by} on {formatDate(shown.created_at)}
             {shown.tokens_used > 0 && ` · ${pluralize(shown.tokens_used, "token")}`}
           </p>
-          <div className="profile-text">{shown.content}</div>
+          <Markdown className="profile-text" text={shown.content} />
         </article>
       ) : (
         loaded && <p className="muted">You have no profile yet.</p>

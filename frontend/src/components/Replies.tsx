@@ -1,12 +1,15 @@
-// The replies under an entry, oldest first; each opens its own branch. An AI reply being written
-// is shown where it will stand, growing as the model writes it; once saved it stays there, whole,
-// in place of its preview.
-import { formatDate } from "../format";
+// The replies under an entry, oldest first; each opens its own branch. An AI reply is shown in
+// full, in place: one being written where it will stand, growing as the model writes it; once
+// saved it stays there, whole, in place of its preview.
+import { useEffect, useState } from "react";
+import { getNode } from "../api/nodes";
+import { formatDate, pluralize } from "../format";
 import { useLiveJob } from "../hooks/useEvents";
 import { href } from "../router";
 import type { Node, NodePreview, Privacy } from "../types";
 import AuthorLine from "./AuthorLine";
 import EntryPreview from "./EntryPreview";
+import Markdown from "./Markdown";
 
 interface Props {
   nodes: NodePreview[];
@@ -45,8 +48,40 @@ function FreshReply({ reply, privacy }: { reply: Fresh; privacy?: Privacy }) {
       aria-busy={!node}
     >
       <AuthorLine author={node?.author ?? null} model={node?.llm_model ?? reply.model} nodeType="llm" privacy={node?.privacy ?? privacy} />
-      <p className="preview-text">{reply.text}</p>
+      <Markdown inLink className="preview-text" text={reply.text} />
       <div className="preview-meta muted">{node ? <time>{formatDate(node.created_at)}</time> : <span>Writing…</span>}</div>
+    </a>
+  );
+}
+
+/** The whole text of an AI reply listed as a preview (previews are cut short). */
+function useWholeText(node: NodePreview): string {
+  const [whole, setWhole] = useState<string | null>(null);
+  const cut = node.preview.endsWith("…");
+  useEffect(() => {
+    if (!cut) return;
+    let live = true;
+    getNode(node.id).then(
+      (full) => live && setWhole(full.content),
+      () => undefined, // the preview stays
+    );
+    return () => {
+      live = false;
+    };
+  }, [node.id, cut]);
+  return whole ?? node.preview;
+}
+
+function AIReply({ node }: { node: NodePreview }) {
+  const text = useWholeText(node);
+  return (
+    <a className="preview card preview-ai" href={href.node(node.id)} data-node-id={node.id}>
+      <AuthorLine author={node.author} model={node.llm_model} nodeType={node.node_type} privacy={node.privacy} />
+      <Markdown inLink className="preview-text" text={text} />
+      <div className="preview-meta muted">
+        <time>{formatDate(node.created_at)}</time>
+        {node.descendant_count > 0 && <span>{pluralize(node.descendant_count, "reply", "replies")}</span>}
+      </div>
     </a>
   );
 }
@@ -58,7 +93,13 @@ export default function Replies({ nodes, writing = null, privacy }: Props) {
   // One key for the fresh reply wherever it stands, so it is the same element before and after
   // the entry is loaded again with the reply among its children.
   const items = nodes.map((node) =>
-    fresh && node.id === freshId ? <FreshReply key="fresh" reply={fresh} privacy={privacy} /> : <EntryPreview key={node.id} node={node} />,
+    fresh && node.id === freshId ? (
+      <FreshReply key="fresh" reply={fresh} privacy={privacy} />
+    ) : node.node_type === "llm" && !node.deleted ? (
+      <AIReply key={node.id} node={node} />
+    ) : (
+      <EntryPreview key={node.id} node={node} />
+    ),
   );
   if (fresh && !listed) items.push(<FreshReply key="fresh" reply={fresh} privacy={privacy} />);
   return (

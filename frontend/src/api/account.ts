@@ -1,0 +1,30 @@
+// One's account: preferences, API tokens, and ending every session.
+import type { ApiToken, Page, Preferences } from "../types";
+import { del, get, post, put, setCsrfToken } from "./client";
+
+export const getPreferences = () => get<Preferences>("/api/me/preferences");
+
+/** Changes the fields sent; `null` puts one back to the server's default. */
+export const savePreferences = (change: Partial<Preferences>) => put<Preferences>("/api/me/preferences", change);
+
+export const listTokens = () => get<Page<ApiToken>>("/auth/tokens", { per_page: 500 }).then((page) => page.items);
+
+export interface NewToken {
+  username: string;
+  password: string;
+  name: string;
+}
+
+/** A new token needs the password again; its secret is answered this once. */
+export const createToken = (token: NewToken) => post<{ token: string }>("/auth/token", token).then((a) => a.token);
+
+export const revokeToken = (id: number) => del(`/auth/tokens/${id}`);
+
+/** Ends every session (this one too) and revokes every API token. */
+export async function logoutEverywhere(): Promise<void> {
+  try {
+    await post<void>("/auth/logout_everywhere");
+  } finally {
+    setCsrfToken(null);
+  }
+}

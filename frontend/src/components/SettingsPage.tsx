@@ -1,0 +1,52 @@
+// One's account: defaults, API tokens, and ending every session.
+import { useState } from "react";
+import { logoutEverywhere } from "../api/account";
+import { useAction } from "../hooks/useAction";
+import type { User } from "../types";
+import ConfirmDialog from "./ConfirmDialog";
+import PreferencesPanel from "./PreferencesPanel";
+import TokensPanel from "./TokensPanel";
+
+interface Props {
+  user: User;
+  /** Every session ended, this one too: the app shows the login screen. */
+  onLoggedOut: () => void;
+}
+
+export default function SettingsPage({ user, onLoggedOut }: Props) {
+  const [confirming, setConfirming] = useState(false);
+  const { busy, error, run } = useAction();
+  const endAll = () =>
+    run(async () => {
+      await logoutEverywhere();
+      onLoggedOut();
+    });
+
+  return (
+    <main className="page">
+      <h1 className="page-title">Settings</h1>
+      <PreferencesPanel />
+      <TokensPanel username={user.username} />
+      <section className="card panel" aria-labelledby="sessions-title">
+        <h2 id="sessions-title">Sessions</h2>
+        <p className="muted">Logged in somewhere you no longer use? End every session, this one too, and revoke every API token.</p>
+        <button type="button" className="secondary" onClick={() => setConfirming(true)}>
+          Log out everywhere
+        </button>
+      </section>
+      {confirming && (
+        <ConfirmDialog
+          title="Log out everywhere?"
+          confirmLabel="Log out everywhere"
+          busyLabel="Logging out…"
+          busy={busy}
+          error={error}
+          onConfirm={() => void endAll()}
+          onClose={() => setConfirming(false)}
+        >
+          <p>Every browser logged in as {user.username} is logged out, and every API token stops working.</p>
+        </ConfirmDialog>
+      )}
+    </main>
+  );
+}
