@@ -23,6 +23,7 @@ def register_api(app: Flask) -> None:
         nodes,
         openapi,
         read_aloud,
+        recordings,
         site,
         voice,
     )
@@ -41,6 +42,7 @@ def register_api(app: Flask) -> None:
         auth,
         nodes,
         voice,
+        recordings,
         read_aloud,
         jobs,
         events,
