@@ -73,7 +73,7 @@ def start(api, **fields) -> int:
     return resp.get_json()["recording_id"]
 
 
-def put_chunk(api, recording_id: int, number: int, data: bytes):
+def put_chunk(api, recording_id: int, number: int | str, data: bytes):
     return api.put(
         f"/api/recordings/{recording_id}/chunks/{number}", data=data, content_type="application/octet-stream"
     )
@@ -229,6 +229,9 @@ def test_bad_chunks_and_types_are_refused_clearly(alice, tmp_path):
     missing_type = alice.post("/api/recordings", json={})
     assert missing_type.status_code == 422 and "mime_type" in missing_type.get_json()["error"]
     recording_id = start(alice)
+    for number in ("-1", "x", "100000", "9" * 5000, "٣"):
+        bad_number = put_chunk(alice, recording_id, number, b"data")
+        assert bad_number.status_code == 400 and "from 0 to 99999" in bad_number.get_json()["error"], number
     empty = put_chunk(alice, recording_id, 0, b"")
     assert empty.status_code == 400 and "empty" in empty.get_json()["error"]
     not_audio = put_chunk(alice, recording_id, 0, b"<html>hello</html>")

@@ -5,12 +5,10 @@ Only the owner can see or touch a recording; to everyone else it does not exist 
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
-from flask.blueprints import BlueprintSetupState
 from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, Field
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from werkzeug.routing import IntegerConverter
 
 from ..access import can_read, readable_node
 from ..enums import RecordingStatus
@@ -37,22 +35,11 @@ from ..recordings import (
 from ..security import logged_in_user, login_required
 from ..storage import StreamTooLarge, file_in, new_media_folder, new_media_path, remove, remove_folder, save_stream
 from .pagination import each, paged
-from .validation import Id, body, whole_numbers_up_to
+from .validation import Id, body
 from .voice import ACCEPTED, MIME_EXTENSIONS, _looks_like_audio
 
 bp = Blueprint("recordings", __name__, url_prefix="/api/recordings")
 MAX_CHUNKS = 100_000  # chunk numbers 0 … 99,999: over 27 hours in one-second chunks
-
-
-class ChunkNumber(IntegerConverter):
-    """`<chunk:...>`: 0 … MAX_CHUNKS-1 (ids, `<int:...>`, start at 1); any other number matches no route."""
-
-    regex = f"(?:0|{whole_numbers_up_to(MAX_CHUNKS - 1)})"
-
-
-@bp.record_once
-def _add_converter(state: BlueprintSetupState) -> None:
-    state.app.url_map.converters.setdefault("chunk", ChunkNumber)  # before the routes are added
 
 
 MAX_LISTED_MISSING = 1000  # a 409 names at most this many missing chunks
@@ -189,18 +176,19 @@ def get_recording(recording_id: int) -> ResponseReturnValue:
     return jsonify(recording_json(own_recording(recording_id, user), user))
 
 
-@bp.put("/<int:recording_id>/chunks/<chunk:number>")
+@bp.put("/<int:recording_id>/chunks/<number>")
 @login_required
-def put_chunk(recording_id: int, number: int) -> ResponseReturnValue:
+def put_chunk(recording_id: int, number: str) -> ResponseReturnValue:
     """Store chunk `number` (from 0): its raw bytes are the body. Sending it again is harmless."""
     user = logged_in_user()
     recording = own_recording(recording_id, user)
+    chunk_number = _chunk_number(number)
     if recording.status != RecordingStatus.OPEN:
         raise _closed(recording)
     limits = _limits()
     if (request.content_length or 0) > limits["chunk_bytes"]:
         raise _chunk_too_large()
-    rel = file_in(recording.folder, f"chunk-{number:06d}.part", unique=True)
+    rel = file_in(recording.folder, f"chunk-{chunk_number:06d}.part", unique=True)
     try:
         size, digest, head = save_stream(request.stream, rel, limits["chunk_bytes"])
     except StreamTooLarge:
@@ -208,11 +196,11 @@ def put_chunk(recording_id: int, number: int) -> ResponseReturnValue:
     try:
         if size == 0:
             raise BadRequest("The chunk is empty: send its bytes as the request body.")
-        if number == 0 and not _looks_like_audio(head):
+        if chunk_number == 0 and not _looks_like_audio(head):
             raise UnsupportedMedia(
                 f"Chunk 0 does not start like a recording: it must be the first bytes of the stream ({ACCEPTED})."
             )
-        chunk, created = _store_chunk(recording.id, number, size, digest, rel, limits)
+        chunk, created = _store_chunk(recording.id, chunk_number, size, digest, rel, limits)
     except BaseException:
         db.session.rollback()
         remove(rel)
@@ -220,7 +208,7 @@ def put_chunk(recording_id: int, number: int) -> ResponseReturnValue:
     if not created:
         remove(rel)
     recording = db.session.get_one(Recording, recording_id, populate_existing=True)
-    if created and number < recording.contiguous_chunks and should_cut(recording):
+    if created and chunk_number < recording.contiguous_chunks and should_cut(recording):
         submit_cut(recording)  # about a piece more of the stream can be decoded: transcribe it
     return jsonify(
         recording_id=recording.id,
@@ -230,6 +218,13 @@ def put_chunk(recording_id: int, number: int) -> ResponseReturnValue:
         next_chunk=recording.contiguous_chunks,
         bytes_received=recording.bytes_received,
     ), 201 if created else 200
+
+
+def _chunk_number(number: str) -> int:
+    # ASCII digits only ("٣".isdigit() is true too), and few of them: int() of thousands fails.
+    if not (number.isascii() and number.isdigit() and len(number) <= len(str(MAX_CHUNKS))) or int(number) >= MAX_CHUNKS:
+        raise BadRequest(f"Chunk numbers are whole numbers from 0 to {MAX_CHUNKS - 1}, not '{number[:20]}'.")
+    return int(number)
 
 
 def _chunk_too_large() -> TooLarge:
