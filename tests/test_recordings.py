@@ -297,6 +297,21 @@ def test_a_recording_that_cannot_be_assembled_fails_and_can_be_discarded(app, al
     assert not folder.exists() and (audio is None or not audio.exists())
 
 
+def test_deleting_ones_data_deletes_ones_recordings_and_their_files(app, alice, tmp_path):
+    chunks = split_even(mediarecorder_stream(tmp_path / "private.webm", 6), 2)
+    recording_id = start(alice)
+    for n, chunk in enumerate(chunks):
+        assert put_chunk(alice, recording_id, n, chunk).status_code == 201
+    folder, _audio = stored_folder(app, recording_id)
+    assert folder.is_dir()
+    resp = alice.delete("/api/delete_my_data", json={"confirm": "DELETE"})
+    assert resp.status_code == 200, resp.get_json()
+    _wait_for_no_jobs(app, alice)
+    assert not folder.exists()
+    assert alice.get(f"/api/recordings/{recording_id}").status_code == 404
+    assert alice.get("/api/recordings").get_json()["items"] == []
+
+
 def _wait_for_no_jobs(app, api) -> None:
     wait_for(lambda: not _active_jobs(app, api.user["id"]), what="the recording's jobs to end")
 
