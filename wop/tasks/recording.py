@@ -90,7 +90,7 @@ def cut_pieces(run: JobRun) -> None:
     if recording is None or recording.status != RecordingStatus.OPEN:
         run.complete(result={"pieces": 0})
         return
-    recording_id = recording.id
+    recording_id, piece_seconds = recording.id, recording.piece_seconds
     start, lead, count = last_cut(recording_id)
     chunks, stream_bytes = recording.contiguous_chunks, recording.contiguous_bytes
     paths = chunk_paths(recording_id, chunks)
@@ -104,7 +104,7 @@ def cut_pieces(run: JobRun) -> None:
             # The stream may not decode yet (its header is still arriving); the next chunk tries again.
             run.complete(result={"pieces": 0})
             return
-        cuts = plan_cuts(start, lead, heard, recording.piece_seconds, final=False)
+        cuts = plan_cuts(start, lead, heard, piece_seconds, final=False)
         files = _make_pieces(wav, heard, cuts, folder)
 
         def apply() -> dict[str, Any]:
@@ -178,14 +178,25 @@ def finish_recording(run: JobRun) -> None:
     if recording is None or recording.status != RecordingStatus.FINISHING or recording.audio_path is None:
         run.complete(result={"finished": False})
         return
-    recording_id, audio_rel = recording.id, recording.audio_path
+    recording_id, audio_rel, folder, extension = (
+        recording.id,
+        recording.audio_path,
+        recording.folder,
+        recording.extension,
+    )
     paths = chunk_paths(recording_id, recording.chunk_count or 0)
     audio = resolve(audio_rel)
     assert audio is not None  # made by new_media_path
     db.session.commit()
     run.progress(5, "Assembling the recording")
-    remux(read_stored(paths), audio, recording.extension)
+    remux(read_stored(paths), audio, extension)
     info = probe(audio)
+    limit = current_app.config["MAX_AUDIO_MINUTES"]
+    if info.duration_seconds > limit * 60:
+        raise JobFailed(
+            f"This recording is {info.duration_seconds / 60:.0f} minutes long; recordings of up to {limit} minutes "
+            "are transcribed (MAX_AUDIO_MINUTES). Discard it, or raise the limit and finish it again."
+        )
     run.progress(20, "Cutting the rest into parts")
     _cut_the_rest(recording_id, audio, info.duration_seconds)
     pending = [p for p in pieces_of(recording_id) if p.status == PieceStatus.PENDING]
@@ -222,7 +233,7 @@ def finish_recording(run: JobRun) -> None:
         return {"node_id": node.id, "parts": count, "duration_seconds": info.duration_seconds, "characters": len(text)}
 
     run.complete(apply)
-    remove_folder(recording.folder)  # the chunks and pieces: the entry holds the whole recording
+    remove_folder(folder)  # the chunks and pieces: the entry holds the whole recording
 
 
 def _cut_the_rest(recording_id: int, audio: Path, duration: float) -> None:
