@@ -327,21 +327,22 @@ def test_the_transcript_grows_while_recording_and_the_entry_holds_all_of_it(
     recording_id = start(alice)
     path = f"/api/recordings/{recording_id}"
 
-    def pieces_done(count: int):
+    def transcribed_pieces(more_than: int):
         def check():
             shown = alice.get(path).get_json()
-            done = [p for p in shown["pieces"] if p["status"] == "done"]
-            return shown if len(done) >= count else None
+            return shown if len(_pieces_in(shown["transcript"])) > more_than else None
 
         return check
 
-    for n in range(5):  # about the first 15 seconds
+    for n in range(5):  # the first 15 seconds
         assert put_chunk(alice, recording_id, n, chunks[n]).status_code == 201
-    early = wait_for(pieces_done(1), what="the first piece")["transcript"]
-    for n in range(5, 9):
+    early = wait_for(transcribed_pieces(0), what="the first piece")
+    # Transcribed while the rest was not even sent: the pieces so far lie in the first 15 seconds.
+    assert all(p["end_seconds"] <= 15 for p in early["pieces"])
+    for n in range(5, 9):  # up to 27 seconds
         assert put_chunk(alice, recording_id, n, chunks[n]).status_code == 201
-    later = wait_for(pieces_done(3), what="three pieces")["transcript"]
-    assert later.startswith(early) and len(later) > len(early)
+    later = wait_for(transcribed_pieces(len(early["pieces"])), what="pieces of the next seconds")["transcript"]
+    assert later.startswith(early["transcript"]) and len(later) > len(early["transcript"])
     assert _pieces_in(later) == list(range(1, len(_pieces_in(later)) + 1))
 
     for n in range(9, 11):

@@ -215,6 +215,10 @@ def submit_cut(recording: Recording) -> None:
     )
 
 
+def piece_key(piece_id: int) -> str:
+    return f"recording_piece:{piece_id}"
+
+
 def submit_piece(user_id: int, recording_id: int, piece_id: int) -> None:
     from .jobs import submit
 
@@ -222,7 +226,7 @@ def submit_piece(user_id: int, recording_id: int, piece_id: int) -> None:
         "recording_piece",
         user_id,
         params={"recording_id": recording_id, "piece_id": piece_id},
-        dedupe_key=f"recording_piece:{piece_id}",
+        dedupe_key=piece_key(piece_id),
     )
 
 

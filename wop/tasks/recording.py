@@ -10,17 +10,19 @@
 """
 
 import shutil
+import time
 from pathlib import Path
 from typing import Any
 
 from flask import current_app
+from sqlalchemy import func, select
 
 from ..audio import Cut, Heard, decode_from, extract_piece, plan_cuts, probe, remux
 from ..errors import JobFailed, NotFound
 from ..extensions import db
 from ..jobs import JobRun, job_kind
 from ..jobs.live import add_part
-from ..models import PieceStatus, Recording, RecordingPiece, RecordingStatus, User
+from ..models import Job, JobStatus, PieceStatus, Recording, RecordingPiece, RecordingStatus, User
 from ..models.base import utcnow
 from ..providers.speech_to_text import get_transcriber
 from ..queues import Queue
@@ -31,6 +33,7 @@ from ..recordings import (
     lock,
     piece_done,
     piece_failed,
+    piece_key,
     pieces_of,
     should_cut,
     submit_cut,
@@ -41,6 +44,10 @@ from ..storage import put_file, read_stored, remove_folder, resolve, scratch_dir
 from ..tokens import count_tokens
 from ..writing import new_node
 from .transcription import NO_SPEECH
+
+# Finishing waits at most this long for piece jobs already transcribing (a dead worker's job
+# would otherwise hold it until the reaper frees it).
+PIECE_WAIT_SECONDS = 120
 
 
 def _recording(run: JobRun) -> Recording | None:
@@ -199,6 +206,7 @@ def finish_recording(run: JobRun) -> None:
         )
     run.progress(20, "Cutting the rest into parts")
     _cut_the_rest(recording_id, audio, info.duration_seconds)
+    _wait_for_pieces_in_progress(run, recording_id)
     pending = [p for p in pieces_of(recording_id) if p.status == PieceStatus.PENDING]
     count = last_cut(recording_id)[2]
     db.session.commit()
@@ -234,6 +242,23 @@ def finish_recording(run: JobRun) -> None:
 
     run.complete(apply)
     remove_folder(folder)  # the chunks and pieces: the entry holds the whole recording
+
+
+def _wait_for_pieces_in_progress(run: JobRun, recording_id: int) -> None:
+    """Let the piece jobs that are transcribing right now finish (rather than do their work
+    twice); pieces whose jobs are still waiting in the queue are transcribed here."""
+    deadline = time.monotonic() + PIECE_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        pending = [p.id for p in pieces_of(recording_id) if p.status == PieceStatus.PENDING]
+        keys = [f"{run.user_id}:{piece_key(piece_id)}" for piece_id in pending]
+        busy = keys and db.session.scalar(
+            select(func.count()).where(Job.dedupe_key.in_(keys), Job.status == JobStatus.PROCESSING)
+        )
+        db.session.commit()
+        if not busy:
+            return
+        run.progress(22, "Waiting for the parts being transcribed")
+        time.sleep(0.2)
 
 
 def _cut_the_rest(recording_id: int, audio: Path, duration: float) -> None:
