@@ -40,8 +40,6 @@ from .voice import ACCEPTED, MIME_EXTENSIONS, _looks_like_audio
 
 bp = Blueprint("recordings", __name__, url_prefix="/api/recordings")
 MAX_CHUNKS = 100_000  # chunk numbers 0 … 99,999: over 27 hours in one-second chunks
-
-
 MAX_LISTED_MISSING = 1000  # a 409 names at most this many missing chunks
 MB = 1024 * 1024
 
