@@ -24,9 +24,14 @@ WEBM = "audio/webm;codecs=opus"
 BURSTS = "volume='if(lt(mod(t,2.2),1.5),1,0)':eval=frame"
 
 
-def mediarecorder_stream(path: Path, seconds: float, bitrate: str = "32k") -> bytes:
-    """Opus in WebM written to a pipe, as a browser's MediaRecorder makes it (no duration, no
-    index): `seconds` of tone bursts and pauses."""
+WEBM_PIPE = ("-c:a", "libopus", "-f", "webm")
+# Safari's MediaRecorder: AAC in fragmented MP4 (the header first, then fragments).
+MP4_PIPE = ("-c:a", "aac", "-movflags", "frag_keyframe+empty_moov+default_base_moof", "-f", "mp4")
+
+
+def mediarecorder_stream(path: Path, seconds: float, bitrate: str = "32k", container=WEBM_PIPE) -> bytes:
+    """Audio written to a pipe, as a browser's MediaRecorder makes it (no duration, no index):
+    `seconds` of tone bursts and pauses."""
     with open(path, "wb") as out:
         subprocess.run(
             [
@@ -41,12 +46,9 @@ def mediarecorder_stream(path: Path, seconds: float, bitrate: str = "32k") -> by
                 f"sine=frequency=440:sample_rate=16000:duration={seconds}",
                 "-af",
                 BURSTS,
-                "-c:a",
-                "libopus",
                 "-b:a",
                 bitrate,
-                "-f",
-                "webm",
+                *container,
                 "pipe:1",
             ],
             stdout=out,
@@ -67,8 +69,8 @@ def split_even(data: bytes, count: int) -> list[bytes]:
     return [data[i : i + step] for i in range(0, len(data), step)]
 
 
-def start(api, **fields) -> int:
-    resp = api.post("/api/recordings", json={"mime_type": WEBM, **fields})
+def start(api, mime_type: str = WEBM, **fields) -> int:
+    resp = api.post("/api/recordings", json={"mime_type": mime_type, **fields})
     assert resp.status_code == 201, resp.get_json()
     return resp.get_json()["recording_id"]
 
@@ -176,6 +178,19 @@ def test_chunks_out_of_order_and_repeated_assemble_into_the_whole_recording(app,
     # The stored file is remuxed: it knows its duration, which the browser's stream did not.
     assert abs(probe(audio).duration_seconds - 20) < 1
     assert alice.get(node["audio_original_url"]).status_code == 200
+
+
+def test_an_mp4_recording_from_safari_assembles_too(app, alice, tmp_path):
+    data = mediarecorder_stream(tmp_path / "safari.mp4", 12, container=MP4_PIPE)
+    recording_id = start(alice, mime_type="audio/mp4")
+    for n, chunk in reversed(list(enumerate(split_at_random(data, 5, seed=3)))):
+        assert put_chunk(alice, recording_id, n, chunk).status_code == 201
+    node = alice.get(f"/api/nodes/{finish(alice, recording_id, 5)['node_id']}").get_json()
+    assert node["content"].startswith("[part 1: piece-0001.mp3")
+    with app.app_context():
+        audio = resolve(node["audio_original_url"].removeprefix("/api/media/"))
+    assert audio is not None and audio.suffix == ".m4a"
+    assert abs(probe(audio).duration_seconds - 12) < 1
 
 
 def test_a_missing_chunk_is_named_at_finish(alice, tmp_path):
