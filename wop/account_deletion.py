@@ -1,11 +1,12 @@
 """Deleting everything a user wrote or had made, while keeping what other people wrote.
 
 What goes: the user's entries and their versions, the AI replies to them (made from the
-user's words, and AI replies to those), the user's drafts, profiles, jobs and token credits, and
-their files (recordings, read-aloud audio, exports). What stays: the account itself (name,
-password, API tokens, preferences), so the person can start again; and other people's replies. A reply
-someone else wrote under one of the user's entries moves up to the nearest entry that
-stays, or becomes a top-level entry of its author when the whole thread was the user's.
+user's words, and AI replies to those), the user's drafts, profiles, jobs, token credits and
+chunked recordings (finished or not), and their files (recordings, read-aloud audio, exports).
+What stays: the account itself (name, password, API tokens, preferences), so the person can
+start again; and other people's replies. A reply someone else wrote under one of the user's
+entries moves up to the nearest entry that stays, or becomes a top-level entry of its author
+when the whole thread was the user's.
 Credits other people earned in the user's threads stay theirs.
 
 Deleted text must not linger in the database files. SQLite: every connection sets
@@ -35,6 +36,9 @@ from .models import (
     Job,
     Node,
     NodeVersion,
+    Recording,
+    RecordingChunk,
+    RecordingPiece,
     TokenCredit,
     User,
     UserProfile,
@@ -116,6 +120,10 @@ def delete_user_data(user_id: int) -> dict:
             update(Node).where(Node.id == node_id).values(parent_id=surviving_ancestor(parent_id, doomed))
         )
     files = stored_files(list(doomed))
+    recordings = select(Recording.id).where(Recording.user_id == user_id)  # their files go with the user's folders
+    db.session.execute(delete(RecordingPiece).where(RecordingPiece.recording_id.in_(recordings)))
+    db.session.execute(delete(RecordingChunk).where(RecordingChunk.recording_id.in_(recordings)))
+    db.session.execute(delete(Recording).where(Recording.user_id == user_id))
     # Highest ids (newest) first, so a node's replies are gone before it is: no deep cascades,
     # which SQLite caps.
     newest_first = sorted(doomed, reverse=True)

@@ -38,3 +38,33 @@ class Privacy(StrEnum):
 
     PRIVATE = "private"
     PUBLIC = "public"
+
+
+class RecordingStatus(StrEnum):
+    """Where a chunked recording is (wop/recordings.py):
+
+    open ──► finishing ──► finished      (finish was asked: its entry exists, its job runs)
+     │          │  ▲
+     │          ▼  │ finish again
+     │        failed                     (shown while the finish job failed or was cancelled)
+     ▼          │
+    discarded ◄─┘
+
+    `failed` is never stored: it is a finishing recording whose latest finish job ended
+    without completing.
+    """
+
+    OPEN = "open"
+    FINISHING = "finishing"
+    FINISHED = "finished"
+    FAILED = "failed"
+    DISCARDED = "discarded"
+
+
+class PieceStatus(StrEnum):
+    """A piece of a recording's transcript: waiting for its text, transcribed, or given up on
+    (the transcript then shows a marker in its place)."""
+
+    PENDING = "pending"
+    DONE = "done"
+    FAILED = "failed"

@@ -71,6 +71,9 @@ class Settings(BaseSettings):
     TTS_MODEL: str = "gpt-4o-mini-tts"
     TTS_VOICE: str | None = None  # default: alloy (OpenAI), en-us (espeak-ng)
     TTS_MAX_CHARS: int = Field(default=10_000, ge=1)
+    # Chunked recordings (POST /api/recordings): the total is MAX_UPLOAD_MB, the length MAX_AUDIO_MINUTES
+    RECORDING_CHUNK_MAX_MB: int = Field(default=10, ge=1)
+    RECORDING_PIECE_SECONDS: float = Field(default=30.0, ge=2)
     # Exports and profile
     EXPORT_TTL_HOURS: float = Field(default=24.0, gt=0)
     PROFILE_MAX_TOKENS: int = Field(default=268_500, ge=1)

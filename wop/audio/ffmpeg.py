@@ -5,11 +5,16 @@ never held in Python memory. Only its log (stderr) is read, and only its first a
 lines are kept: a damaged file can make ffmpeg print one error per packet.
 """
 
+import contextlib
+import io
 import shutil
 import subprocess
+import threading
 from collections import deque
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import IO, BinaryIO
 
 from ..errors import JobFailed
 
@@ -49,29 +54,46 @@ class FFmpegRun:
         return "\n".join(self.tail[-8:])
 
 
-def run_ffmpeg(args: list[str], *, keep_lines: int = 200) -> FFmpegRun:
+def run_ffmpeg(
+    args: list[str],
+    *,
+    keep_lines: int = 200,
+    feed: Iterable[BinaryIO] | None = None,
+    on_line: Callable[[str], None] | None = None,
+) -> FFmpegRun:
     """Run `ffmpeg -hide_banner -nostdin <args>` and return its exit code and log ends.
+
+    `feed`: files whose bytes, one after another, are ffmpeg's standard input (`-i pipe:0`),
+    copied a block at a time by a thread. `on_line` sees every log line (the kept ends may
+    miss some of a long log).
 
     If this process is interrupted (a task's time limit, say), the child is killed and
     waited for, so no ffmpeg is left running.
     """
-    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *args]
+    cmd = [ffmpeg_exe(), "-hide_banner", *([] if feed is not None else ["-nostdin"]), *args]
     head: list[str] = []
     tail: deque[str] = deque(maxlen=keep_lines)
     proc = subprocess.Popen(
         cmd,
-        stdin=subprocess.DEVNULL,
+        stdin=subprocess.PIPE if feed is not None else subprocess.DEVNULL,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
-        text=True,  # universal newlines also split ffmpeg's "\r" progress updates
-        errors="replace",
     )
     assert proc.stderr is not None  # stderr=PIPE
+    # Universal newlines also split ffmpeg's "\r" progress updates.
+    log = io.TextIOWrapper(proc.stderr, encoding="utf-8", errors="replace", newline=None)
+    feeder = None
+    if feed is not None:
+        assert proc.stdin is not None  # stdin=PIPE
+        feeder = threading.Thread(target=_feed, args=(feed, proc.stdin), daemon=True)
+        feeder.start()
     try:
-        for line in proc.stderr:
+        for line in log:
             line = line.rstrip()
             if not line:
                 continue
+            if on_line is not None:
+                on_line(line)
             if len(head) < keep_lines:
                 head.append(line)
             else:
@@ -81,7 +103,25 @@ def run_ffmpeg(args: list[str], *, keep_lines: int = 200) -> FFmpegRun:
         if proc.poll() is None:
             proc.kill()
             proc.wait()
-        proc.stderr.close()
+        log.close()
+        if feeder is not None:
+            feeder.join()
     # A short log lives entirely in head; give tail its last lines too.
     tail_lines = list(tail) if tail else head[-keep_lines:]
     return FFmpegRun(returncode, head, tail_lines)
+
+
+def _feed(sources: Iterable[BinaryIO], stdin: IO[bytes]) -> None:
+    """Copy each source into ffmpeg's standard input, then close it. ffmpeg may stop reading
+    early (it has what it needs, or it failed): the rest is not sent."""
+    try:
+        for source in sources:
+            shutil.copyfileobj(source, stdin, 64 * 1024)
+    except (BrokenPipeError, ConnectionResetError, ValueError):
+        pass  # ffmpeg closed its input (or was killed)
+    finally:
+        close = getattr(sources, "close", None)
+        if close is not None:
+            close()  # a generator of open files closes the one it holds
+        with contextlib.suppress(OSError):
+            stdin.close()

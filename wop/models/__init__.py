@@ -1,9 +1,10 @@
 """The data model. Import models from here."""
 
-from ..enums import ACTIVE_STATUSES, FINISHED_STATUSES, JobStatus, NodeType, Privacy
+from ..enums import ACTIVE_STATUSES, FINISHED_STATUSES, JobStatus, NodeType, PieceStatus, Privacy, RecordingStatus
 from .draft import Draft
 from .job import Job
 from .node import Node, NodeVersion, ReplySource, TokenCredit
+from .recording import Recording, RecordingChunk, RecordingPiece
 from .user import ApiToken, User, UserProfile, UserSession
 
 __all__ = [
@@ -16,7 +17,12 @@ __all__ = [
     "Node",
     "NodeType",
     "NodeVersion",
+    "PieceStatus",
     "Privacy",
+    "Recording",
+    "RecordingChunk",
+    "RecordingPiece",
+    "RecordingStatus",
     "ReplySource",
     "TokenCredit",
     "User",
