@@ -54,7 +54,9 @@ def list_jobs() -> ResponseReturnValue:
 def cancel_job(task_id: str) -> ResponseReturnValue:
     """Cancel a job: at once when pending, at its next checkpoint when running."""
     job = cancel(own_job(task_id, logged_in_user()))
-    return jsonify(job_json(job, logged_in_user())), 202 if job.status == JobStatus.PROCESSING else 200
+    # A running job was asked to stop (cancel_requested); its worker may have stopped already by
+    # the time this answer is written, so the code follows what was done, not the status now.
+    return jsonify(job_json(job, logged_in_user())), 202 if job.cancel_requested else 200
 
 
 @bp.post("/<task_id>/retry")
