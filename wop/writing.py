@@ -2,12 +2,11 @@
 that writes or shows an entry (text entries, voice entries, links)."""
 
 from flask import current_app
-from sqlalchemy import select
 
-from .access import can_read, readable_node
+from .access import readable_node
 from .extensions import db
 from .models import Node, User
-from .models.node import previews
+from .thread_queries import node_in_thread
 from .tokens import count_tokens
 
 
@@ -28,17 +27,5 @@ def new_node(user: User, parent_id: int | None, privacy: str | None, **fields: o
 
 def node_detail(node: Node, viewer: User | None) -> dict:
     """The entry with its ancestors (root first; unreadable ones as {id, hidden}) and its
-    children, as previews `viewer` may read, their reply counts taken in one query."""
-    data = node.to_dict()
-    ancestors = node.ancestors()
-    children = db.session.scalars(
-        select(Node).where(Node.parent_id == node.id).order_by(Node.created_at, Node.id)
-    ).all()
-    linked = [node.linked_node] if node.linked_node is not None else []
-    readable = [n for n in [*ancestors, *children, *linked] if can_read(n, viewer)]
-    shown = dict(zip((n.id for n in readable), previews(readable, viewer), strict=True))
-    data["ancestors"] = [shown.get(a.id, {"id": a.id, "hidden": True}) for a in ancestors]
-    data["children"] = [shown[c.id] for c in children if c.id in shown]
-    if linked and linked[0].id in shown:
-        data["linked_node"] = shown[linked[0].id]
-    return data
+    children, as previews `viewer` may read (wop.thread_queries: bounded queries at any depth)."""
+    return node_in_thread(node, viewer)
