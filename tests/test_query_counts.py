@@ -4,7 +4,7 @@ page must not cost more queries (an N+1 regression fails here). Counts, not timi
 from contextlib import contextmanager
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, text
 
 from tests.helpers import unique_name
 from wop.enums import NodeType, Privacy
@@ -145,3 +145,12 @@ def test_feed_and_dashboards_cost_the_same_queries_for_a_full_page(app, make_use
         assert page(path, 50) <= page(path, 2), path
     assert len(writer.get("/api/dashboard?per_page=50").get_json()["entries"]["items"]) == 50
     assert len(writer.get(f"/api/dashboard/{bot_name}?per_page=50").get_json()["entries"]["items"]) == 50
+
+
+def test_postgres_runs_without_jit(app):
+    """PostgreSQL would JIT-compile the recursive thread queries (their estimated cost is huge)
+    for far longer than they run."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL setting")
+        assert db.session.execute(text("SHOW jit")).scalar() == "off"
