@@ -88,11 +88,6 @@ def _queries(count_queries, call) -> int:
     with count_queries() as seen:
         resp = call()
     assert resp.status_code in (200, 201), resp.get_json()
-    import os
-
-    if os.environ.get("SHOWQ"):
-        print("\n----", len(seen))
-        print("\n".join(q[:150].replace("\n", " ") for q in seen))
     return len(seen)
 
 
