@@ -210,7 +210,7 @@ def test_a_bearer_token_works_and_revoking_it_ends_the_stream(server, events_url
         sent = publish_texts(alice.user["id"], "by token")
         assert stream.event()["id"] == sent[0]
         listed = requests.get(f"{server.url}/auth/tokens", headers=auth, timeout=10).json()
-        token_id = next(t["id"] for t in listed["tokens"])
+        token_id = next(t["id"] for t in listed["items"])
         assert requests.delete(f"{server.url}/auth/tokens/{token_id}", headers=auth, timeout=10).status_code == 204
         frames = []
         while (frame := stream.next_frame()) is not None:
