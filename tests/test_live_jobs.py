@@ -64,7 +64,8 @@ def test_a_page_opened_mid_reply_gets_the_text_so_far(live_server, alice, fake_a
         if job.get("partial_text"):
             break
         time.sleep(0.05)
-    assert job["status"] == "processing" and job["partial_text"].startswith("Reply from")
+    # The first word is sent alone (no batch waits for it), so the text so far may be "Reply".
+    assert job["status"] == "processing" and "Reply from".startswith(job["partial_text"][:10])
     done = alice.wait_job(task_id)
     assert done["result"]["node"]["content"].startswith(job["partial_text"])
     assert "partial_text" not in done
@@ -107,7 +108,8 @@ def test_a_cancel_mid_reply_ends_the_stream_and_the_provider_call(live_server, a
         task_id = http.post(f"{live_server.url}/api/nodes/{node['id']}/llm", json={"model": MODEL}).json()["task_id"]
         while stream.event()["event"] != "text":
             pass
-        assert http.post(f"{live_server.url}/api/jobs/{task_id}/cancel").status_code == 202
+        # 202 while the worker stops; 200 when it stopped before the answer was written.
+        assert http.post(f"{live_server.url}/api/jobs/{task_id}/cancel").status_code in (200, 202)
         seen = follow_until_finished(stream, task_id)
     assert seen[-1]["data"]["status"] == "cancelled"
     deadline = time.monotonic() + 5
