@@ -1,6 +1,7 @@
 """Pages answer in a bounded number of SQL queries: a deeper thread, more replies or a fuller
 page must not cost more queries (an N+1 regression fails here). Counts, not timings."""
 
+import threading
 from contextlib import contextmanager
 
 import pytest
@@ -9,7 +10,10 @@ from sqlalchemy import event, text
 from tests.helpers import unique_name
 from wop.enums import NodeType, Privacy
 from wop.extensions import db
-from wop.models import Node, ReplySource, User
+from wop.jobs.runner import run_job
+from wop.models import Job, JobStatus, Node, ReplySource, User
+from wop.queues import Queue
+from wop.tasks.llm_reply import llm_reply
 
 
 @pytest.fixture
@@ -20,8 +24,11 @@ def count_queries(app):
     def counting():
         seen: list[str] = []
 
+        here = threading.get_ident()
+
         def record(conn, cursor, statement, *args):
-            seen.append(statement)
+            if threading.get_ident() == here:  # not a job's heartbeat thread, say
+                seen.append(statement)
 
         with app.app_context():
             engine = db.engine
@@ -109,6 +116,37 @@ def test_reading_and_replying_deep_in_a_thread_costs_the_same_queries(app, alice
     data = alice.get(f"/api/nodes/{deep[-1]}").get_json()
     assert [a["id"] for a in data["ancestors"]] == deep[:-1]
     assert data["ancestors"][0]["descendant_count"] == len(deep) - 1 + 2  # and the two replies written above
+
+
+def test_an_ai_reply_deep_in_a_thread_costs_the_same_queries(app, alice, count_queries, fake_ai):
+    """The whole job, from claim to the reply written, in this process (the job is recorded but
+    not sent, so no worker takes it)."""
+    bot_id = _bot(app)
+    shallow = _chain(app, alice.user["id"], bot_id, 4)
+    deep = _chain(app, alice.user["id"], bot_id, 200)
+
+    def ai_reply(node_id: int) -> int:
+        with app.app_context():
+            job = Job(
+                kind="llm_reply",
+                user_id=alice.user["id"],
+                node_id=node_id,
+                params={"model": "test-gpt"},
+                queue=Queue.LLM,
+            )
+            db.session.add(job)
+            db.session.commit()
+            job_id = job.id
+        with app.app_context(), count_queries() as seen:
+            run_job(job_id, llm_reply)
+        with app.app_context():
+            done = db.session.get_one(Job, job_id)
+            assert done.status == JobStatus.COMPLETED, done.error_detail
+            assert done.result is not None and done.result["entries_left_out"] == 0
+        return len(seen)
+
+    shallow_queries = ai_reply(shallow[-2])  # first: it may make the model's account
+    assert ai_reply(deep[-2]) <= shallow_queries
 
 
 def test_an_entry_with_many_replies_costs_the_same_queries(app, alice, count_queries):

@@ -60,15 +60,13 @@ def could_read(node: Node, user: User | None, sources: list[Node | None] | None 
     return all(s is not None and s.deleted_at is None and _own_or_public(s, user) for s in sources)
 
 
-def can_read(node: Node, user: User | None) -> bool:
-    return node.deleted_at is None and could_read(node, user)
+def can_read(node: Node, user: User | None, sources: list[Node | None] | None = None) -> bool:
+    return node.deleted_at is None and could_read(node, user, sources)
 
 
-def readable_among(nodes: list[Node], user: User | None) -> set[int]:
-    """The ids of the nodes `user` may read: can_read for many nodes in a few queries, however
-    many there are (the entries AI replies answer, then all their sources, each in one query)."""
-    _load_answered_entries(nodes)
-    replies = [n.id for n in nodes if n.node_type == NodeType.LLM and n.deleted_at is None]
+def sources_by_reply(nodes: list[Node]) -> dict[int, list[Node | None]]:
+    """{AI reply id: its reply_sources} for the AI replies among `nodes`, in one query."""
+    replies = [n.id for n in nodes if n.node_type == NodeType.LLM]
     sources: dict[int, list[Node | None]] = {i: [] for i in replies}
     if replies:
         rows = db.session.execute(
@@ -79,7 +77,15 @@ def readable_among(nodes: list[Node], user: User | None) -> set[int]:
         )
         for reply_id, source in rows:
             sources[reply_id].append(source)
-    return {n.id for n in nodes if n.deleted_at is None and could_read(n, user, sources.get(n.id))}
+    return sources
+
+
+def readable_among(nodes: list[Node], user: User | None) -> set[int]:
+    """The ids of the nodes `user` may read: can_read for many nodes in a few queries, however
+    many there are (the entries AI replies answer, then all their sources, each in one query)."""
+    _load_answered_entries(nodes)
+    sources = sources_by_reply([n for n in nodes if n.deleted_at is None])
+    return {n.id for n in nodes if can_read(n, user, sources.get(n.id))}
 
 
 def _load_answered_entries(nodes: list[Node]) -> None:
@@ -101,13 +107,16 @@ def _load_answered_entries(nodes: list[Node]) -> None:
         level = [p for n in level if (p := n.parent) is not None and p.node_type == NodeType.LLM and p.id not in seen]
 
 
-def kept_from_ai(node: Node) -> bool:
+def kept_from_ai(node: Node, sources: list[Node | None] | None = None) -> bool:
     """Whether the node's text must never reach an AI provider: its author kept it away from AI,
-    or it is an AI reply to or made from such an entry (a reply quotes what it was sent)."""
+    or it is an AI reply to or made from such an entry (a reply quotes what it was sent).
+    `sources`: the node's reply_sources, when already fetched."""
     entry = answered_entry(node)
     if entry is None or entry.ai_excluded:
         return True
-    return node.node_type == NodeType.LLM and any(s is None or s.ai_excluded for s in reply_sources(node))
+    if node.node_type != NodeType.LLM:
+        return False
+    return any(s is None or s.ai_excluded for s in (reply_sources(node) if sources is None else sources))
 
 
 def require_author(node: Node, user: User, action: str) -> Node:
