@@ -108,7 +108,8 @@ def test_a_cancel_mid_reply_ends_the_stream_and_the_provider_call(live_server, a
         task_id = http.post(f"{live_server.url}/api/nodes/{node['id']}/llm", json={"model": MODEL}).json()["task_id"]
         while stream.event()["event"] != "text":
             pass
-        assert http.post(f"{live_server.url}/api/jobs/{task_id}/cancel").status_code == 202
+        # 202 while the worker stops; 200 when it stopped before the answer was written.
+        assert http.post(f"{live_server.url}/api/jobs/{task_id}/cancel").status_code in (200, 202)
         seen = follow_until_finished(stream, task_id)
     assert seen[-1]["data"]["status"] == "cancelled"
     deadline = time.monotonic() + 5

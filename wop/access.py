@@ -8,9 +8,8 @@ system, they do not read private writing. (reply_counts in wop.models.node appli
 rule in SQL.)
 """
 
-from collections.abc import Iterable
-
 from sqlalchemy import select
+from sqlalchemy.orm.util import identity_key
 
 from .enums import NodeType, Privacy
 from .errors import Forbidden, Gone, NotFound
@@ -48,25 +47,9 @@ def reply_sources(node: Node) -> list[Node | None]:
     return [row[0] for row in rows]
 
 
-def sources_of(nodes: Iterable[Node]) -> dict[int, list[Node | None]]:
-    """reply_sources of every AI reply among `nodes`, in one query (others have none)."""
-    ids = [n.id for n in nodes if n.node_type == NodeType.LLM]
-    found: dict[int, list[Node | None]] = {node_id: [] for node_id in ids}
-    if ids:
-        rows = db.session.execute(
-            select(ReplySource.reply_id, Node)
-            .select_from(ReplySource)
-            .outerjoin(Node, Node.id == ReplySource.source_id)
-            .where(ReplySource.reply_id.in_(ids))
-        ).all()
-        for reply_id, source in rows:
-            found[reply_id].append(source)
-    return found
-
-
 def could_read(node: Node, user: User | None, sources: list[Node | None] | None = None) -> bool:
-    """Whether `user` could read `node` were it not deleted itself. `sources` (from sources_of)
-    saves a query per AI reply when many are checked."""
+    """Whether `user` could read `node` were it not deleted itself. `sources`: the node's
+    reply_sources, when already fetched."""
     entry = answered_entry(node)
     if entry is None or not _own_or_public(entry, user):
         return False
@@ -81,21 +64,59 @@ def can_read(node: Node, user: User | None, sources: list[Node | None] | None = 
     return node.deleted_at is None and could_read(node, user, sources)
 
 
-def readable_ids(nodes: Iterable[Node], user: User | None) -> set[int]:
-    """The ids among `nodes` that `user` may read, in one query for all the AI replies' sources.
-    Parents should be loaded already (answered_entry walks them)."""
-    nodes = list(nodes)
-    sources = sources_of(nodes)
+def sources_by_reply(nodes: list[Node]) -> dict[int, list[Node | None]]:
+    """{AI reply id: its reply_sources} for the AI replies among `nodes`, in one query."""
+    replies = [n.id for n in nodes if n.node_type == NodeType.LLM]
+    sources: dict[int, list[Node | None]] = {i: [] for i in replies}
+    if replies:
+        rows = db.session.execute(
+            select(ReplySource.reply_id, Node)
+            .select_from(ReplySource)
+            .outerjoin(Node, Node.id == ReplySource.source_id)
+            .where(ReplySource.reply_id.in_(replies))
+        )
+        for reply_id, source in rows:
+            sources[reply_id].append(source)
+    return sources
+
+
+def readable_among(nodes: list[Node], user: User | None) -> set[int]:
+    """The ids of the nodes `user` may read: can_read for many nodes in a few queries, however
+    many there are (the entries AI replies answer, then all their sources, each in one query)."""
+    _load_answered_entries(nodes)
+    sources = sources_by_reply([n for n in nodes if n.deleted_at is None])
     return {n.id for n in nodes if can_read(n, user, sources.get(n.id))}
 
 
-def kept_from_ai(node: Node) -> bool:
+def _load_answered_entries(nodes: list[Node]) -> None:
+    """Load the parents answered_entry walks through, one query per level of AI replies to AI
+    replies, so that it finds them in the session instead of asking once per node. (`loaded`
+    keeps them alive until each child holds its parent: the session holds them only weakly.)"""
+    seen: set[int] = set()
+    loaded: list[Node] = []
+    level = [n for n in nodes if n.node_type == NodeType.LLM]
+    while level:
+        missing = {
+            n.parent_id
+            for n in level
+            if n.parent_id is not None and identity_key(Node, n.parent_id) not in db.session.identity_map
+        }
+        if missing:
+            loaded += db.session.scalars(select(Node).where(Node.id.in_(missing)))
+        seen |= {n.id for n in level}
+        level = [p for n in level if (p := n.parent) is not None and p.node_type == NodeType.LLM and p.id not in seen]
+
+
+def kept_from_ai(node: Node, sources: list[Node | None] | None = None) -> bool:
     """Whether the node's text must never reach an AI provider: its author kept it away from AI,
-    or it is an AI reply to or made from such an entry (a reply quotes what it was sent)."""
+    or it is an AI reply to or made from such an entry (a reply quotes what it was sent).
+    `sources`: the node's reply_sources, when already fetched."""
     entry = answered_entry(node)
     if entry is None or entry.ai_excluded:
         return True
-    return node.node_type == NodeType.LLM and any(s is None or s.ai_excluded for s in reply_sources(node))
+    if node.node_type != NodeType.LLM:
+        return False
+    return any(s is None or s.ai_excluded for s in (reply_sources(node) if sources is None else sources))
 
 
 def require_author(node: Node, user: User, action: str) -> Node:

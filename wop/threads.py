@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Integer, Select, case, func, literal_column, or_, select
 from sqlalchemy.orm import aliased, defer
 
-from .access import can_read, could_read, sources_of
+from .access import can_read, could_read, sources_by_reply
 from .enums import Privacy
 from .errors import BadRequest
 from .extensions import db
@@ -45,7 +45,7 @@ def path_to(node: Node) -> list[Node]:
     return chain[::-1]
 
 
-def _with_text(nodes: list[Node]) -> None:
+def load_text(nodes: list[Node]) -> None:
     """Load the text of `nodes` (loaded without it), in one query."""
     if nodes:
         db.session.scalars(
@@ -80,13 +80,13 @@ def conversation(node: Node, viewer: User | None, before: int | None, limit: int
         end = ids.index(before)
     start = max(0, end - limit)
     page = path[start:end]
-    _with_text(page)
+    load_text(page)
     above = path[start - 1] if start > 0 else None  # the parent of the page's first entry
     replies = _children([n.id for n in page if n.id != node.id] + ([above.id] if above else []), with_text=False)
     replies.update(_children([node.id], with_text=True))
     links = _linked_targets(page)
     all_replies = [c for kids in replies.values() for c in kids]
-    sources = sources_of([*page, *all_replies, *links.values()])
+    sources = sources_by_reply([*page, *all_replies, *links.values()])
     readable = {n.id for n in [*page, *all_replies, *links.values()] if can_read(n, viewer, sources.get(n.id))}
     link_previews = _previews_by_id([t for t in links.values() if t.id in readable], viewer)
 

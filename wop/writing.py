@@ -2,12 +2,12 @@
 text. Used by every blueprint that writes or shows an entry (text entries, voice entries, links)."""
 
 from flask import current_app
-from sqlalchemy import delete, select
+from sqlalchemy import delete
 
-from .access import readable_ids, readable_node
+from .access import readable_node
 from .extensions import db
 from .models import Draft, Node, NodeVersion, User
-from .models.node import previews
+from .thread_queries import node_in_thread
 from .tokens import count_tokens
 
 
@@ -52,18 +52,5 @@ def restore_version(node: Node, version: NodeVersion) -> None:
 
 def node_detail(node: Node, viewer: User | None) -> dict:
     """The entry with its ancestors (root first; unreadable ones as {id, hidden}) and its
-    children, as previews `viewer` may read, their reply counts taken in one query."""
-    data = node.to_dict()
-    ancestors = node.ancestors()
-    children = db.session.scalars(
-        select(Node).where(Node.parent_id == node.id).order_by(Node.created_at, Node.id)
-    ).all()
-    linked = [node.linked_node] if node.linked_node is not None else []
-    readable = readable_ids([*ancestors, *children, *linked], viewer)
-    shown_nodes = [n for n in [*ancestors, *children, *linked] if n.id in readable]
-    shown = {p["id"]: p for p in previews(shown_nodes, viewer)}
-    data["ancestors"] = [shown.get(a.id, {"id": a.id, "hidden": True}) for a in ancestors]
-    data["children"] = [shown[c.id] for c in children if c.id in shown]
-    if linked and linked[0].id in shown:
-        data["linked_node"] = shown[linked[0].id]
-    return data
+    children, as previews `viewer` may read (wop.thread_queries: bounded queries at any depth)."""
+    return node_in_thread(node, viewer)

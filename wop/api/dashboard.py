@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
-from ..access import can_read
+from ..access import readable_among
 from ..errors import BadRequest, NotFound
 from ..extensions import db
 from ..models import Node, Privacy, User
@@ -36,8 +36,13 @@ def _entries_of(user: User, public_only: bool) -> dict[str, Any]:
     viewer = current_user()
     return paged(
         query.order_by(Node.created_at.desc(), Node.id.desc()),
-        lambda rows: previews([n for n in rows if can_read(n, viewer)], viewer),
+        lambda rows: _readable_previews(rows, viewer),
     )
+
+
+def _readable_previews(rows: list[Node], viewer: User | None) -> list[dict[str, Any]]:
+    readable = readable_among(rows, viewer)
+    return previews([n for n in rows if n.id in readable], viewer)
 
 
 @bp.get("")

@@ -192,13 +192,23 @@ class JobRun:
         now = time.monotonic()
         if not stage_changed and now - self._last_write < PROGRESS_INTERVAL:
             return
-        self.check_cancelled()
+        self.stop_if_cancelled()
         values: dict[str, Any] = {"progress": max(0, min(99, int(percent))), "heartbeat_at": utcnow()}
         if stage is not None:
             values["stage"] = stage
-            self._stage = stage
-        db.session.execute(update(Job).where(Job.id == self.job_id, Job.claim_token == self.token).values(**values))
+        # The checkpoint rides on the write: it changes the row only while this attempt owns
+        # the job and no cancel was asked for; otherwise check_cancelled says which.
+        written = rows_affected(
+            update(Job)
+            .where(Job.id == self.job_id, Job.claim_token == self.token, Job.cancel_requested.is_(False))
+            .values(**values)
+        )
         db.session.commit()
+        if not written:
+            self.check_cancelled()  # raises JobCancelled or JobSuperseded
+            return  # the row changed back in between: nothing written, the next call tries again
+        if stage is not None:
+            self._stage = stage
         self._last_write = self.last_beat = now
         announce(self.job_id)
 

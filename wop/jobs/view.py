@@ -21,7 +21,8 @@ from .live import partial
 
 
 def _reply(job: Job, viewer: User) -> dict[str, Any]:
-    reply = db.session.get(Node, (job.result or {}).get("llm_node_id"))
+    reply_id = (job.result or {}).get("llm_node_id")
+    reply = db.session.get(Node, reply_id) if reply_id is not None else None
     return {"node": reply.to_dict() if reply is not None and can_read(reply, viewer) else None}
 
 

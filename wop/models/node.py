@@ -62,13 +62,10 @@ class Node(Model):
     linked_node = relationship("Node", remote_side=[id], foreign_keys=[linked_node_id])
 
     def ancestors(self) -> list["Node"]:
-        """Root first, excluding this node."""
-        chain, current, seen = [], self.parent, {self.id}
-        while current is not None and current.id not in seen:
-            seen.add(current.id)
-            chain.append(current)
-            current = current.parent
-        return list(reversed(chain))
+        """Root first, excluding this node (one query, however deep)."""
+        from ..thread_queries import ancestor_path  # it builds on this module
+
+        return ancestor_path(self)
 
     def save_version(self, reason: str) -> None:
         """Keep the current text before it is replaced (edit, transcription, deletion)."""

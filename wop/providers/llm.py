@@ -14,13 +14,15 @@ import os
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from typing import Any, Literal, overload
+from typing import TYPE_CHECKING, Any, Literal, overload
 
-import anthropic
 import httpx2
-import openai
-from anthropic.types import MessageParam
-from openai.types.chat import ChatCompletionMessageParam
+
+if TYPE_CHECKING:  # the SDKs are imported where a call is made: processes that never call stay small
+    import anthropic
+    import openai
+    from anthropic.types import MessageParam
+    from openai.types.chat import ChatCompletionMessageParam
 
 from ..model_catalog import ModelSpec, load_catalog, setting
 from ..tokens import count_tokens
@@ -66,6 +68,8 @@ class OpenAIChat:
         self.max_tokens = max_tokens
 
     def complete(self, messages: list[ChatMessage], api_model: str, on_text: OnText | None = None) -> ChatResult:
+        import openai
+
         extra: dict[str, Any] = {"max_completion_tokens": self.max_tokens} if self.max_tokens else {}
         pieces: list[str] = []
         usage, model = None, api_model
@@ -110,6 +114,8 @@ class AnthropicChat:
         self.max_tokens = max_tokens
 
     def complete(self, messages: list[ChatMessage], api_model: str, on_text: OnText | None = None) -> ChatResult:
+        import anthropic
+
         system = "\n\n".join(m.content for m in messages if m.role == "system")
         turns = [_anthropic_turn(m) for m in messages if m.role != "system"]
         extra: dict[str, Any] = {"system": system} if system else {}
@@ -222,5 +228,10 @@ def _client(
 def _cached_client(
     vendor: str, key: str, base_url: str | None, timeout: float, max_retries: int, _pid: int
 ) -> openai.OpenAI | anthropic.Anthropic:
-    cls = openai.OpenAI if vendor == "openai" else anthropic.Anthropic
-    return cls(api_key=key, base_url=base_url or None, timeout=timeout, max_retries=max_retries)
+    if vendor == "openai":
+        import openai
+
+        return openai.OpenAI(api_key=key, base_url=base_url or None, timeout=timeout, max_retries=max_retries)
+    import anthropic
+
+    return anthropic.Anthropic(api_key=key, base_url=base_url or None, timeout=timeout, max_retries=max_retries)

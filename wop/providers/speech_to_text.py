@@ -10,8 +10,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import openai
-
 from ..model_catalog import setting
 from . import Transcriber, choose
 from .errors import PermanentProviderError, classify_sdk_error
@@ -42,7 +40,7 @@ class OpenAITranscriber:
         with open(path, "rb") as audio:
             try:
                 result = self.client.audio.transcriptions.create(model=self.model, file=(path.name, audio))
-            except openai.OpenAIError as exc:
+            except _openai_error() as exc:
                 raise classify_sdk_error(exc, "OpenAI") from exc
         return (result.text or "").strip()
 
@@ -109,3 +107,9 @@ def get_transcriber(config: Mapping[str, Any], provider: str | None = None) -> T
         "local": LocalWhisperTranscriber,
     }
     return choose(config, "TRANSCRIPTION_PROVIDER", provider, classes, "transcription")
+
+
+def _openai_error() -> type[Exception]:
+    import openai  # here, not at the top: only processes that call OpenAI load its SDK
+
+    return openai.OpenAIError

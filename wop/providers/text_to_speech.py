@@ -13,8 +13,6 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
-import openai
-
 from wop.audio import run_ffmpeg
 
 from ..model_catalog import setting
@@ -83,7 +81,7 @@ class OpenAISpeech:
                     model=self.model, voice=self.voice, input=text, response_format="mp3"
                 ) as response:
                     response.stream_to_file(tmp)
-            except openai.OpenAIError as exc:
+            except _openai_error() as exc:
                 raise classify_sdk_error(exc, "OpenAI") from exc
 
 
@@ -158,3 +156,9 @@ def get_speaker(config: Mapping[str, Any], provider: str | None = None) -> Speak
     """The configured text-to-speech provider; `provider` overrides the setting."""
     classes: dict[str, Callable[[Mapping[str, Any]], Speaker]] = {"openai": OpenAISpeech, "local": EspeakSpeech}
     return choose(config, "TTS_PROVIDER", provider, classes, "text-to-speech")
+
+
+def _openai_error() -> type[Exception]:
+    import openai  # here, not at the top: only processes that call OpenAI load its SDK
+
+    return openai.OpenAIError

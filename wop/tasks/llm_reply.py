@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.exc import IntegrityError
 
-from ..access import can_read, kept_from_ai
+from ..access import can_read, kept_from_ai, sources_by_reply
 from ..enums import NodeType
 from ..errors import JobFailed
 from ..extensions import db
@@ -67,13 +67,18 @@ class Part:
         return count_tokens(self.message.content) + MESSAGE_OVERHEAD
 
 
-def sendable_text(node: Node, viewer: User | None, public_reply: bool = False) -> str | None:
+def sendable_text(
+    node: Node, viewer: User | None, public_reply: bool = False, sources: dict[int, list[Node | None]] | None = None
+) -> str | None:
     """The node's text if it may go to an AI provider for `viewer` now, else None. For a reply
     everyone will read (`public_reply`), only what everyone may read. A link is followed only
-    when its target may go too."""
+    when its target may go too. `sources`: AI replies' sources fetched beforehand (access.sources_by_reply)."""
 
     def may_send(n: Node | None) -> bool:
-        return n is not None and can_read(n, viewer) and not kept_from_ai(n) and (not public_reply or can_read(n, None))
+        if n is None:
+            return False
+        mine = (sources or {}).get(n.id)
+        return can_read(n, viewer, mine) and not kept_from_ai(n, mine) and (not public_reply or can_read(n, None, mine))
 
     if not may_send(node):
         return None
@@ -85,12 +90,16 @@ def sendable_text(node: Node, viewer: User | None, public_reply: bool = False) -
 def context_parts(node: Node, viewer: User | None) -> list[Part]:
     """The node's thread, root first, as `viewer` may send it now for a reply to `node`;
     consecutive entries left out collapse into one note."""
-    public_reply = can_read(node, None)  # the reply will be readable by everyone
+    thread = [*node.ancestors(), node]  # one query, however deep
+    sources = sources_by_reply(thread)  # one query for every AI reply of the thread
+    public_reply = can_read(node, None, sources.get(node.id))  # the reply will be readable by everyone
     parts, hidden, parent_sent = [], 0, True
-    for entry in [*node.ancestors(), node]:
+    for entry in thread:
         # An AI reply to an entry left out would quote it: it is left out with it.
         text = (
-            None if entry.node_type == NodeType.LLM and not parent_sent else sendable_text(entry, viewer, public_reply)
+            None
+            if entry.node_type == NodeType.LLM and not parent_sent
+            else sendable_text(entry, viewer, public_reply, sources)
         )
         parent_sent = text is not None
         if text is None:
@@ -163,14 +172,15 @@ def source_ids(sent: list[Node]) -> set[int]:
     """The entries a reply is made from: each entry sent (a link and its target), and for an
     earlier AI reply sent along, the entries it was made from (it may quote them)."""
     ids: set[int] = set()
+    replies = [entry.id for entry in sent if entry.node_type == NodeType.LLM]
     for entry in sent:
-        ids.add(entry.id)
+        if entry.node_type != NodeType.LLM:
+            ids.add(entry.id)
         if entry.node_type == NodeType.LINK and entry.linked_node_id is not None:
             ids.add(entry.linked_node_id)
-        if entry.node_type == NodeType.LLM:
-            ids.discard(entry.id)
-            earlier = db.session.scalars(select(ReplySource.source_id).where(ReplySource.reply_id == entry.id))
-            ids.update(i for i in earlier if i is not None)
+    if replies:  # the earlier replies' sources, all in one query
+        earlier = db.session.scalars(select(ReplySource.source_id).where(ReplySource.reply_id.in_(replies)))
+        ids.update(i for i in earlier if i is not None)
     return ids
 
 
@@ -220,6 +230,7 @@ def llm_reply(run: JobRun) -> None:
             f"This entry is about {too_long.args[0]:,} tokens, more than {model_id} reads with room for "
             "a reply. Shorten the entry or choose a model with a larger context window."
         ) from too_long
+    sent_ids = [p.node.id for p in fitted.parts if p.node is not None]
     run.progress(10, fitted.stage if fitted.trimmed else f"Asking {model_id}")
     messages = [llm.ChatMessage("system", SYSTEM_PROMPT)] + [p.message for p in fitted.parts]
     text = TextStream(run)  # the reply reaches the page as it is written
@@ -229,6 +240,9 @@ def llm_reply(run: JobRun) -> None:
     run.progress(90, "Saving the reply")
     author = model_account(model_id)
     sent = [(p.node, p.text) for p in fitted.parts if p.node is not None]  # (entry, its text as sent)
+    # The commits since the thread was read expired its entries: read them again in one query
+    # rather than one each on first touch.
+    db.session.scalars(select(Node).where(Node.id.in_(sent_ids))).all()
     sources = source_ids([entry for entry, _text in sent])
 
     def apply() -> dict[str, Any]:
@@ -244,14 +258,20 @@ def llm_reply(run: JobRun) -> None:
         )
         db.session.add(reply)
         db.session.flush()
-        db.session.add_all(ReplySource(reply_id=reply.id, source_id=i) for i in sorted(sources))
+        # Rows whose ids nothing needs go in one statement each (the ORM would insert them one
+        # by one on SQLite to read their ids back).
+        if sources:
+            db.session.execute(insert(ReplySource), [{"reply_id": reply.id, "source_id": i} for i in sorted(sources)])
         # The tokens are credited to the people whose words were sent, by length.
         humans = [(entry, text) for entry, text in sent if entry.node_type != NodeType.LLM and not entry.author.is_bot]
         shares = share_tokens(answer.total_tokens, [len(text) for _entry, text in humans])
+        credits = []
         for (entry, _text), tokens in zip(humans, shares, strict=True):
             if tokens:
                 entry.distributed_tokens += tokens
-                db.session.add(TokenCredit(user_id=entry.user_id, node_id=entry.id, job_id=run.job_id, tokens=tokens))
+                credits.append({"user_id": entry.user_id, "node_id": entry.id, "job_id": run.job_id, "tokens": tokens})
+        if credits:
+            db.session.execute(insert(TokenCredit), credits)
         db.session.flush()
         return {
             "llm_node_id": reply.id,

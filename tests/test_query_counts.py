@@ -1,0 +1,189 @@
+"""Pages answer in a bounded number of SQL queries: a deeper thread, more replies or a fuller
+page must not cost more queries (an N+1 regression fails here). Counts, not timings."""
+
+import threading
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, text
+
+from tests.helpers import unique_name
+from wop.enums import NodeType, Privacy
+from wop.extensions import db
+from wop.jobs.runner import run_job
+from wop.models import Job, JobStatus, Node, ReplySource, User
+from wop.queues import Queue
+from wop.tasks.llm_reply import llm_reply
+
+
+@pytest.fixture
+def count_queries(app):
+    """A context manager counting the SQL statements sent while it is open (this process)."""
+
+    @contextmanager
+    def counting():
+        seen: list[str] = []
+
+        here = threading.get_ident()
+
+        def record(conn, cursor, statement, *args):
+            if threading.get_ident() == here:  # not a job's heartbeat thread, say
+                seen.append(statement)
+
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", record)
+        try:
+            yield seen
+        finally:
+            event.remove(engine, "before_cursor_execute", record)
+
+    return counting
+
+
+def _bot(app) -> int:
+    with app.app_context():
+        bot = User(username=unique_name("ai:bench"), is_bot=True, approved=True)
+        db.session.add(bot)
+        db.session.commit()
+        return bot.id
+
+
+def _chain(app, user_id: int, bot_id: int, depth: int, privacy: str = Privacy.PUBLIC) -> list[int]:
+    """A thread `depth` entries deep, every other one an AI reply made from the entries above it."""
+    with app.app_context():
+        ids: list[int] = []
+        for i in range(depth):
+            is_ai = i % 2 == 1
+            node = Node(
+                user_id=bot_id if is_ai else user_id,
+                parent_id=ids[-1] if ids else None,
+                node_type=NodeType.LLM if is_ai else NodeType.USER,
+                privacy=privacy,
+                content=f"entry {i}",
+            )
+            db.session.add(node)
+            db.session.flush()
+            if is_ai:
+                db.session.add(ReplySource(reply_id=node.id, source_id=ids[-1]))
+            ids.append(node.id)
+        db.session.commit()
+        return ids
+
+
+def _replies(app, parent_id: int, user_id: int, bot_id: int, count: int) -> None:
+    """`count` replies to one entry, half of them AI replies, each with a reply of its own."""
+    with app.app_context():
+        for i in range(count):
+            is_ai = i % 2 == 1
+            reply = Node(
+                user_id=bot_id if is_ai else user_id,
+                parent_id=parent_id,
+                node_type=NodeType.LLM if is_ai else NodeType.USER,
+                privacy=Privacy.PUBLIC,
+                content=f"reply {i}",
+            )
+            db.session.add(reply)
+            db.session.flush()
+            if is_ai:
+                db.session.add(ReplySource(reply_id=reply.id, source_id=parent_id))
+            db.session.add(Node(user_id=user_id, parent_id=reply.id, privacy=Privacy.PUBLIC, content="deeper"))
+        db.session.commit()
+
+
+def _queries(count_queries, call) -> int:
+    with count_queries() as seen:
+        resp = call()
+    assert resp.status_code in (200, 201), resp.get_json()
+    return len(seen)
+
+
+def test_reading_and_replying_deep_in_a_thread_costs_the_same_queries(app, alice, count_queries):
+    bot_id = _bot(app)
+    shallow = _chain(app, alice.user["id"], bot_id, 4)
+    deep = _chain(app, alice.user["id"], bot_id, 200)
+
+    def read(node_id):
+        return _queries(count_queries, lambda: alice.get(f"/api/nodes/{node_id}"))
+
+    def reply(node_id):
+        return _queries(count_queries, lambda: alice.post("/api/nodes/", json={"content": "x", "parent_id": node_id}))
+
+    # The deepest entry is an AI reply; so is its parent's parent's...: both shapes are read.
+    for shallow_id, deep_id in [(shallow[-1], deep[-1]), (shallow[-2], deep[-2])]:
+        assert read(deep_id) <= read(shallow_id)
+        assert reply(deep_id) <= reply(shallow_id)
+    data = alice.get(f"/api/nodes/{deep[-1]}").get_json()
+    assert [a["id"] for a in data["ancestors"]] == deep[:-1]
+    assert data["ancestors"][0]["descendant_count"] == len(deep) - 1 + 2  # and the two replies written above
+
+
+def test_an_ai_reply_deep_in_a_thread_costs_the_same_queries(app, alice, count_queries, fake_ai):
+    """The whole job, from claim to the reply written, in this process (the job is recorded but
+    not sent, so no worker takes it)."""
+    bot_id = _bot(app)
+    shallow = _chain(app, alice.user["id"], bot_id, 4)
+    deep = _chain(app, alice.user["id"], bot_id, 200)
+
+    def ai_reply(node_id: int) -> int:
+        with app.app_context():
+            job = Job(
+                kind="llm_reply",
+                user_id=alice.user["id"],
+                node_id=node_id,
+                params={"model": "test-gpt"},
+                queue=Queue.LLM,
+            )
+            db.session.add(job)
+            db.session.commit()
+            job_id = job.id
+        with app.app_context(), count_queries() as seen:
+            run_job(job_id, llm_reply)
+        with app.app_context():
+            done = db.session.get_one(Job, job_id)
+            assert done.status == JobStatus.COMPLETED, done.error_detail
+            assert done.result is not None and done.result["entries_left_out"] == 0
+        return len(seen)
+
+    shallow_queries = ai_reply(shallow[-2])  # first: it may make the model's account
+    assert ai_reply(deep[-2]) <= shallow_queries
+
+
+def test_an_entry_with_many_replies_costs_the_same_queries(app, alice, count_queries):
+    bot_id = _bot(app)
+    few, many = alice.write("few", privacy="public"), alice.write("many", privacy="public")
+    _replies(app, few["id"], alice.user["id"], bot_id, 2)
+    _replies(app, many["id"], alice.user["id"], bot_id, 50)
+    assert _queries(count_queries, lambda: alice.get(f"/api/nodes/{many['id']}")) <= _queries(
+        count_queries, lambda: alice.get(f"/api/nodes/{few['id']}")
+    )
+    children = alice.get(f"/api/nodes/{many['id']}").get_json()["children"]
+    assert len(children) == 50 and all(c["child_count"] == 1 for c in children)
+
+
+def test_feed_and_dashboards_cost_the_same_queries_for_a_full_page(app, make_user, count_queries):
+    writer = make_user()
+    bot_id = _bot(app)
+    for i in range(50):
+        top = writer.write(f"public {i}", privacy="public")
+        _replies(app, top["id"], writer.user["id"], bot_id, 2 + i % 3)
+    # The AI account's page lists AI replies: each one's readability depends on the entry it answers.
+    with app.app_context():
+        bot_name = db.session.get_one(User, bot_id).username
+
+    def page(path, per_page):
+        return _queries(count_queries, lambda: writer.get(f"{path}?per_page={per_page}"))
+
+    for path in ["/api/feed", "/api/dashboard", f"/api/dashboard/{writer.username}", f"/api/dashboard/{bot_name}"]:
+        assert page(path, 50) <= page(path, 2), path
+    assert len(writer.get("/api/dashboard?per_page=50").get_json()["entries"]["items"]) == 50
+    assert len(writer.get(f"/api/dashboard/{bot_name}?per_page=50").get_json()["entries"]["items"]) == 50
+
+
+def test_postgres_runs_without_jit(app):
+    """PostgreSQL would JIT-compile the recursive thread queries (their estimated cost is huge)
+    for far longer than they run."""
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("a PostgreSQL setting")
+        assert db.session.execute(text("SHOW jit")).scalar() == "off"
