@@ -82,3 +82,19 @@ def up():
     from .supervisor import run_all
 
     sys.exit(run_all())
+
+
+@cli.command(with_appcontext=False)
+@click.option("--online", is_flag=True, help="Also make one cheap call to each configured AI provider.")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON, for scripts.")
+def doctor(online, as_json):
+    """Check the installation; print each problem with its fix. Exit code 1 when something is wrong."""
+    import json
+
+    from .doctor import as_json as checks_json
+    from .doctor import report, run_checks
+
+    checks = run_checks(online=online)
+    result = checks_json(checks)
+    click.echo(json.dumps(result, indent=2) if as_json else report(checks))
+    sys.exit(0 if result["ok"] else 1)
