@@ -15,7 +15,7 @@ from wop.settings import Settings
 
 DEPLOY = ROOT / "deploy"
 GUNICORN_SETTINGS = {"HOST", "WEB_CONCURRENCY", "WEB_CONNECTIONS"}  # read by deploy/gunicorn.conf.py
-NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if Path(p).exists()), None)
+NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 
 
@@ -49,7 +49,7 @@ http {{
     return path
 
 
-@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx)")
+@pytest.mark.skipif(not NGINX, reason="nginx is not installed (apt-get install nginx)")
 def test_nginx_config_passes_nginx_t(tmp_path):
     conf = render_nginx(tmp_path, free_port(), free_port(), tmp_path / "media")
     result = subprocess.run([NGINX, "-t", "-p", str(tmp_path), "-c", str(conf)], capture_output=True, text=True)
@@ -57,7 +57,7 @@ def test_nginx_config_passes_nginx_t(tmp_path):
     assert "syntax is ok" in result.stderr and "test is successful" in result.stderr
 
 
-@pytest.mark.skipif(NGINX is None, reason="nginx is not installed (apt-get install nginx)")
+@pytest.mark.skipif(not NGINX, reason="nginx is not installed (apt-get install nginx)")
 def test_nginx_proxies_to_the_app(live_server, tmp_path):
     port = free_port()
     conf = render_nginx(tmp_path, live_server.port, port, tmp_path / "media")
@@ -104,9 +104,12 @@ def test_systemd_unit_verifies(unit, tmp_path):
     assert rendered.name not in result.stderr + result.stdout, result.stderr
 
 
+GUNICORN = [sys.executable, "-m", "gunicorn", "-c", str(DEPLOY / "gunicorn.conf.py")]
+
+
 def test_gunicorn_config_loads(app, service_env, tmp_path):
     result = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--check-config", "-c", str(DEPLOY / "gunicorn.conf.py"), "wop:create_app()"],
+        [*GUNICORN, "--check-config", "wop:create_app()"],
         env=service_env,
         cwd=ROOT,
         capture_output=True,
@@ -115,7 +118,7 @@ def test_gunicorn_config_loads(app, service_env, tmp_path):
     )
     assert result.returncode == 0, result.stderr
     printed = subprocess.run(
-        [sys.executable, "-m", "gunicorn", "--print-config", "-c", str(DEPLOY / "gunicorn.conf.py"), "wop:create_app()"],
+        [*GUNICORN, "--print-config", "wop:create_app()"],
         env={**service_env, "WEB_CONCURRENCY": "3"},
         cwd=ROOT,
         capture_output=True,
