@@ -7,7 +7,7 @@ the variable. Nothing else reads the environment for settings.
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -85,6 +85,8 @@ class Settings(BaseSettings):
     BACKUP_DIR: Path | None = None
     BACKUP_KEEP: int = Field(default=7, ge=1)
     BACKUP_INTERVAL_HOURS: float = Field(default=24.0, gt=0)
+    # Logs: "text" for people, "json" (one object per line) for log collectors
+    LOG_FORMAT: Literal["text", "json"] = "text"
 
     @field_validator("DATA_DIR", "BACKUP_DIR")
     @classmethod

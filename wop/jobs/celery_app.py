@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import setup_logging, worker_process_init, worker_ready
 from flask import Flask
 from kombu import Queue as KombuQueue
 
@@ -94,6 +94,12 @@ def _beat_schedule(app: Flask) -> dict[str, dict[str, Any]]:
             "options": {"queue": Queue.MAINTENANCE.value, "expires": every},
         }
     return schedule
+
+
+@setup_logging.connect
+def _logging_is_ours(**_kwargs: Any) -> None:
+    """With a receiver here Celery configures no logging of its own: create_app already did
+    (wop/log_format.py), and two handlers would write each line twice."""
 
 
 @worker_process_init.connect
