@@ -97,9 +97,12 @@ def _beat_schedule(app: Flask) -> dict[str, dict[str, Any]]:
 
 
 @setup_logging.connect
-def _logging_is_ours(**_kwargs: Any) -> None:
+def _logging_is_ours(loglevel: int | str | None = None, **_kwargs: Any) -> None:
     """With a receiver here Celery configures no logging of its own: create_app already did
-    (wop/log_format.py), and two handlers would write each line twice."""
+    (wop/log_format.py), and two handlers would write each line twice. The worker's
+    `--loglevel` still applies to every logger."""
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)
 
 
 @worker_process_init.connect

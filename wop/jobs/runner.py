@@ -63,5 +63,6 @@ def _outcome(run: JobRun) -> str:
     if row.status == JobStatus.PENDING:
         return "retrying"
     if row.status == JobStatus.PROCESSING:
-        return "superseded" if row.claim_token != run.token else "ended"
+        # Still ours: the worker is stopping and hands the job back (or its process dies).
+        return "superseded" if row.claim_token != run.token else "interrupted"
     return str(row.status)
