@@ -20,6 +20,7 @@ def register_api(app: Flask) -> None:
         health,
         jobs,
         media,
+        metrics,
         nodes,
         openapi,
         read_aloud,
@@ -51,6 +52,7 @@ def register_api(app: Flask) -> None:
         admin,
         media,
         health,
+        metrics,
         site,
         openapi,
     ):
