@@ -132,3 +132,21 @@ def test_scheduled_backup_keeps_the_newest(app, tmp_path):
         app.config.update(saved)
     assert sorted(folder.glob(f"{ARCHIVE_PREFIX}*.tar")) == made[1:]
     assert "backup" not in _beat_schedule(app)  # off while BACKUP_DIR is unset
+
+
+def test_archives_kept_in_data_dir_are_not_backed_up_again(app, alice, service_env, tmp_path):
+    alice.write("something to keep")
+    data_dir = app.config["DATA_DIR"]
+    first = wop(service_env, tmp_path, "backup", str(data_dir))
+    assert first.returncode == 0, first.stderr
+    second = wop(service_env, tmp_path, "backup", str(data_dir))
+    assert second.returncode == 0, second.stderr
+    archives = [data_dir / line.strip().rsplit("/", 1)[-1] for line in (first.stdout, second.stdout)]
+    try:
+        with tarfile.open(archives[1]) as tar:
+            names = tar.getnames()
+        assert not any(ARCHIVE_PREFIX in name for name in names)
+        assert "manifest.json" in names
+    finally:
+        for archive in archives:
+            archive.unlink(missing_ok=True)

@@ -222,8 +222,8 @@ def _stored_files(data_dir: Path, skipped: set[Path]) -> Iterator[Path]:
             if (here / d).resolve() not in skipped and not (top and d.startswith((*NOT_COPIED, ".restore-")))
         )
         for name in sorted(files):
-            if top and name.startswith(NOT_COPIED):
-                continue
+            if (top and name.startswith(NOT_COPIED)) or name.startswith(ARCHIVE_PREFIX):
+                continue  # an archive (kept in DATA_DIR, say) never goes into the next one
             yield here / name
 
 
