@@ -4,7 +4,7 @@ PYTHON ?= python3
 DB ?= sqlite
 BIN := $(VENV)/bin
 RUN_PACKAGES := redis-server ffmpeg espeak-ng
-TEST_PACKAGES := $(RUN_PACKAGES) postgresql:initdb chromium acl:setfacl
+TEST_PACKAGES := $(RUN_PACKAGES) postgresql:initdb chromium acl:setfacl nginx:/usr/sbin/nginx
 
 .PHONY: run test test-all lint setup system-deps frontend bench clean
 

@@ -5,6 +5,7 @@ which waits on Redis most of its life, costs a few kilobytes instead of a thread
 file free of app imports: gevent patches the standard library in each worker before the app
 is loaded, and a module imported here, before the patch, would keep blocking I/O.
 """
+
 import os
 import resource
 
@@ -23,8 +24,9 @@ limit_request_line = 8190
 _wanted = 2 * worker_connections + 256
 _soft, _hard = resource.getrlimit(resource.RLIMIT_NOFILE)
 if _soft != resource.RLIM_INFINITY and _soft < _wanted:
-    resource.setrlimit(resource.RLIMIT_NOFILE,
-                       (_wanted if _hard == resource.RLIM_INFINITY else min(_wanted, _hard), _hard))
+    resource.setrlimit(
+        resource.RLIMIT_NOFILE, (_wanted if _hard == resource.RLIM_INFINITY else min(_wanted, _hard), _hard)
+    )
 
 
 def post_worker_init(worker):

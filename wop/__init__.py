@@ -25,6 +25,7 @@ def create_app(overrides: dict | None = None):
     from .data_dir import PRIVATE_UMASK
     from .extensions import db, limiter, migrate
     from .http_headers import register_security_headers
+    from .log_format import configure_logging
     from .settings import load_settings
 
     # Every file this process writes (uploads, audio, exports, the SQLite database) is private.
@@ -36,6 +37,7 @@ def create_app(overrides: dict | None = None):
     app.config.update(settings.flask_config())
     app.config.update(overrides or {})
     app.extensions["settings"] = settings
+    configure_logging(app.config["LOG_FORMAT"])
     app.config.update(
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
         MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_MB"] * 1024 * 1024,

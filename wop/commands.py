@@ -1,13 +1,16 @@
-"""The `wop` commands other than `wop up`: users, workers, the scheduler, migrations (Flask's CLI)."""
+"""The `wop` commands other than `wop up`: users, workers, the scheduler, migrations, checks and
+backups (Flask's CLI)."""
 
 import os
 import sys
+from pathlib import Path
 
 import click
 from flask.cli import FlaskGroup, with_appcontext
 from sqlalchemy import select
 
 from . import create_app
+from .data_dir import PRIVATE_UMASK
 from .queues import ALL_QUEUES, WORKER_ENV
 
 
@@ -82,3 +85,65 @@ def up():
     from .supervisor import run_all
 
     sys.exit(run_all())
+
+
+@cli.command(with_appcontext=False)
+@click.option("--online", is_flag=True, help="Also make one cheap call to each configured AI provider.")
+@click.option("--json", "as_json", is_flag=True, help="Print the checks as JSON, for scripts.")
+def doctor(online, as_json):
+    """Check the installation; print each problem with its fix. Exit code 1 when something is wrong."""
+    import json
+
+    from .doctor import as_json as checks_json
+    from .doctor import report, run_checks
+
+    checks = run_checks(online=online)
+    result = checks_json(checks)
+    click.echo(json.dumps(result, indent=2) if as_json else report(checks))
+    sys.exit(0 if result["ok"] else 1)
+
+
+@cli.command(with_appcontext=False)
+@click.argument("path", required=False, type=click.Path(path_type=Path))
+def backup(path):
+    """Write a backup archive (database snapshot and stored files) into PATH: a folder (default:
+    BACKUP_DIR, else the current folder) or a file name ending in .tar. Safe while running."""
+    from .backup import BackupError, create_backup
+
+    settings = _settings()
+    skip = [settings.BACKUP_DIR] if settings.BACKUP_DIR else []
+    destination = path or settings.BACKUP_DIR or Path.cwd()
+    os.umask(PRIVATE_UMASK)  # the archive holds everyone's writing
+    try:
+        archive = create_backup(settings.database_url, settings.DATA_DIR, destination.resolve(), skip)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(archive)
+
+
+@cli.command(with_appcontext=False)
+@click.argument("archive", type=click.Path(path_type=Path, exists=True, dir_okay=False))
+@click.option("--force", is_flag=True, help="Replace the database and files that are there.")
+def restore(archive, force):
+    """Restore a backup archive into DATABASE_URL and DATA_DIR (stop every process first)."""
+    from .backup import BackupError, restore_backup
+
+    settings = _settings()
+    os.umask(PRIVATE_UMASK)
+    try:
+        manifest = restore_backup(archive.resolve(), settings.database_url, settings.DATA_DIR, force=force)
+    except BackupError as exc:
+        raise click.ClickException(str(exc)) from None
+    click.echo(
+        f"Restored the backup of {manifest['created_at']} ({manifest['files']} files) into {settings.DATA_DIR}. "
+        "If this version is newer than the backup, run `wop db upgrade` next."
+    )
+
+
+def _settings():
+    from .settings import SettingsError, load_settings
+
+    try:
+        return load_settings()
+    except SettingsError as exc:
+        raise click.ClickException(str(exc)) from None

@@ -7,7 +7,7 @@ the variable. Nothing else reads the environment for settings.
 import os
 import secrets
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
@@ -84,11 +84,17 @@ class Settings(BaseSettings):
     EVENTS_RETENTION_SECONDS: int = Field(default=600, ge=1)
     EVENTS_STREAM_MAXLEN: int = Field(default=5000, ge=1)
     EVENTS_MAX_STREAMS_PER_USER: int = Field(default=10, ge=1)
+    # Scheduled backups (`wop backup`): off while BACKUP_DIR is unset
+    BACKUP_DIR: Path | None = None
+    BACKUP_KEEP: int = Field(default=7, ge=1)
+    BACKUP_INTERVAL_HOURS: float = Field(default=24.0, gt=0)
+    # Logs: "text" for people, "json" (one object per line) for log collectors
+    LOG_FORMAT: Literal["text", "json"] = "text"
 
-    @field_validator("DATA_DIR")
+    @field_validator("DATA_DIR", "BACKUP_DIR")
     @classmethod
-    def _absolute(cls, value: Path) -> Path:
-        return value.expanduser().resolve()
+    def _absolute(cls, value: Path | None) -> Path | None:
+        return value.expanduser().resolve() if value is not None else None
 
     @field_validator("DATABASE_URL")
     @classmethod

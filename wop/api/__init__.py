@@ -21,6 +21,7 @@ def register_api(app: Flask) -> None:
         health,
         jobs,
         media,
+        metrics,
         nodes,
         openapi,
         preferences,
@@ -59,6 +60,7 @@ def register_api(app: Flask) -> None:
         admin,
         media,
         health,
+        metrics,
         site,
         openapi,
     ):

@@ -38,12 +38,12 @@ def ready() -> ResponseReturnValue:
     checks["workers"] = _workers() if checks["redis"]["ok"] else {"ok": False, "error": "Redis is unreachable"}
     ok &= checks["workers"]["ok"]
     status, code = ("ready", 200) if ok else ("unavailable", 503)
-    if not _may_see_details():
+    if not operator_may_see():
         return jsonify(status=status), code
     return jsonify(status=status, checks=checks, queues=queue_lengths), code
 
 
-def _may_see_details() -> bool:
+def operator_may_see() -> bool:
     """Worker names, queues and error texts are for operators: a caller on this machine that no
     proxy relayed, or an administrator."""
     if request.remote_addr in LOOPBACK and not any(request.headers.get(h) for h in PROXY_HEADERS):

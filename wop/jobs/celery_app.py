@@ -6,7 +6,7 @@ import logging
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import worker_process_init, worker_ready
+from celery.signals import setup_logging, worker_process_init, worker_ready
 from flask import Flask
 from kombu import Queue as KombuQueue
 
@@ -34,7 +34,6 @@ def init_celery(app: Flask) -> Celery[Task[Any, Any]]:
                 return self.run(*args, **kwargs)
 
     celery: Celery[Task[Any, Any]] = Celery(app.import_name, task_cls=FlaskTask, include=["wop.tasks"])
-    reap_every = app.config["REAPER_INTERVAL_SECONDS"]
     celery.conf.update(
         broker_url=app.config["REDIS_URL"],
         broker_connection_retry_on_startup=True,
@@ -58,29 +57,52 @@ def init_celery(app: Flask) -> Celery[Task[Any, Any]]:
         worker_hijack_root_logger=False,
         task_queues=[KombuQueue(name) for name in QUEUES],
         task_default_queue=Queue.LLM.value,
-        beat_schedule={
-            "reap-jobs": {
-                "task": "wop.jobs.reap",
-                "schedule": reap_every,
-                "options": {"queue": Queue.MAINTENANCE.value, "expires": reap_every},
-            },
-            "expire-read-aloud-parts": {
-                "task": "wop.read_aloud.expire_parts",
-                "schedule": EXPORT_EXPIRY_SECONDS,
-                "options": {"queue": Queue.MAINTENANCE.value, "expires": EXPORT_EXPIRY_SECONDS},
-            },
-            "expire-exports": {
-                "task": "wop.exports.expire",
-                "schedule": EXPORT_EXPIRY_SECONDS,
-                "options": {"queue": Queue.MAINTENANCE.value, "expires": EXPORT_EXPIRY_SECONDS},
-            },
-        },
+        beat_schedule=_beat_schedule(app),
         beat_schedule_filename=str(app.config["DATA_DIR"] / "celerybeat-schedule"),
     )
     celery.set_default()
     _flask_app = app
     app.extensions["celery"] = celery
     return celery
+
+
+def _beat_schedule(app: Flask) -> dict[str, dict[str, Any]]:
+    """What the scheduler (celery beat) sends, and how often."""
+    reap_every = app.config["REAPER_INTERVAL_SECONDS"]
+    schedule: dict[str, dict[str, Any]] = {
+        "reap-jobs": {
+            "task": "wop.jobs.reap",
+            "schedule": reap_every,
+            "options": {"queue": Queue.MAINTENANCE.value, "expires": reap_every},
+        },
+        "expire-read-aloud-parts": {
+            "task": "wop.read_aloud.expire_parts",
+            "schedule": EXPORT_EXPIRY_SECONDS,
+            "options": {"queue": Queue.MAINTENANCE.value, "expires": EXPORT_EXPIRY_SECONDS},
+        },
+        "expire-exports": {
+            "task": "wop.exports.expire",
+            "schedule": EXPORT_EXPIRY_SECONDS,
+            "options": {"queue": Queue.MAINTENANCE.value, "expires": EXPORT_EXPIRY_SECONDS},
+        },
+    }
+    if app.config.get("BACKUP_DIR"):
+        every = app.config["BACKUP_INTERVAL_HOURS"] * 3600
+        schedule["backup"] = {
+            "task": "wop.backup.scheduled",
+            "schedule": every,
+            "options": {"queue": Queue.MAINTENANCE.value, "expires": every},
+        }
+    return schedule
+
+
+@setup_logging.connect
+def _logging_is_ours(loglevel: int | str | None = None, **_kwargs: Any) -> None:
+    """With a receiver here Celery configures no logging of its own: create_app already did
+    (wop/log_format.py), and two handlers would write each line twice. The worker's
+    `--loglevel` still applies to every logger."""
+    if loglevel:
+        logging.getLogger().setLevel(loglevel)
 
 
 @worker_process_init.connect

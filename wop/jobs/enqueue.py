@@ -19,6 +19,7 @@ from ..extensions import db, rows_affected
 from ..models import ACTIVE_STATUSES, FINISHED_STATUSES, Job, JobStatus
 from ..models.base import utcnow
 from ..redis_client import redis_client
+from .job_log import job_event
 from .live import announce
 from .registry import KINDS
 from .watcher import cancel_key
@@ -71,6 +72,7 @@ def _submit(
             continue  # the active duplicate ended between our insert and our look: insert again
         send(job)
         announce(job.id)
+        job_event("queued", job.id, kind, user_id, 0)
         return job, True
     raise RuntimeError(f"could not record a {kind} job: its duplicate key kept changing hands")
 

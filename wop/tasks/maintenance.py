@@ -2,6 +2,7 @@
 
 from celery import shared_task
 
+from ..backup import scheduled_backup
 from ..exports.files import expire_old_exports
 from ..jobs.reaper import reap
 from ..read_aloud import expire_old_parts
@@ -20,3 +21,9 @@ def expire_exports_task() -> int:
 @shared_task(name="wop.read_aloud.expire_parts")
 def expire_read_aloud_parts_task() -> int:
     return expire_old_parts()
+
+
+@shared_task(name="wop.backup.scheduled")
+def scheduled_backup_task() -> str:
+    """A backup into BACKUP_DIR, keeping the newest BACKUP_KEEP archives there."""
+    return str(scheduled_backup())
