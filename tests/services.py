@@ -11,6 +11,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 from wop.queues import ALL_QUEUES, WORKER_ENV
@@ -269,7 +270,22 @@ class WebServer:
                 stderr=subprocess.STDOUT,
             )
         wait_for_port(self.port, timeout=30, proc=self.proc)
+        self.wait_until_answering()
         return self
+
+    def wait_until_answering(self, timeout: float = 120.0) -> None:
+        """gunicorn binds its port before its workers have loaded the app (seconds on a busy
+        machine): wait for an answer, so that a test's first request is not the one that waits."""
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                with urllib.request.urlopen(f"{self.url}/api/health", timeout=timeout) as resp:
+                    if resp.status == 200:
+                        return
+            except OSError:
+                if time.monotonic() > deadline or (self.proc is not None and self.proc.poll() is not None):
+                    raise
+            time.sleep(0.1)
 
     def stop(self) -> None:
         stop(self.proc)
