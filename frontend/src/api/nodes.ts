@@ -56,3 +56,18 @@ export async function readAloud(id: number): Promise<ReadAloudStart> {
   if (answer.data.task_id) return { ready: false, task_id: answer.data.task_id };
   throw new Error("The server answered read-aloud with neither audio nor a job.");
 }
+
+/** An earlier text of an entry, kept when it was edited or restored over. */
+export interface EntryVersion {
+  id: number;
+  node_id: number;
+  content: string;
+  reason: string | null;
+  created_at: string | null;
+}
+
+/** The entry's earlier texts, oldest first (its author only). */
+export const listVersions = (id: number) => get<EntryVersion[]>(`${path(id)}/versions`);
+
+/** Put an earlier text back; the server keeps the current one as a version, so nothing is lost. */
+export const restoreVersion = (id: number, versionId: number) => post<NodeDetail>(`${path(id)}/versions/${versionId}/restore`, {});
