@@ -409,7 +409,8 @@ def test_drafts_belong_to_one_account_and_logging_out_clears_them(page):
     expect(page.get_by_label("New entry")).to_have_value("")
     log_out(page)
     log_in(page, alice)
-    expect(page.get_by_label("New entry")).to_have_value("")
+    # The server still keeps hers, so her draft follows her back (and to any other browser).
+    expect(page.get_by_label("New entry")).to_have_value(draft)
 
 
 WRITER_ERROR = "The AI service is not available right now — try again later, or ask the administrator."

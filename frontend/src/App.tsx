@@ -10,7 +10,7 @@ import Feed from "./components/Feed";
 import NavBar from "./components/NavBar";
 import ProfilePage from "./components/ProfilePage";
 import SettingsPage from "./components/SettingsPage";
-import { DraftOwner, clearDrafts } from "./hooks/useDraft";
+import { DraftOwner, clearDrafts, sendDrafts } from "./hooks/useDraft";
 import { useLiveMode } from "./hooks/useEvents";
 import { liveEvents } from "./live/events";
 import { href, useRoute } from "./router";
@@ -61,6 +61,7 @@ export default function App() {
     liveEvents.stop(); // the stream is this account's
   };
   const logOut = async () => {
+    await sendDrafts(); // the server keeps them for the writer's return, on any browser
     forgetAccount();
     await logout().catch(() => undefined);
     setSession({ state: "out" });

@@ -1,5 +1,5 @@
 // Entries ("nodes"): read, write, edit, delete, and the jobs started on one entry.
-import type { NodeDetail, Privacy, Started, VoiceNode } from "../types";
+import type { NodeDetail, Page, Privacy, Started, VoiceNode } from "../types";
 import { del, get, post, put, request } from "./client";
 
 export interface NewEntry {
@@ -66,8 +66,8 @@ export interface EntryVersion {
   created_at: string | null;
 }
 
-/** The entry's earlier texts, oldest first (its author only). */
-export const listVersions = (id: number) => get<EntryVersion[]>(`${path(id)}/versions`);
+/** The entry's earlier texts, oldest first (its author only): the first 500, the most one page holds. */
+export const listVersions = (id: number) => get<Page<EntryVersion>>(`${path(id)}/versions?per_page=500`).then((page) => page.items);
 
 /** Put an earlier text back; the server keeps the current one as a version, so nothing is lost. */
 export const restoreVersion = (id: number, versionId: number) => post<NodeDetail>(`${path(id)}/versions/${versionId}/restore`, {});

@@ -3,6 +3,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { SiteConfig } from "../types";
 
 const api = vi.hoisted(() => ({ getConfig: vi.fn(), createNode: vi.fn() }));
+vi.mock("../api/drafts", () => ({ getDraft: vi.fn(() => new Promise(() => undefined)), saveDraft: vi.fn(), deleteDraft: vi.fn() }));
 vi.mock("../api/config", () => ({ getConfig: api.getConfig }));
 vi.mock("../api/nodes", () => ({ createNode: api.createNode, createVoiceNode: vi.fn() }));
 

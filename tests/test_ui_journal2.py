@@ -1,0 +1,106 @@
+"""The journal in Chromium against the real stack, continued: earlier versions of an entry,
+drafts that follow the writer to another browser (see tests/test_ui.py for the setup)."""
+
+import pytest
+
+from tests.test_ui import browser, expect, log_in, page, sign_up, write_and_open
+
+# The browser and its page are the fixtures of tests/test_ui.py, shared.
+FIXTURES = (browser, page)
+
+pytestmark = pytest.mark.usefixtures("jobs_ready")
+
+
+@pytest.fixture
+def other_context(browser, live_server):
+    """A second browser profile (its own cookies and storage), like another device."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
+        context.set_default_timeout(15_000)
+        contexts.append(context)
+        return context.new_page()
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def open_login(page) -> None:
+    page.goto("/")
+    expect(page.get_by_label("Username")).to_be_visible()
+
+
+def edit_entry(page, text: str) -> None:
+    page.get_by_role("button", name="Edit").click()
+    page.get_by_label("Entry text").fill(text)
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator(".entry-content")).to_have_text(text)
+
+
+def test_the_author_compares_an_earlier_version_word_by_word_and_restores_it(page):
+    sign_up(page)
+    node_id = write_and_open(page, "The river was cold this morning.")
+    edit_entry(page, "The river was warm this evening.")
+
+    page.get_by_role("button", name="Versions").click()
+    versions = page.get_by_role("region", name="Earlier versions")
+    expect(versions.locator(".text-diff")).to_have_text("The river was coldwarm this morningevening.")
+    expect(versions.locator("del")).to_have_text(["cold", "morning"])
+    expect(versions.locator("ins")).to_have_text(["warm", "evening"])
+
+    versions.get_by_role("button", name="Restore this version").click()
+    expect(page.locator(".entry-content")).to_have_text("The river was cold this morning.")
+    expect(versions).to_have_count(0)
+    # The text it replaced was kept: it is now an earlier version in its turn.
+    page.reload()
+    page.get_by_role("button", name="Versions").click()
+    expect(page.get_by_role("region", name="Earlier versions").get_by_role("listitem")).to_have_count(2)
+    assert page.url.endswith(f"#/node/{node_id}")
+
+
+def saved_draft(page, place: str, text: str) -> None:
+    """Type `text` into the box and wait until the server has it as the draft at `place`."""
+    with page.expect_response(lambda r: r.url.endswith(f"/api/drafts/{place}") and r.request.method == "PUT") as answer:
+        box = page.get_by_label("Your reply") if place.startswith("reply:") else page.get_by_label("New entry")
+        box.fill(text)
+    assert answer.value.ok
+
+
+def test_a_draft_follows_its_writer_to_another_browser_and_no_one_else(page, other_context):
+    writer = sign_up(page)
+    draft = "Half a thought about the garden, typed on the laptop."
+    saved_draft(page, "new", draft)
+
+    phone = other_context()
+    open_login(phone)
+    log_in(phone, writer)
+    expect(phone.get_by_label("New entry")).to_have_value(draft)
+
+    # Another account on that same browser finds nothing.
+    phone.get_by_role("button", name="Log out").click()
+    stranger = other_context()
+    sign_up(stranger)
+    expect(stranger.get_by_label("New entry")).to_have_value("")
+
+    # Saving the entry ends the draft everywhere.
+    page.get_by_role("button", name="Save entry").click()
+    expect(page.get_by_label("New entry")).to_have_value("")
+    later = other_context()
+    open_login(later)
+    log_in(later, writer)
+    expect(later.locator(".entry-list a.preview", has_text="Half a thought")).to_be_visible()
+    expect(later.get_by_label("New entry")).to_have_value("")
+
+
+def test_a_reply_draft_follows_its_writer(page, other_context):
+    writer = sign_up(page)
+    node_id = write_and_open(page, "Something to answer later.")
+    saved_draft(page, f"reply:{node_id}", "My answer, not finished.")
+
+    phone = other_context()
+    open_login(phone)
+    log_in(phone, writer)
+    phone.goto(f"/#/node/{node_id}")
+    expect(phone.get_by_label("Your reply")).to_have_value("My answer, not finished.")
