@@ -1,9 +1,10 @@
 """The journal in Chromium against the real stack, continued: earlier versions of an entry,
-drafts that follow the writer to another browser (see tests/test_ui.py for the setup)."""
+drafts that follow the writer to another browser, the first screen a stranger sees (see
+tests/test_ui.py for the setup)."""
 
 import pytest
 
-from tests.test_ui import browser, expect, log_in, page, sign_up, write_and_open
+from tests.test_ui import browser, expect, log_in, log_out, page, sign_up, write_and_open
 
 # The browser and its page are the fixtures of tests/test_ui.py, shared.
 FIXTURES = (browser, page)
@@ -28,8 +29,8 @@ def other_context(browser, live_server):
 
 
 def open_login(page) -> None:
-    page.goto("/")
-    expect(page.get_by_label("Username")).to_be_visible()
+    page.goto("/#/login")
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
 
 
 def edit_entry(page, text: str) -> None:
@@ -104,3 +105,27 @@ def test_a_reply_draft_follows_its_writer(page, other_context):
     log_in(phone, writer)
     phone.goto(f"/#/node/{node_id}")
     expect(phone.get_by_label("Your reply")).to_have_value("My answer, not finished.")
+
+
+def test_a_stranger_lands_on_sign_up_sees_field_errors_next_to_fields_and_can_switch_to_log_in(page):
+    page.goto("/")
+    expect(page.get_by_role("region", name="What Write or Perish is")).to_be_visible()
+    page.get_by_label("Username").fill("x")
+    page.get_by_label("Password").fill("short")
+    page.get_by_role("button", name="Create account").click()
+    username = page.get_by_label("Username")
+    expect(username).to_have_attribute("aria-invalid", "true")
+    expect(page.locator("#auth-username-error")).not_to_be_empty()
+    expect(page.locator("#auth-password-error")).not_to_be_empty()
+    expect(page.get_by_label("Password")).to_have_attribute("aria-describedby", "auth-password-error")
+    expect(username).to_have_value("x")
+
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    page.get_by_role("button", name="Create an account").click()
+    name = sign_up(page)
+    # Once someone has logged in here, the page opens at the login form.
+    log_out(page)
+    page.reload()
+    expect(page.get_by_role("heading", name="Log in")).to_be_visible()
+    log_in(page, name)

@@ -20,6 +20,7 @@ export interface PageQuery {
 export interface SiteConfig {
   default_privacy: Privacy;
   require_approval: boolean;
+  terms_required: boolean;
   max_upload_mb: number;
   max_audio_minutes: number;
   tts_max_chars: number;

@@ -10,6 +10,7 @@ vi.mock("../api/nodes", () => ({ createNode: api.createNode, createVoiceNode: vi
 const config = (privacy: SiteConfig["default_privacy"]): SiteConfig => ({
   default_privacy: privacy,
   require_approval: false,
+  terms_required: false,
   max_upload_mb: 50,
   max_audio_minutes: 60,
   tts_max_chars: 5000,
