@@ -4,7 +4,7 @@ tests/test_ui.py for the setup)."""
 
 import pytest
 
-from tests.test_ui import browser, expect, log_in, log_out, page, sign_up, write_and_open
+from tests.test_ui import PASSWORD, browser, expect, log_in, log_out, page, sign_up, write_and_open
 
 # The browser and its page are the fixtures of tests/test_ui.py, shared.
 FIXTURES = (browser, page)
@@ -129,3 +129,48 @@ def test_a_stranger_lands_on_sign_up_sees_field_errors_next_to_fields_and_can_sw
     page.reload()
     expect(page.get_by_role("heading", name="Log in")).to_be_visible()
     log_in(page, name)
+
+
+def waiting_for_approval(app, user_id: int) -> None:
+    """As if the account had signed up while the site required approval."""
+    from wop.extensions import db
+    from wop.models import User
+
+    with app.app_context():
+        db.session.get_one(User, user_id).approved = False
+        db.session.commit()
+
+
+def test_an_administrator_approves_deactivates_and_reactivates_accounts(page, app, make_user, other_context):
+    admin = make_user(admin=True)
+    newcomer = make_user()
+    waiting_for_approval(app, newcomer.user["id"])
+
+    page.goto("/#/login")
+    log_in(page, admin.user["username"])
+    page.get_by_role("link", name="Admin").click()
+    row = page.locator(f"tr[data-user='{newcomer.user['username']}']")
+    state = row.locator("td").nth(3)
+    expect(state).to_have_text("waiting for approval")
+    row.get_by_role("button", name="Approve").click()
+    expect(state).to_have_text("active")
+    expect(row.get_by_role("button", name="Approve")).to_have_count(0)
+
+    row.get_by_role("button", name="Deactivate").click()
+    expect(state).to_have_text("deactivated")
+    # The account can no longer log in.
+    tab = other_context()
+    tab.goto("/#/login")
+    tab.get_by_label("Username").fill(newcomer.user["username"])
+    tab.get_by_label("Password").fill(PASSWORD)
+    tab.get_by_role("button", name="Log in").click()
+    expect(tab.get_by_role("alert")).to_be_visible()
+
+    row.get_by_role("button", name="Reactivate").click()
+    expect(state).to_have_text("active")
+    tab.get_by_role("button", name="Log in").click()
+    expect(tab.get_by_role("heading", name="Your journal")).to_be_visible()
+
+    # The workers and queues are shown; someone who is not an administrator has no Admin link.
+    expect(page.get_by_role("region", name="Workers and queues")).to_contain_text("ready")
+    expect(tab.get_by_role("link", name="Admin")).to_have_count(0)

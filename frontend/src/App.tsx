@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import { logout, me } from "./api/auth";
 import { ApiError, messageOf, setUnauthorizedHandler } from "./api/client";
+import AdminPage from "./components/AdminPage";
 import AuthScreen from "./components/AuthScreen";
 import Dashboard from "./components/Dashboard";
 import EntryView from "./components/EntryView";
@@ -85,6 +86,9 @@ export default function App() {
       break;
     case "settings":
       screen = <SettingsPage user={user} onLoggedOut={loggedOut} />;
+      break;
+    case "admin":
+      screen = <AdminPage me={user} />;
       break;
     case "node":
       screen = <EntryView key={route.id} id={route.id} me={user} />;

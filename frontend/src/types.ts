@@ -36,6 +36,8 @@ export interface User {
   is_admin?: boolean;
   approved?: boolean;
   accepted_terms_at?: string | null;
+  /** Seen by administrators: false once the account was deactivated. */
+  active?: boolean;
 }
 
 export interface NodePreview {
