@@ -2,9 +2,11 @@
 drafts that follow the writer to another browser, the first screen a stranger sees (see
 tests/test_ui.py for the setup)."""
 
+from pathlib import Path
+
 import pytest
 
-from tests.test_ui import PASSWORD, browser, expect, log_in, log_out, page, sign_up, write_and_open
+from tests.test_ui import PASSWORD, ROOT, browser, expect, log_in, log_out, page, sign_up, write_and_open
 
 # The browser and its page are the fixtures of tests/test_ui.py, shared.
 FIXTURES = (browser, page)
@@ -174,3 +176,55 @@ def test_an_administrator_approves_deactivates_and_reactivates_accounts(page, ap
     # The workers and queues are shown; someone who is not an administrator has no Admin link.
     expect(page.get_by_role("region", name="Workers and queues")).to_contain_text("ready")
     expect(tab.get_by_role("link", name="Admin")).to_have_count(0)
+
+
+AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"
+RUN_AXE = """async () => {
+  const result = await axe.run(document, { resultTypes: ["violations"] });
+  const problems = result.violations
+    .filter((v) => v.impact === "critical" || v.impact === "serious")
+    .map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(" ")).join(", ")}`);
+  const others = result.violations.filter((v) => v.impact !== "critical" && v.impact !== "serious").map((v) => v.id);
+  return { problems, passed: result.passes.length, others };
+}"""
+
+
+def axe_problems(page) -> list[str]:
+    """The critical and serious accessibility violations axe-core finds on the page as shown."""
+    page.add_script_tag(content=AXE.read_text())
+    result = page.evaluate(RUN_AXE)
+    assert result["passed"] > 0, "axe-core checked nothing"
+    print(f"axe on {page.url}: {len(result['problems'])} critical/serious, minor or moderate: {result['others']}")
+    return result["problems"]
+
+
+@pytest.mark.skipif(not Path(AXE).is_file(), reason="axe-core is not installed (npm install in frontend/)")
+def test_the_main_pages_have_no_critical_or_serious_accessibility_problems(browser, live_server):
+    # The page's policy refuses inline scripts, which is how axe-core is added: for this test only.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    found = {}
+    try:
+        tab = context.new_page()
+        tab.goto("/#/signup")
+        expect(tab.get_by_role("button", name="Create account")).to_be_visible()
+        found["sign-up"] = axe_problems(tab)
+
+        sign_up(tab)
+        write_and_open(tab, "An entry to check for accessibility.")
+        found["entry page"] = axe_problems(tab)
+        tab.goto("/#/")
+        expect(tab.locator(".entry-list a.preview").first).to_be_visible()
+        found["journal"] = axe_problems(tab)
+        tab.goto("/#/feed")
+        expect(tab.get_by_role("heading", name="Feed", exact=True)).to_be_visible()
+        found["feed"] = axe_problems(tab)
+        tab.goto("/#/settings")
+        expect(tab.get_by_role("heading", name="Settings", exact=True)).to_be_visible()
+        found["settings"] = axe_problems(tab)
+        tab.goto("/#/profile")
+        expect(tab.get_by_role("heading", name="Profile & export")).to_be_visible()
+        found["profile"] = axe_problems(tab)
+    finally:
+        context.close()
+    assert found == {name: [] for name in found}, found
