@@ -199,7 +199,7 @@ def axe_problems(page) -> list[str]:
 
 
 @pytest.mark.skipif(not Path(AXE).is_file(), reason="axe-core is not installed (npm install in frontend/)")
-def test_the_main_pages_have_no_critical_or_serious_accessibility_problems(browser, live_server):
+def test_the_main_pages_have_no_critical_or_serious_accessibility_problems(browser, live_server, make_user):
     # The page's policy refuses inline scripts, which is how axe-core is added: for this test only.
     context = browser.new_context(base_url=live_server.url, bypass_csp=True)
     context.set_default_timeout(15_000)
@@ -225,6 +225,13 @@ def test_the_main_pages_have_no_critical_or_serious_accessibility_problems(brows
         tab.goto("/#/profile")
         expect(tab.get_by_role("heading", name="Profile & export")).to_be_visible()
         found["profile"] = axe_problems(tab)
+
+        log_out(tab)
+        open_login(tab)
+        log_in(tab, make_user(admin=True).user["username"])
+        tab.goto("/#/admin")
+        expect(tab.get_by_role("cell", name="llm", exact=True)).to_be_visible()
+        found["admin"] = axe_problems(tab)
     finally:
         context.close()
     assert found == {name: [] for name in found}, found
