@@ -62,8 +62,7 @@ pytestmark = pytest.mark.usefixtures("jobs_ready")
 
 def sign_up(page, name: str | None = None) -> str:
     name = name or unique_name("ui")
-    page.goto("/")
-    page.get_by_role("tab", name="Sign up").click()
+    page.goto("/#/signup")
     page.get_by_label("Username").fill(name)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Create account").click()
@@ -186,8 +185,7 @@ def test_signup_with_a_taken_name_shows_the_api_error_and_keeps_the_form(page, l
     resp = requests.post(f"{live_server.url}/auth/signup", json={"username": taken, "password": PASSWORD}, timeout=10)
     assert resp.status_code == 201, resp.text
 
-    page.goto("/")
-    page.get_by_role("tab", name="Sign up").click()
+    page.goto("/#/signup")
     page.get_by_label("Username").fill(taken)
     page.get_by_label("Password").fill("my own secret words")
     page.get_by_label("Email").fill("me@example.com")
@@ -409,7 +407,8 @@ def test_drafts_belong_to_one_account_and_logging_out_clears_them(page):
     expect(page.get_by_label("New entry")).to_have_value("")
     log_out(page)
     log_in(page, alice)
-    expect(page.get_by_label("New entry")).to_have_value("")
+    # The server still keeps hers, so her draft follows her back (and to any other browser).
+    expect(page.get_by_label("New entry")).to_have_value(draft)
 
 
 WRITER_ERROR = "The AI service is not available right now — try again later, or ask the administrator."

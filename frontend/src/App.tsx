@@ -2,6 +2,7 @@
 import { useEffect, useState } from "react";
 import { logout, me } from "./api/auth";
 import { ApiError, messageOf, setUnauthorizedHandler } from "./api/client";
+import AdminPage from "./components/AdminPage";
 import AuthScreen from "./components/AuthScreen";
 import Dashboard from "./components/Dashboard";
 import EntryView from "./components/EntryView";
@@ -10,7 +11,7 @@ import Feed from "./components/Feed";
 import NavBar from "./components/NavBar";
 import ProfilePage from "./components/ProfilePage";
 import SettingsPage from "./components/SettingsPage";
-import { DraftOwner, clearDrafts } from "./hooks/useDraft";
+import { DraftOwner, clearDrafts, sendDrafts } from "./hooks/useDraft";
 import { useLiveMode } from "./hooks/useEvents";
 import { liveEvents } from "./live/events";
 import { href, useRoute } from "./router";
@@ -61,6 +62,7 @@ export default function App() {
     liveEvents.stop(); // the stream is this account's
   };
   const logOut = async () => {
+    await sendDrafts(); // the server keeps them for the writer's return, on any browser
     forgetAccount();
     await logout().catch(() => undefined);
     setSession({ state: "out" });
@@ -84,6 +86,9 @@ export default function App() {
       break;
     case "settings":
       screen = <SettingsPage user={user} onLoggedOut={loggedOut} />;
+      break;
+    case "admin":
+      screen = <AdminPage me={user} />;
       break;
     case "node":
       screen = <EntryView key={route.id} id={route.id} me={user} />;

@@ -1,4 +1,4 @@
-// A tiny hash router: #/ (dashboard), #/feed, #/node/<id>, #/profile, #/settings.
+// A tiny hash router: #/ (dashboard), #/feed, #/node/<id>, #/profile, #/settings, #/admin.
 import { useEffect, useState } from "react";
 
 export type Route =
@@ -7,6 +7,7 @@ export type Route =
   | { name: "node"; id: number }
   | { name: "profile" }
   | { name: "settings" }
+  | { name: "admin" }
   | { name: "missing"; path: string };
 
 export function parseRoute(hash: string): Route {
@@ -15,6 +16,7 @@ export function parseRoute(hash: string): Route {
   if (path === "/feed") return { name: "feed" };
   if (path === "/profile") return { name: "profile" };
   if (path === "/settings") return { name: "settings" };
+  if (path === "/admin") return { name: "admin" };
   const node = path.match(/^\/node\/(\d+)$/);
   if (node) return { name: "node", id: Number(node[1]) };
   return { name: "missing", path };
@@ -42,5 +44,6 @@ export const href = {
   feed: "#/feed",
   profile: "#/profile",
   settings: "#/settings",
+  admin: "#/admin",
   node: (id: number) => `#/node/${id}`,
 };

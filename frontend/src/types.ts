@@ -20,6 +20,7 @@ export interface PageQuery {
 export interface SiteConfig {
   default_privacy: Privacy;
   require_approval: boolean;
+  terms_required: boolean;
   max_upload_mb: number;
   max_audio_minutes: number;
   tts_max_chars: number;
@@ -35,6 +36,8 @@ export interface User {
   is_admin?: boolean;
   approved?: boolean;
   accepted_terms_at?: string | null;
+  /** Seen by administrators: false once the account was deactivated. */
+  active?: boolean;
 }
 
 export interface NodePreview {

@@ -22,7 +22,7 @@ async function start(path: string, body: object): Promise<User> {
 
 export const login = (credentials: Credentials) => start("/auth/login", credentials);
 
-export const signup = (credentials: Credentials & { email?: string }) => start("/auth/signup", credentials);
+export const signup = (credentials: Credentials & { email?: string; accept_terms?: boolean }) => start("/auth/signup", credentials);
 
 /** Ends this browser's session on the server, and forgets its CSRF token. */
 export async function logout(): Promise<void> {

@@ -1,5 +1,5 @@
 // Entries ("nodes"): read, write, edit, delete, and the jobs started on one entry.
-import type { NodeDetail, Privacy, Started, VoiceNode } from "../types";
+import type { NodeDetail, Page, Privacy, Started, VoiceNode } from "../types";
 import { del, get, post, put, request } from "./client";
 
 export interface NewEntry {
@@ -56,3 +56,18 @@ export async function readAloud(id: number): Promise<ReadAloudStart> {
   if (answer.data.task_id) return { ready: false, task_id: answer.data.task_id };
   throw new Error("The server answered read-aloud with neither audio nor a job.");
 }
+
+/** An earlier text of an entry, kept when it was edited or restored over. */
+export interface EntryVersion {
+  id: number;
+  node_id: number;
+  content: string;
+  reason: string | null;
+  created_at: string | null;
+}
+
+/** The entry's earlier texts, oldest first (its author only): the first 500, the most one page holds. */
+export const listVersions = (id: number) => get<Page<EntryVersion>>(`${path(id)}/versions?per_page=500`).then((page) => page.items);
+
+/** Put an earlier text back; the server keeps the current one as a version, so nothing is lost. */
+export const restoreVersion = (id: number, versionId: number) => post<NodeDetail>(`${path(id)}/versions/${versionId}/restore`, {});

@@ -3,12 +3,14 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { SiteConfig } from "../types";
 
 const api = vi.hoisted(() => ({ getConfig: vi.fn(), createNode: vi.fn() }));
+vi.mock("../api/drafts", () => ({ getDraft: vi.fn(() => new Promise(() => undefined)), saveDraft: vi.fn(), deleteDraft: vi.fn() }));
 vi.mock("../api/config", () => ({ getConfig: api.getConfig }));
 vi.mock("../api/nodes", () => ({ createNode: api.createNode, createVoiceNode: vi.fn() }));
 
 const config = (privacy: SiteConfig["default_privacy"]): SiteConfig => ({
   default_privacy: privacy,
   require_approval: false,
+  terms_required: false,
   max_upload_mb: 50,
   max_audio_minutes: 60,
   tts_max_chars: 5000,

@@ -4,6 +4,7 @@ import type { NodePreview, ThreadCard } from "../types";
 import Dashboard from "./Dashboard";
 
 const api = vi.hoisted(() => ({ getMyThreads: vi.fn(), getDashboard: vi.fn() }));
+vi.mock("../api/drafts", () => ({ getDraft: vi.fn(() => new Promise(() => undefined)), saveDraft: vi.fn(), deleteDraft: vi.fn() }));
 vi.mock("../api/threads", () => ({ getMyThreads: api.getMyThreads }));
 vi.mock("../api/dashboard", () => ({ getDashboard: api.getDashboard }));
 vi.mock("../api/config", () => ({ getConfig: vi.fn(() => new Promise(() => undefined)) }));

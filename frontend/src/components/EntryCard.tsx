@@ -9,6 +9,7 @@ import AuthorLine from "./AuthorLine";
 import ConfirmDialog from "./ConfirmDialog";
 import EntryEditor from "./EntryEditor";
 import Markdown from "./Markdown";
+import VersionsPanel from "./VersionsPanel";
 
 interface Props {
   node: NodeDetail;
@@ -22,6 +23,7 @@ interface Props {
 export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDeleted }: Props) {
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
+  const [showVersions, setShowVersions] = useState(false);
   const { busy, error, setError, run } = useAction();
 
   const remove = async () => {
@@ -70,6 +72,9 @@ export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDele
             <button type="button" className="secondary small" onClick={() => setEditing(true)}>
               Edit
             </button>
+            <button type="button" className="secondary small" aria-expanded={showVersions} onClick={() => setShowVersions(!showVersions)}>
+              Versions
+            </button>
             <button
               type="button"
               className="secondary small"
@@ -83,6 +88,16 @@ export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDele
           </span>
         )}
       </footer>
+      {showVersions && isAuthor && !editing && (
+        <VersionsPanel
+          node={node}
+          onRestored={(n) => {
+            setShowVersions(false);
+            onSaved(n);
+          }}
+          onClose={() => setShowVersions(false)}
+        />
+      )}
       {confirming && (
         <ConfirmDialog
           title="Delete this entry?"

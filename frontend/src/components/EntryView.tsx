@@ -112,6 +112,8 @@ export default function EntryView({ id, me }: Props) {
 
   return (
     <main className="page entry-page">
+      {/* The page's title for screen readers; sighted readers see the thread itself. */}
+      <h1 className="visually-hidden">{node.author ? `Entry by ${node.author}` : "Entry"}</h1>
       <Conversation id={node.id} />
       <ErrorMessage message={error} />
       <EntryCard

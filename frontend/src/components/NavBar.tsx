@@ -25,6 +25,7 @@ export default function NavBar({ user, route, onLogout }: Props) {
           {link(href.feed, "feed", "Feed")}
           {link(href.profile, "profile", "Profile & export")}
           {link(href.settings, "settings", "Settings")}
+          {user.is_admin && link(href.admin, "admin", "Admin")}
         </nav>
         <div className="nav-user">
           <span className="muted">{user.username}</span>

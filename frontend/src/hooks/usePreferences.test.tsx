@@ -4,6 +4,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import type { ModelCatalog, Preferences, SiteConfig } from "../types";
 
 const api = vi.hoisted(() => ({ getPreferences: vi.fn(), getConfig: vi.fn(), createNode: vi.fn(), listModels: vi.fn() }));
+vi.mock("../api/drafts", () => ({ getDraft: vi.fn(() => new Promise(() => undefined)), saveDraft: vi.fn(), deleteDraft: vi.fn() }));
 vi.mock("../api/account", () => ({ getPreferences: api.getPreferences }));
 vi.mock("../api/config", () => ({ getConfig: api.getConfig }));
 vi.mock("../api/nodes", () => ({ createNode: api.createNode, createVoiceNode: vi.fn() }));
