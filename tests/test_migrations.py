@@ -17,7 +17,21 @@ from sqlalchemy.orm import Session
 from tests.conftest import DB_KIND
 from tests.services import ROOT
 from wop.extensions import db
-from wop.models import ApiToken, Job, Node, NodeVersion, ReplySource, TokenCredit, User, UserProfile, UserSession
+from wop.models import (
+    ApiToken,
+    Draft,
+    Job,
+    Node,
+    NodeVersion,
+    Recording,
+    RecordingChunk,
+    RecordingPiece,
+    ReplySource,
+    TokenCredit,
+    User,
+    UserProfile,
+    UserSession,
+)
 
 POSTGRES = DB_KIND in ("postgres", "postgresql")
 
@@ -45,7 +59,8 @@ def empty_database(database_url, tmp_path):
 
 
 def seed(session: Session) -> None:
-    """A bit of everything: accounts, an entry with a version, an AI reply, jobs, credits."""
+    """A bit of everything: accounts, an entry with a version, an AI reply, jobs, credits, a draft,
+    a chunked recording."""
     alice = User(username="alice", password_hash="x", email="alice@example.org")
     session.add(alice)
     session.flush()
@@ -65,6 +80,20 @@ def seed(session: Session) -> None:
             UserProfile(user_id=alice.id, content="Writes daily.", generated_by="user"),
             ApiToken(user_id=alice.id, token_hash="a" * 64),
             UserSession(user_id=alice.id, key_hash="b" * 64),
+            Draft(user_id=alice.id, place=f"reply:{entry.id}", content="Half a thought"),
+        ]
+    )
+    recording = Recording(
+        user_id=alice.id, mime_type="audio/webm", extension="webm", piece_seconds=30.0, folder="recordings/1/1"
+    )
+    session.add(recording)
+    session.flush()
+    session.add_all(
+        [
+            RecordingChunk(recording_id=recording.id, number=0, size=3, sha256="c" * 64, path="recordings/1/1/0"),
+            RecordingPiece(
+                recording_id=recording.id, number=1, start_seconds=0, end_seconds=30, audio_path="recordings/1/1/p1"
+            ),
         ]
     )
     session.commit()
