@@ -2,7 +2,7 @@
 // the server (UploadQueue). Stopping sends what is missing and asks the server to finish; the
 // finish job is then followed by the caller (its task id). Recordings left unfinished (a closed
 // tab, a reload) are offered again: finish them or discard them.
-import { useCallback, useEffect, useRef, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { ApiError, messageOf } from "../api/client";
 import { useEvents } from "../hooks/useEvents";
 import type { Privacy } from "../types";
@@ -81,17 +81,12 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
   }, [state]);
 
   // The transcript so far: pieces as they are pushed, and the server's text now and then.
-  useEvents(
-    useCallback(
-      (signal) => {
-        if (signal.type !== "part" || recordingId === null) return;
-        const part = signal.data as { recording_id?: number; index: number; text?: string };
-        if (part.recording_id !== recordingId) return;
-        setPieces((known) => ({ ...known, [part.index]: part.text ?? "" }));
-      },
-      [recordingId],
-    ),
-  );
+  useEvents((signal) => {
+    if (signal.type !== "part" || recordingId === null) return;
+    const part = signal.data as { recording_id?: number; index: number; text?: string };
+    if (part.recording_id !== recordingId) return;
+    setPieces((known) => ({ ...known, [part.index]: part.text ?? "" }));
+  });
   useEffect(() => {
     if (recordingId === null || (state !== "recording" && state !== "finishing")) return;
     const look = () => getRecording(recordingId).then((r) => setServerTranscript(r.transcript ?? ""), () => undefined);
