@@ -5,6 +5,7 @@ import type { SiteConfig } from "../types";
 const api = vi.hoisted(() => ({ getConfig: vi.fn(), createNode: vi.fn() }));
 vi.mock("../api/config", () => ({ getConfig: api.getConfig }));
 vi.mock("../api/nodes", () => ({ createNode: api.createNode, createVoiceNode: vi.fn() }));
+vi.mock("../recording/api", () => ({ openRecordings: vi.fn(async () => []) })); // no unfinished recordings
 
 const config = (privacy: SiteConfig["default_privacy"]): SiteConfig => ({
   default_privacy: privacy,
