@@ -5,6 +5,8 @@ import type { Recording } from "../recording/api";
 import { addChunk, chunksOf, forget, localRecordings, saveRecording } from "../recording/store";
 import VoiceRecorder from "./VoiceRecorder";
 
+const SLOW = { timeout: 5000 }; // IndexedDB work on a busy machine
+
 const api = vi.hoisted(() => ({
   openRecordings: vi.fn(),
   getRecording: vi.fn(),
@@ -47,8 +49,8 @@ describe("an unfinished recording", () => {
     api.getRecording.mockResolvedValue(serverRecording(501, { chunks: [0], next_chunk: 1 }));
     api.finishRecording.mockReturnValue(new Promise(() => undefined)); // the job is not followed here
     render(<VoiceRecorder onUploaded={vi.fn()} />);
-    fireEvent.click(await screen.findByRole("button", { name: "Finish it" }));
-    await waitFor(() => expect(api.finishRecording).toHaveBeenCalledWith(501, 3));
+    fireEvent.click(await screen.findByRole("button", { name: "Finish it" }, SLOW));
+    await waitFor(() => expect(api.finishRecording).toHaveBeenCalledWith(501, 3), SLOW);
     expect(api.putChunk.mock.calls.map((call) => call[1])).toEqual([0, 1, 2]);
   });
 
@@ -56,9 +58,9 @@ describe("an unfinished recording", () => {
     api.openRecordings.mockResolvedValue([serverRecording(502), serverRecording(503, { parent_id: 7 })]);
     api.discardRecording.mockResolvedValue(undefined);
     render(<VoiceRecorder onUploaded={vi.fn()} />);
-    expect(await screen.findAllByRole("button", { name: "Finish it" })).toHaveLength(1);
+    expect(await screen.findAllByRole("button", { name: "Finish it" }, SLOW)).toHaveLength(1);
     fireEvent.click(screen.getByRole("button", { name: "Discard it" }));
-    await waitFor(() => expect(screen.queryByText(/An unfinished recording/)).toBeNull());
+    await waitFor(() => expect(screen.queryByText(/An unfinished recording/)).toBeNull(), SLOW);
     expect(api.discardRecording).toHaveBeenCalledWith(502);
   });
 
@@ -67,7 +69,7 @@ describe("an unfinished recording", () => {
     await addChunk(504, 0, new Blob(["x"]));
     api.getRecording.mockResolvedValue(serverRecording(504, { status: "finished", node_id: 9 }));
     render(<VoiceRecorder onUploaded={vi.fn()} />);
-    await waitFor(async () => expect((await localRecordings()).some((r) => r.id === 504)).toBe(false));
+    await waitFor(async () => expect((await localRecordings()).some((r) => r.id === 504)).toBe(false), SLOW);
     expect(await chunksOf(504)).toEqual([]);
     expect(screen.queryByRole("button", { name: "Finish it" })).toBeNull();
   });
