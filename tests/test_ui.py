@@ -236,9 +236,9 @@ def test_a_voice_recording_is_uploaded_and_its_transcript_replaces_the_placehold
     time.sleep(2.5)  # the fake microphone beeps meanwhile
     stop.click()
     expect(page).to_have_url(re.compile(r"#/node/\d+$"))
+    # The recording is sent in chunks and the entry opens once its finish job made it
+    # (tests/test_ui_recorder.py follows that path through closed pages and lost networks).
     expect(page.get_by_label("Original recording")).to_have_attribute("src", re.compile(r"^/api/media/"))
-    job = page.locator(".voice .job")
-    expect(job).to_have_attribute("data-status", "completed", timeout=JOB_TIMEOUT_MS)
     expect(page.locator(".entry-content")).to_contain_text("[part 1: ", timeout=JOB_TIMEOUT_MS)
     expect(page.locator(".entry-content")).not_to_contain_text("transcription pending")
 

@@ -80,6 +80,9 @@ async function send(method: Method, path: string, body: unknown, csrf: string | 
   let payload: BodyInit | undefined;
   if (body instanceof FormData) {
     payload = body; // the browser sets the multipart boundary
+  } else if (body instanceof Blob) {
+    headers["Content-Type"] = "application/octet-stream"; // raw bytes (a recording's chunk)
+    payload = body;
   } else if (body !== undefined) {
     headers["Content-Type"] = "application/json";
     payload = JSON.stringify(body);

@@ -6,6 +6,7 @@ const api = vi.hoisted(() => ({ getConfig: vi.fn(), createNode: vi.fn() }));
 vi.mock("../api/drafts", () => ({ getDraft: vi.fn(() => new Promise(() => undefined)), saveDraft: vi.fn(), deleteDraft: vi.fn() }));
 vi.mock("../api/config", () => ({ getConfig: api.getConfig }));
 vi.mock("../api/nodes", () => ({ createNode: api.createNode, createVoiceNode: vi.fn() }));
+vi.mock("../recording/api", () => ({ openRecordings: vi.fn(async () => []) })); // no unfinished recordings
 
 const config = (privacy: SiteConfig["default_privacy"]): SiteConfig => ({
   default_privacy: privacy,

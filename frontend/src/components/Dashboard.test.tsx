@@ -9,6 +9,7 @@ vi.mock("../api/threads", () => ({ getMyThreads: api.getMyThreads }));
 vi.mock("../api/dashboard", () => ({ getDashboard: api.getDashboard }));
 vi.mock("../api/config", () => ({ getConfig: vi.fn(() => new Promise(() => undefined)) }));
 vi.mock("../api/nodes", () => ({ createNode: vi.fn(), createVoiceNode: vi.fn() }));
+vi.mock("../recording/api", () => ({ openRecordings: vi.fn(async () => []) })); // no unfinished recordings
 
 const root = (id: number, preview: string, deleted = false): NodePreview => ({
   id,

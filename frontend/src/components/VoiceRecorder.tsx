@@ -1,10 +1,12 @@
-// Record a voice entry with MediaRecorder and upload it as multipart `audio_file`.
-// A recording that failed to upload is kept, to upload again or save to disk.
-import { useEffect, useRef, useState } from "react";
-import { messageOf } from "../api/client";
-import { createVoiceNode } from "../api/nodes";
-import type { NodeDetail, Privacy } from "../types";
+// Record a voice entry a few seconds at a time (src/recording): nothing recorded is lost to a
+// closed tab or a dropped network, and the transcript grows while one speaks. A recording left
+// unfinished is offered here again, to finish or discard.
+import { getNode } from "../api/nodes";
+import { formatDate } from "../format";
+import { useChunkedRecorder } from "../recording/useChunkedRecorder";
+import type { Job, NodeDetail, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
+import JobProgress from "./JobProgress";
 
 interface Props {
   parentId?: number;
@@ -13,127 +15,59 @@ interface Props {
   onUploaded: (node: NodeDetail) => void;
 }
 
-type State = "idle" | "recording" | "uploading" | "failed";
-
-const TYPES = ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus", "audio/mp4"];
-
-function extensionOf(mime: string): string {
-  if (mime.includes("ogg")) return "ogg";
-  if (mime.includes("mp4")) return "m4a";
-  return "webm";
-}
-
 function clock(seconds: number): string {
   return `${Math.floor(seconds / 60)}:${String(seconds % 60).padStart(2, "0")}`;
 }
 
 export default function VoiceRecorder({ parentId, privacy, aiExcluded = false, onUploaded }: Props) {
-  const [state, setState] = useState<State>("idle");
-  const [error, setError] = useState<string | null>(null);
-  const [seconds, setSeconds] = useState(0);
-  const [recording, setRecording] = useState<Blob | null>(null);
-  const [recordingUrl, setRecordingUrl] = useState<string | null>(null);
-  const recorder = useRef<MediaRecorder | null>(null);
+  const rec = useChunkedRecorder({ parentId, privacy, aiExcluded });
 
-  useEffect(() => {
-    if (state !== "recording") return;
-    const timer = window.setInterval(() => setSeconds((s) => s + 1), 1000);
-    return () => window.clearInterval(timer);
-  }, [state]);
-
-  useEffect(() => () => {
-    if (recordingUrl) URL.revokeObjectURL(recordingUrl);
-  }, [recordingUrl]);
-
-  useEffect(() => () => recorder.current?.stream.getTracks().forEach((t) => t.stop()), []);
-
-  const upload = async (blob: Blob) => {
-    setState("uploading");
-    setError(null);
-    try {
-      const node = await createVoiceNode({ audio: blob, filename: `recording.${extensionOf(blob.type)}`, parentId, privacy, aiExcluded });
-      setRecording(null);
-      setRecordingUrl(null);
-      setState("idle");
-      onUploaded(node);
-    } catch (err) {
-      setRecording(blob);
-      setRecordingUrl(URL.createObjectURL(blob));
-      setError(messageOf(err));
-      setState("failed");
-    }
-  };
-
-  const start = async () => {
-    setError(null);
-    if (!navigator.mediaDevices?.getUserMedia || typeof MediaRecorder === "undefined") {
-      setError("This browser cannot record audio here (recording needs HTTPS or localhost).");
-      return;
-    }
-    try {
-      const stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-      const mimeType = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
-      const rec = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
-      const chunks: Blob[] = [];
-      rec.ondataavailable = (e) => e.data.size && chunks.push(e.data);
-      rec.onstop = () => {
-        stream.getTracks().forEach((t) => t.stop());
-        recorder.current = null;
-        const blob = new Blob(chunks, { type: rec.mimeType || mimeType || "audio/webm" });
-        if (blob.size === 0) {
-          setError("Nothing was recorded.");
-          setState("idle");
-          return;
-        }
-        void upload(blob);
-      };
-      rec.start(1000);
-      recorder.current = rec;
-      setSeconds(0);
-      setState("recording");
-    } catch (err) {
-      setError(`Could not start recording: ${messageOf(err)}`);
-    }
-  };
-
-  const stop = () => recorder.current?.stop();
-
-  const discard = () => {
-    setRecording(null);
-    setRecordingUrl(null);
-    setError(null);
-    setState("idle");
+  const saved = async (job: Job) => {
+    const nodeId = (job.result as { node_id?: number } | null)?.node_id;
+    await rec.done();
+    if (nodeId) onUploaded({ ...(await getNode(nodeId)), task_id: job.task_id } as NodeDetail);
   };
 
   return (
     <div className="recorder">
-      {state === "idle" && (
-        <button type="button" className="secondary" onClick={start} title="Dictate an entry; it is transcribed for you">
+      {rec.state === "idle" && (
+        <button type="button" className="secondary" onClick={rec.start} title="Dictate an entry; it is transcribed for you">
           ● Record
         </button>
       )}
-      {state === "recording" && (
-        <button type="button" className="danger" onClick={stop}>
-          ■ Stop {clock(seconds)}
+      {rec.state === "recording" && (
+        <button type="button" className="danger" onClick={rec.stop}>
+          ■ Stop {clock(rec.seconds)}
         </button>
       )}
-      {state === "uploading" && <span className="muted">Uploading recording…</span>}
-      {state === "failed" && recording && (
-        <>
-          <button type="button" onClick={() => upload(recording)}>
-            Upload again
-          </button>
-          {recordingUrl && (
-            <a className="small-link" href={recordingUrl} download={`recording.${extensionOf(recording.type)}`}>
-              Save recording
-            </a>
-          )}
-          <button type="button" className="link-button" onClick={discard}>
-            Discard
-          </button>
-        </>
+      {(rec.state === "recording" || rec.state === "finishing") && rec.waiting > 0 && (
+        <span className="muted" role="status">
+          {rec.waiting} {rec.waiting === 1 ? "part" : "parts"} waiting to upload
+          {rec.uploadError ? " (kept here; sending again shortly)" : ""}
+        </span>
       )}
-      <ErrorMessage message={error} />
+      {rec.state === "finishing" && rec.waiting === 0 && <span className="muted">Finishing the recording…</span>}
+      {rec.state === "following" && rec.taskId && (
+        <JobProgress key={rec.taskId} taskId={rec.taskId} label="Saving the recording" onCompleted={saved} />
+      )}
+      {(rec.state === "recording" || rec.state === "finishing") && rec.transcript && (
+        <p className="recorder-transcript muted" aria-label="Transcript so far">
+          {rec.transcript}
+        </p>
+      )}
+      {rec.state === "idle" &&
+        rec.unfinished.map((u) => (
+          <p key={u.id} className="notice recorder-unfinished" role="status">
+            An unfinished recording from {formatDate(u.createdAt)}.{" "}
+            <button type="button" onClick={() => rec.finish(u.id)}>
+              Finish it
+            </button>{" "}
+            <button type="button" className="link-button" onClick={() => rec.discard(u.id)}>
+              Discard it
+            </button>
+          </p>
+        ))}
+      <ErrorMessage message={rec.error} />
     </div>
   );
 }

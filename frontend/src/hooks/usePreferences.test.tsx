@@ -9,6 +9,7 @@ vi.mock("../api/account", () => ({ getPreferences: api.getPreferences }));
 vi.mock("../api/config", () => ({ getConfig: api.getConfig }));
 vi.mock("../api/nodes", () => ({ createNode: api.createNode, createVoiceNode: vi.fn() }));
 vi.mock("../api/models", () => ({ listModels: api.listModels }));
+vi.mock("../recording/api", () => ({ openRecordings: vi.fn(async () => []) })); // no unfinished recordings
 
 const prefs = (p: Partial<Preferences>): Preferences => ({ default_model: null, default_privacy: null, default_ai_excluded: null, ...p });
 const config = { default_privacy: "private", require_approval: false, max_upload_mb: 50, max_audio_minutes: 60, tts_max_chars: 5000 } as SiteConfig;

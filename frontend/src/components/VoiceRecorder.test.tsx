@@ -1,0 +1,76 @@
+import "fake-indexeddb/auto";
+import { fireEvent, render, screen, waitFor } from "@testing-library/react";
+import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Recording } from "../recording/api";
+import { addChunk, chunksOf, forget, localRecordings, saveRecording } from "../recording/store";
+import VoiceRecorder from "./VoiceRecorder";
+
+const SLOW = { timeout: 5000 }; // IndexedDB work on a busy machine
+
+const api = vi.hoisted(() => ({
+  openRecordings: vi.fn(),
+  getRecording: vi.fn(),
+  discardRecording: vi.fn(),
+  finishRecording: vi.fn(),
+  putChunk: vi.fn(),
+  createRecording: vi.fn(),
+}));
+vi.mock("../recording/api", () => api);
+
+const serverRecording = (id: number, change: Partial<Recording> = {}): Recording => ({
+  recording_id: id,
+  status: "open",
+  mime_type: "audio/webm",
+  parent_id: null,
+  privacy: null,
+  ai_excluded: false,
+  chunks: [],
+  next_chunk: 0,
+  chunk_count: null,
+  bytes_received: 0,
+  received_seconds: null,
+  node_id: null,
+  task_id: null,
+  created_at: "2026-11-29T20:00:00Z",
+  ...change,
+});
+
+beforeEach(async () => {
+  for (const local of await localRecordings()) await forget(local.id); // each test starts with an empty browser
+  for (const fn of Object.values(api)) fn.mockReset();
+  api.openRecordings.mockResolvedValue([]);
+  api.putChunk.mockResolvedValue(undefined);
+});
+
+describe("an unfinished recording", () => {
+  it("left in this browser is finished with every chunk kept here, the missing ones sent first", async () => {
+    await saveRecording({ id: 501, mimeType: "audio/webm", parentId: null, createdAt: Date.now(), stopped: false });
+    for (const n of [0, 1, 2]) await addChunk(501, n, new Blob([`chunk ${n}`]));
+    api.getRecording.mockResolvedValue(serverRecording(501, { chunks: [0], next_chunk: 1 }));
+    api.finishRecording.mockReturnValue(new Promise(() => undefined)); // the job is not followed here
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Finish it" }, SLOW));
+    await waitFor(() => expect(api.finishRecording).toHaveBeenCalledWith(501, 3), SLOW);
+    expect(api.putChunk.mock.calls.map((call) => call[1])).toEqual([0, 1, 2]);
+  });
+
+  it("only on the server is offered in the box it was made in, and discarding removes it", async () => {
+    api.openRecordings.mockResolvedValue([serverRecording(502), serverRecording(503, { parent_id: 7 })]);
+    api.discardRecording.mockResolvedValue(undefined);
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    expect(await screen.findAllByRole("button", { name: "Finish it" }, SLOW)).toHaveLength(1);
+    fireEvent.click(screen.getByRole("button", { name: "Discard it" }));
+    await waitFor(() => expect(screen.queryByText(/An unfinished recording/)).toBeNull(), SLOW);
+    expect(api.discardRecording).toHaveBeenCalledWith(502);
+  });
+
+  it("that the server already made into an entry is forgotten here and not offered", async () => {
+    await saveRecording({ id: 504, mimeType: "audio/webm", parentId: null, createdAt: Date.now(), stopped: true });
+    await addChunk(504, 0, new Blob(["x"]));
+    api.getRecording.mockResolvedValue(serverRecording(504, { status: "finished", node_id: 9 }));
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    await waitFor(async () => expect((await localRecordings()).some((r) => r.id === 504)).toBe(false), SLOW);
+    expect(await chunksOf(504)).toEqual([]);
+    expect(screen.queryByRole("button", { name: "Finish it" })).toBeNull();
+  });
+});

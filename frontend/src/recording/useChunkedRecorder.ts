@@ -1,0 +1,227 @@
+// Records with MediaRecorder a few seconds at a time: each chunk goes to IndexedDB first, then to
+// the server (UploadQueue). Stopping sends what is missing and asks the server to finish; the
+// finish job is then followed by the caller (its task id). Recordings left unfinished (a closed
+// tab, a reload) are offered again: finish them or discard them.
+import { useEffect, useRef, useState } from "react";
+import { ApiError, messageOf } from "../api/client";
+import { useEvents } from "../hooks/useEvents";
+import type { Privacy } from "../types";
+import { createRecording, discardRecording, finishRecording, getRecording, openRecordings, putChunk } from "./api";
+import { addChunk, chunksOf, forget, getLocalRecording, localRecordings, markStopped, saveRecording, unbrokenCount } from "./store";
+import { UploadQueue, type QueueState } from "./uploadQueue";
+
+export const SLICE_MS = 5000;
+const TRANSCRIPT_CHECK_MS = 10_000; // in case a `part` event was missed
+const TYPES = ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus", "audio/mp4"];
+
+export type RecorderState = "idle" | "recording" | "finishing" | "following";
+
+export interface Unfinished {
+  id: number;
+  createdAt: string;
+}
+
+interface Options {
+  parentId?: number;
+  privacy?: Privacy;
+  aiExcluded?: boolean;
+}
+
+const IDLE_QUEUE: QueueState = { waiting: 0, error: null, refused: false };
+
+export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Options) {
+  const [state, setState] = useState<RecorderState>("idle");
+  const [recordingId, setRecordingId] = useState<number | null>(null);
+  const [seconds, setSeconds] = useState(0);
+  const [pieces, setPieces] = useState<Record<number, string>>({});
+  const [serverTranscript, setServerTranscript] = useState("");
+  const [queueState, setQueueState] = useState<QueueState>(IDLE_QUEUE);
+  const [taskId, setTaskId] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [unfinished, setUnfinished] = useState<Unfinished[]>([]);
+  const recorder = useRef<MediaRecorder | null>(null);
+  const queue = useRef<UploadQueue | null>(null);
+
+  const queueFor = (id: number): UploadQueue => {
+    if (queue.current?.recordingId !== id) {
+      queue.current?.close();
+      queue.current = new UploadQueue(id, putChunk, setQueueState);
+    }
+    return queue.current;
+  };
+
+  // The recordings this box left unfinished (same parent), here or on the server.
+  const place = parentId ?? null;
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const found = new Map<number, Unfinished>();
+      const server = await openRecordings().catch(() => []);
+      for (const r of server) if (r.parent_id === place) found.set(r.recording_id, { id: r.recording_id, createdAt: r.created_at });
+      for (const local of await localRecordings().catch(() => [])) {
+        if (local.parentId !== place || found.has(local.id)) continue;
+        const there = await getRecording(local.id).catch((err: unknown) => (err instanceof ApiError && err.status === 404 ? null : undefined));
+        if (there === null || there?.status === "finished" || there?.status === "discarded") {
+          await forget(local.id); // made into an entry, or gone: nothing left to offer
+          continue;
+        }
+        found.set(local.id, { id: local.id, createdAt: new Date(local.createdAt).toISOString() });
+      }
+      if (live) setUnfinished([...found.values()].sort((a, b) => b.createdAt.localeCompare(a.createdAt)));
+    })();
+    return () => {
+      live = false;
+    };
+  }, [place]);
+
+  useEffect(() => {
+    if (state !== "recording") return;
+    const timer = window.setInterval(() => setSeconds((s) => s + 1), 1000);
+    return () => window.clearInterval(timer);
+  }, [state]);
+
+  // The transcript so far: pieces as they are pushed, and the server's text now and then.
+  useEvents((signal) => {
+    if (signal.type !== "part" || recordingId === null) return;
+    const part = signal.data as { recording_id?: number; index: number; text?: string };
+    if (part.recording_id !== recordingId) return;
+    setPieces((known) => ({ ...known, [part.index]: part.text ?? "" }));
+  });
+  useEffect(() => {
+    if (recordingId === null || (state !== "recording" && state !== "finishing")) return;
+    const look = () => getRecording(recordingId).then((r) => setServerTranscript(r.transcript ?? ""), () => undefined);
+    const timer = window.setInterval(look, TRANSCRIPT_CHECK_MS);
+    return () => window.clearInterval(timer);
+  }, [recordingId, state]);
+
+  useEffect(
+    () => () => {
+      recorder.current?.stream.getTracks().forEach((t) => t.stop());
+      queue.current?.close();
+    },
+    [],
+  );
+
+  const joined = Object.keys(pieces)
+    .map(Number)
+    .sort((a, b) => a - b)
+    .map((n) => pieces[n])
+    .filter(Boolean)
+    .join(" ");
+  const transcript = joined.length >= serverTranscript.length ? joined : serverTranscript;
+
+  /** Send what the server lacks, then ask it to finish: the finish job's task id is followed. */
+  const finish = async (id: number) => {
+    setRecordingId(id);
+    setState("finishing");
+    setError(null);
+    try {
+      const q = queueFor(id);
+      await q.drain();
+      if (q.state.refused) throw new Error(q.state.error ?? "The server refused part of the recording.");
+      const there = await getRecording(id);
+      if (there.status === "finished" && there.node_id !== null) {
+        setTaskId(there.task_id);
+      } else {
+        const local = (await chunksOf(id)).map((c) => c.number);
+        const count = Math.max(unbrokenCount(local), there.next_chunk);
+        if (count === 0) {
+          await discard(id);
+          throw new Error("Nothing was recorded.");
+        }
+        setTaskId((await finishRecording(id, count)).task_id);
+      }
+      setUnfinished((list) => list.filter((u) => u.id !== id));
+      setState("following");
+    } catch (err) {
+      setError(messageOf(err));
+      setState("idle");
+      setUnfinished((list) => (list.some((u) => u.id === id) ? list : [{ id, createdAt: new Date().toISOString() }, ...list]));
+    }
+  };
+
+  const start = async () => {
+    setError(null);
+    if (!navigator.mediaDevices?.getUserMedia || typeof MediaRecorder === "undefined") {
+      setError("This browser cannot record audio here (recording needs HTTPS or localhost).");
+      return;
+    }
+    let stream: MediaStream | null = null;
+    try {
+      stream = await navigator.mediaDevices.getUserMedia({ audio: true });
+      const mimeType = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
+      const rec = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
+      const type = rec.mimeType || mimeType || "audio/webm";
+      const made = await createRecording({ mime_type: type, parent_id: parentId, privacy, ai_excluded: aiExcluded });
+      const id = made.recording_id;
+      await saveRecording({ id, mimeType: type, parentId: place, createdAt: Date.now(), stopped: false });
+      const q = queueFor(id);
+      let next = 0;
+      let written = Promise.resolve();
+      rec.ondataavailable = (e) => {
+        if (!e.data.size) return;
+        const number = next++;
+        // Stored before it is sent, in order: what is in IndexedDB survives the tab.
+        written = written.then(() => addChunk(id, number, e.data)).then(() => void q.drain());
+      };
+      rec.onstop = () => {
+        rec.stream.getTracks().forEach((t) => t.stop());
+        recorder.current = null;
+        void written.then(() => markStopped(id)).then(() => finish(id));
+      };
+      setPieces({});
+      setServerTranscript("");
+      setTaskId(null);
+      setRecordingId(id);
+      setSeconds(0);
+      rec.start(SLICE_MS);
+      recorder.current = rec;
+      setState("recording");
+    } catch (err) {
+      stream?.getTracks().forEach((t) => t.stop());
+      setError(`Could not start recording: ${messageOf(err)}`);
+    }
+  };
+
+  const stop = () => {
+    if (recorder.current?.state === "recording") recorder.current.stop();
+  };
+
+  const discard = async (id: number) => {
+    try {
+      await discardRecording(id);
+    } catch (err) {
+      if (!(err instanceof ApiError && err.status === 404)) {
+        setError(messageOf(err));
+        return;
+      }
+    }
+    if (queue.current?.recordingId === id) queue.current.close();
+    await forget(id);
+    setUnfinished((list) => list.filter((u) => u.id !== id));
+  };
+
+  /** The entry exists: this browser's copy is no longer needed. */
+  const done = async () => {
+    if (recordingId !== null && (await getLocalRecording(recordingId))) await forget(recordingId);
+    setState("idle");
+    setTaskId(null);
+    setRecordingId(null);
+  };
+
+  return {
+    state,
+    seconds,
+    transcript,
+    waiting: queueState.waiting,
+    uploadError: queueState.error,
+    taskId,
+    error,
+    unfinished,
+    start,
+    stop,
+    finish,
+    discard,
+    done,
+  };
+}
