@@ -10,12 +10,11 @@ from pathlib import Path
 import pytest
 
 from tests.audio_samples import make_speech
-from tests.helpers import unique_name
+from tests.test_ui import sign_up
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST_INDEX = ROOT / "frontend" / "dist" / "index.html"
 CHROMIUM = "/usr/bin/chromium"
-PASSWORD = "correct horse battery"
 JOB_TIMEOUT_MS = 90_000
 SLICE_SECONDS = 5  # the recorder's MediaRecorder time slice (SLICE_MS)
 
@@ -58,15 +57,6 @@ def context(browser, live_server, worker):
     ctx.set_default_timeout(20_000)
     yield ctx
     ctx.close()
-
-
-def sign_up(page) -> None:
-    page.goto("/")
-    page.get_by_role("tab", name="Sign up").click()
-    page.get_by_label("Username").fill(unique_name("rec"))
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Create account").click()
-    expect(page.get_by_role("heading", name="Your journal")).to_be_visible()
 
 
 def api_get(page, path: str) -> dict:
