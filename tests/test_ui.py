@@ -90,7 +90,7 @@ def write_and_open(page, text: str) -> int:
     expect(preview).to_be_visible()
     expect(page.get_by_label("New entry")).to_have_value("")
     preview.click()
-    expect(page).to_have_url(re.compile(r"#/node/\d+$"))
+    expect(page).to_have_url(re.compile(r"/node/\d+$"))
     expect(page.locator(".entry-content")).to_have_text(text)
     return int(page.url.rpartition("/")[2])
 
@@ -235,7 +235,7 @@ def test_a_voice_recording_is_uploaded_and_its_transcript_replaces_the_placehold
     expect(stop).to_be_visible()
     time.sleep(2.5)  # the fake microphone beeps meanwhile
     stop.click()
-    expect(page).to_have_url(re.compile(r"#/node/\d+$"))
+    expect(page).to_have_url(re.compile(r"/node/\d+$"))
     # The recording is sent in chunks and the entry opens once its finish job made it
     # (tests/test_ui_recorder.py follows that path through closed pages and lost networks).
     expect(page.get_by_label("Original recording")).to_have_attribute("src", re.compile(r"^/api/media/"))
@@ -345,17 +345,17 @@ def test_a_deleted_entry_says_so_and_leads_back_while_a_missing_one_is_not_found
     reply_id = int(page.url.rpartition("/")[2])
     assert delete_entry(page, reply_id) == 204  # e.g. from another tab
     page.locator(".thread a").first.click()
-    expect(page).to_have_url(re.compile(rf"#/node/{parent_id}$"))
+    expect(page).to_have_url(re.compile(rf"/node/{parent_id}$"))
     expect(page.locator(".replies")).to_contain_text("No replies yet")
 
     # The API answers 410 for a deleted entry to those who could read it (never from a cache).
     page.go_back()  # to the reply, as a reader following an old link would
-    expect(page).to_have_url(re.compile(rf"#/node/{reply_id}$"))
+    expect(page).to_have_url(re.compile(rf"/node/{reply_id}$"))
     expect(page.get_by_role("heading", name="This entry was deleted")).to_be_visible()
     expect(page.get_by_text("not found")).to_have_count(0)
-    expect(page.get_by_role("link", name="Back to your journal")).to_have_attribute("href", "#/")
+    expect(page.get_by_role("link", name="Back to your journal")).to_have_attribute("href", "/")
     back = page.get_by_role("link", name="Back to the thread")
-    expect(back).to_have_attribute("href", f"#/node/{parent_id}")
+    expect(back).to_have_attribute("href", f"/node/{parent_id}")
     back.click()
     expect(page.locator(".entry-content")).to_have_text(thread)
 

@@ -30,7 +30,7 @@ def open_new_entry(page, text: str, shown: str) -> int:
     page.get_by_role("button", name="Save entry").click()
     expect(page.get_by_label("New entry")).to_have_value("")
     page.locator(".entry-list a.preview", has_text=shown).click()
-    expect(page).to_have_url(re.compile(r"#/node/\d+$"))
+    expect(page).to_have_url(re.compile(r"/node/\d+$"))
     return int(page.url.rpartition("/")[2])
 
 
@@ -94,7 +94,7 @@ def test_a_thread_reads_as_a_conversation_with_every_entry_above_in_full(page):
     expect(page.locator(".entry-content")).to_have_text("The third entry, where I am.")
     expect(page.get_by_role("region", name="Thread").locator(".thread-entry")).to_have_count(2)
     page.locator(".thread a").first.click()
-    expect(page).to_have_url(re.compile(rf"#/node/{root_id}$"))
+    expect(page).to_have_url(re.compile(rf"/node/{root_id}$"))
     assert third_id != root_id
 
 
@@ -122,18 +122,18 @@ def test_branch_and_switch_between_branches(page):
     second = "The second way it could go."
     first_id = reply_and_open(page, first)
     page.locator(".thread a").first.click()
-    expect(page).to_have_url(re.compile(rf"#/node/{root_id}$"))
+    expect(page).to_have_url(re.compile(rf"/node/{root_id}$"))
     second_id = reply_and_open(page, second)
 
     branches = page.get_by_role("navigation", name="Branches of this entry")
     expect(branches).to_contain_text("Branch 2 of 2")
     expect(branches.get_by_role("button", name="Next branch")).to_be_disabled()
     branches.get_by_role("button", name="Previous branch").click()
-    expect(page).to_have_url(re.compile(rf"#/node/{first_id}$"))
+    expect(page).to_have_url(re.compile(rf"/node/{first_id}$"))
     expect(page.locator(".entry-content")).to_have_text(first)
     expect(branches).to_contain_text("Branch 1 of 2")
     branches.get_by_role("button", name="Next branch").click()
-    expect(page).to_have_url(re.compile(rf"#/node/{second_id}$"))
+    expect(page).to_have_url(re.compile(rf"/node/{second_id}$"))
     expect(page.locator(".entry-content")).to_have_text(second)
 
 

@@ -60,7 +60,7 @@ def test_the_author_compares_an_earlier_version_word_by_word_and_restores_it(pag
     page.reload()
     page.get_by_role("button", name="Versions").click()
     expect(page.get_by_role("region", name="Earlier versions").get_by_role("listitem")).to_have_count(2)
-    assert page.url.endswith(f"#/node/{node_id}")
+    assert page.url.endswith(f"/node/{node_id}")
 
 
 def saved_draft(page, place: str, text: str) -> None:
@@ -150,7 +150,7 @@ def test_an_administrator_approves_deactivates_and_reactivates_accounts(page, ap
 
     page.goto("/#/login")
     log_in(page, admin.user["username"])
-    page.get_by_role("link", name="Admin").click()
+    page.get_by_role("link", name="Admin", exact=True).click()
     row = page.locator(f"tr[data-user='{newcomer.user['username']}']")
     state = row.locator("td").nth(3)
     expect(state).to_have_text("waiting for approval")
@@ -175,7 +175,7 @@ def test_an_administrator_approves_deactivates_and_reactivates_accounts(page, ap
 
     # The workers and queues are shown; someone who is not an administrator has no Admin link.
     expect(page.get_by_role("region", name="Workers and queues")).to_contain_text("ready")
-    expect(tab.get_by_role("link", name="Admin")).to_have_count(0)
+    expect(tab.get_by_role("link", name="Admin", exact=True)).to_have_count(0)
 
 
 AXE = ROOT / "frontend" / "node_modules" / "axe-core" / "axe.min.js"

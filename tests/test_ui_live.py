@@ -71,7 +71,7 @@ def finished_reply(page) -> str:
     """Wait for the reply job to complete; the saved reply's text."""
     expect(page.locator(".tools .job")).to_have_attribute("data-status", "completed", timeout=JOB_TIMEOUT_MS)
     link = page.locator(".fresh-reply")
-    expect(link).to_have_attribute("href", re.compile(r"#/node/\d+$"))
+    expect(link).to_have_attribute("href", re.compile(r"/node/\d+$"))
     reply_id = int(link.get_attribute("href").rpartition("/")[2])
     return page.evaluate("async (id) => (await (await fetch(`/api/nodes/${id}`)).json()).content", reply_id)
 

@@ -97,7 +97,7 @@ def start_recording(page):
 
 def expect_entry_with_transcript(page) -> int:
     """The finish job ran and the page opened the voice entry, with its audio and transcript."""
-    expect(page).to_have_url(re.compile(r"#/node/\d+$"), timeout=JOB_TIMEOUT_MS)
+    expect(page).to_have_url(re.compile(r"/node/\d+$"), timeout=JOB_TIMEOUT_MS)
     expect(page.get_by_label("Original recording")).to_have_attribute("src", re.compile(r"^/api/media/"))
     expect(page.locator(".entry-content")).to_contain_text("[part ", timeout=JOB_TIMEOUT_MS)
     return int(page.url.rsplit("/", 1)[1])

@@ -1,49 +1,125 @@
-// A tiny hash router: #/ (dashboard), #/feed, #/node/<id>, #/profile, #/settings, #/admin.
+// Clean addresses through the History API: / (the journal), /feed, /node/<id>, /@<name> (a writer's
+// public threads), /profile, /settings, /admin, /signup, /login. The server answers each of them
+// with the app (wop/frontend.py). Addresses of the older hash form (/#/node/5) are rewritten to
+// the clean one, so links and bookmarks made before keep working.
 import { useEffect, useState } from "react";
 
 export type Route =
   | { name: "dashboard" }
   | { name: "feed" }
   | { name: "node"; id: number }
+  | { name: "writer"; username: string }
   | { name: "profile" }
   | { name: "settings" }
   | { name: "admin" }
+  | { name: "signup" }
+  | { name: "login" }
   | { name: "missing"; path: string };
 
-export function parseRoute(hash: string): Route {
-  const path = hash.replace(/^#/, "") || "/";
-  if (path === "/" || path === "/dashboard") return { name: "dashboard" };
-  if (path === "/feed") return { name: "feed" };
-  if (path === "/profile") return { name: "profile" };
-  if (path === "/settings") return { name: "settings" };
-  if (path === "/admin") return { name: "admin" };
+const NAMED: Record<string, Route> = {
+  "/": { name: "dashboard" },
+  "/dashboard": { name: "dashboard" },
+  "/feed": { name: "feed" },
+  "/profile": { name: "profile" },
+  "/settings": { name: "settings" },
+  "/admin": { name: "admin" },
+  "/signup": { name: "signup" },
+  "/login": { name: "login" },
+};
+
+export function parseRoute(pathname: string): Route {
+  const path = pathname.length > 1 ? pathname.replace(/\/+$/, "") : pathname || "/";
+  if (NAMED[path]) return NAMED[path];
   const node = path.match(/^\/node\/(\d+)$/);
   if (node) return { name: "node", id: Number(node[1]) };
+  const writer = path.match(/^\/@([^/]+)$/);
+  if (writer) return { name: "writer", username: decodeURIComponent(writer[1]) };
   return { name: "missing", path };
 }
 
+/** Paths the app itself shows; anything else (the API, audio, downloads) is left to the browser. */
+function isAppPath(pathname: string): boolean {
+  return !/^\/(api|auth|assets)(\/|$)/.test(pathname);
+}
+
+const CHANGE = "wop:route";
+
+/** Rewrites an address of the older hash form (/#/node/5) to its clean form, in place. */
+export function redirectHashAddress(): void {
+  const { hash } = window.location;
+  if (!hash.startsWith("#/")) return;
+  window.history.replaceState(null, "", hash.slice(1) || "/");
+}
+
+function current(): Route {
+  redirectHashAddress();
+  return parseRoute(window.location.pathname);
+}
+
 export function useRoute(): Route {
-  const [route, setRoute] = useState(() => parseRoute(window.location.hash));
+  const [route, setRoute] = useState(current);
   useEffect(() => {
-    const update = () => {
-      setRoute(parseRoute(window.location.hash));
-      window.scrollTo(0, 0);
+    const update = () => setRoute(current());
+    window.addEventListener(CHANGE, update);
+    window.addEventListener("popstate", update);
+    window.addEventListener("hashchange", update); // an old /#/x address typed into the bar
+    return () => {
+      window.removeEventListener(CHANGE, update);
+      window.removeEventListener("popstate", update);
+      window.removeEventListener("hashchange", update);
     };
-    window.addEventListener("hashchange", update);
-    return () => window.removeEventListener("hashchange", update);
   }, []);
   return route;
 }
 
-export function navigate(path: string): void {
-  window.location.hash = path;
+export interface NavigateOptions {
+  replace?: boolean;
+  /** A selector of what takes keyboard focus on the new page instead of its main heading. */
+  focus?: string;
+}
+
+/** Shows another page of the app: a new history entry, or the current one replaced. */
+export function navigate(path: string, { replace = false, focus }: NavigateOptions = {}): void {
+  const url = new URL(path, window.location.href);
+  const state = focus ? { focus } : null;
+  if (url.pathname + url.search + url.hash === window.location.pathname + window.location.search + window.location.hash) {
+    if (focus) document.querySelector<HTMLElement>(focus)?.focus();
+    return;
+  }
+  if (replace) window.history.replaceState(state, "", url);
+  else window.history.pushState(state, "", url);
+  window.scrollTo(0, 0);
+  window.dispatchEvent(new Event(CHANGE));
+}
+
+/**
+ * Follows clicks on links to the app's own pages without loading the page again. A click with a
+ * modifier (new tab or window), on a link that opens elsewhere or downloads, is the browser's.
+ */
+export function interceptLinks(root: Document = document): () => void {
+  const onClick = (event: MouseEvent) => {
+    if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+    const link = (event.target as Element | null)?.closest?.("a[href]");
+    if (!(link instanceof HTMLAnchorElement)) return;
+    if ((link.target && link.target !== "_self") || link.hasAttribute("download")) return;
+    const url = new URL(link.href, window.location.href);
+    if (url.origin !== window.location.origin || !isAppPath(url.pathname)) return;
+    if (url.pathname === window.location.pathname && url.hash && !url.hash.startsWith("#/")) return; // a link within the page
+    event.preventDefault();
+    navigate(url.pathname + url.search + url.hash);
+  };
+  root.addEventListener("click", onClick);
+  return () => root.removeEventListener("click", onClick);
 }
 
 export const href = {
-  dashboard: "#/",
-  feed: "#/feed",
-  profile: "#/profile",
-  settings: "#/settings",
-  admin: "#/admin",
-  node: (id: number) => `#/node/${id}`,
+  dashboard: "/",
+  feed: "/feed",
+  profile: "/profile",
+  settings: "/settings",
+  admin: "/admin",
+  signup: "/signup",
+  login: "/login",
+  node: (id: number) => `/node/${id}`,
+  writer: (username: string) => `/@${encodeURIComponent(username)}`,
 };

@@ -13,3 +13,7 @@ export const getThread = (id: number, query: ThreadQuery = {}) => get<Conversati
 
 /** One card per thread holding an entry of yours, newest activity first. */
 export const getMyThreads = (query: PageQuery = {}) => get<Page<ThreadCard>>("/api/threads", { ...query });
+
+/** A writer's public threads, one card each, newest activity first; readable without logging in. */
+export const getWriterThreads = (username: string, query: PageQuery = {}) =>
+  get<Page<ThreadCard>>(`/api/users/${encodeURIComponent(username)}/threads`, { ...query });

@@ -1,16 +1,17 @@
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import type { Route } from "../router";
 
 const api = vi.hoisted(() => ({ getConfig: vi.fn(), signup: vi.fn(), login: vi.fn() }));
 vi.mock("../api/config", () => ({ getConfig: api.getConfig }));
 vi.mock("../api/auth", () => ({ signup: api.signup, login: api.login }));
 
 // The site's settings are fetched once per page load: each test loads the app's modules afresh.
-async function authScreen() {
+async function authScreen(route: Route = { name: "dashboard" }) {
   vi.resetModules();
   const { default: AuthScreen } = await import("./AuthScreen");
   const onLoggedIn = vi.fn();
-  render(<AuthScreen onLoggedIn={onLoggedIn} />);
+  render(<AuthScreen route={route} onLoggedIn={onLoggedIn} />);
   return onLoggedIn;
 }
 
@@ -19,7 +20,7 @@ const config = (terms_required: boolean) => ({ default_privacy: "private", requi
 describe("AuthScreen", () => {
   beforeEach(() => {
     vi.resetAllMocks();
-    window.location.hash = "";
+    window.history.replaceState(null, "", "/");
     api.getConfig.mockResolvedValue(config(false));
   });
 
@@ -37,6 +38,18 @@ describe("AuthScreen", () => {
     await authScreen();
     expect(screen.getByRole("heading", { name: "Log in" })).toBeTruthy();
     expect(screen.getByRole("button", { name: "Create an account" })).toBeTruthy();
+  });
+
+  it("opens the login form at /login even for a stranger, and goes to the journal once logged in", async () => {
+    window.history.replaceState(null, "", "/login");
+    api.login.mockResolvedValue({ id: 1, username: "ann" });
+    const onLoggedIn = await authScreen({ name: "login" });
+    expect(screen.getByRole("heading", { name: "Log in" })).toBeTruthy();
+    fireEvent.change(screen.getByLabelText("Username"), { target: { value: "ann" } });
+    fireEvent.change(screen.getByLabelText("Password"), { target: { value: "long enough" } });
+    fireEvent.click(screen.getByRole("button", { name: "Log in" }));
+    await waitFor(() => expect(onLoggedIn).toHaveBeenCalled());
+    expect(window.location.pathname).toBe("/");
   });
 
   it("asks to accept the terms when the site requires it, and sends the answer", async () => {

@@ -6,10 +6,13 @@ import { useEffect, useState, type FormEvent, type ReactNode } from "react";
 import { login, signup } from "../api/auth";
 import { ApiError, messageOf } from "../api/client";
 import { useConfig } from "../hooks/useConfig";
+import { navigate, type Route } from "../router";
 import type { User } from "../types";
 import ErrorMessage from "./ErrorMessage";
 
 interface Props {
+  /** The address shown: /signup and /login open that form. */
+  route: Route;
   onLoggedIn: (user: User) => void;
 }
 
@@ -17,10 +20,8 @@ type Mode = "login" | "signup";
 
 const RETURNING = "wop:returning";
 
-function modeFromHash(): Mode | null {
-  if (window.location.hash === "#/login") return "login";
-  if (window.location.hash === "#/signup") return "signup";
-  return null;
+function modeOf(route: Route): Mode | null {
+  return route.name === "login" || route.name === "signup" ? route.name : null;
 }
 
 function returning(): boolean {
@@ -54,8 +55,8 @@ function Field({ label, name, error, children }: { label: ReactNode; name: strin
   );
 }
 
-export default function AuthScreen({ onLoggedIn }: Props) {
-  const [mode, setMode] = useState<Mode>(() => modeFromHash() ?? (returning() ? "login" : "signup"));
+export default function AuthScreen({ route, onLoggedIn }: Props) {
+  const [mode, setMode] = useState<Mode>(() => modeOf(route) ?? (returning() ? "login" : "signup"));
   const [username, setUsername] = useState("");
   const [password, setPassword] = useState("");
   const [email, setEmail] = useState("");
@@ -66,14 +67,10 @@ export default function AuthScreen({ onLoggedIn }: Props) {
   const termsRequired = useConfig().data?.terms_required ?? false;
   const signingUp = mode === "signup";
 
+  const asked = modeOf(route);
   useEffect(() => {
-    const follow = () => {
-      const next = modeFromHash();
-      if (next) switchTo(next);
-    };
-    window.addEventListener("hashchange", follow);
-    return () => window.removeEventListener("hashchange", follow);
-  }, []);
+    if (asked) switchTo(asked);
+  }, [asked]);
 
   const switchTo = (next: Mode) => {
     setMode(next);
@@ -91,7 +88,7 @@ export default function AuthScreen({ onLoggedIn }: Props) {
         ? await signup({ username, password, email: email || undefined, accept_terms: termsRequired ? acceptTerms : undefined })
         : await login({ username, password });
       remember();
-      if (modeFromHash()) window.location.hash = "#/";
+      if (modeOf(route)) navigate("/", { replace: true });
       onLoggedIn(user);
     } catch (err) {
       const named = err instanceof ApiError && err.fields ? err.fields : {};

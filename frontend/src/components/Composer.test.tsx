@@ -66,3 +66,20 @@ describe("Composer", () => {
     await waitFor(() => expect(api.createNode).toHaveBeenCalledWith({ content: "Quick, before the settings arrive.", ai_excluded: false, privacy: undefined }));
   });
 });
+
+describe("Composer keyboard", () => {
+  it("saves on Ctrl+Enter and on Cmd+Enter, and not on a plain Enter", async () => {
+    api.getConfig.mockResolvedValue(config("private"));
+    const onCreated = await composer();
+    const box = screen.getByLabelText("New entry");
+    fireEvent.change(box, { target: { value: "first line" } });
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(api.createNode).not.toHaveBeenCalled();
+    fireEvent.keyDown(box, { key: "Enter", ctrlKey: true });
+    await waitFor(() => expect(onCreated).toHaveBeenCalledTimes(1));
+    expect(api.createNode.mock.calls[0][0]).toMatchObject({ content: "first line" });
+    fireEvent.change(box, { target: { value: "second" } });
+    fireEvent.keyDown(box, { key: "Enter", metaKey: true });
+    await waitFor(() => expect(onCreated).toHaveBeenCalledTimes(2));
+  });
+});

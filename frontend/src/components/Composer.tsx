@@ -8,6 +8,7 @@ import { useDefaultPrivacy } from "../hooks/useConfig";
 import { useDraft } from "../hooks/useDraft";
 import { usePreferences } from "../hooks/usePreferences";
 import type { NodeDetail, Privacy } from "../types";
+import { submitOnCtrlEnter } from "../keyboard";
 import ErrorMessage from "./ErrorMessage";
 import KeepFromAI from "./KeepFromAI";
 import PrivacySelect from "./PrivacySelect";
@@ -54,6 +55,8 @@ export default function Composer({ parentId, onCreated, placeholder = "What is o
         placeholder={placeholder}
         rows={topLevel ? 7 : 4}
         aria-label={topLevel ? "New entry" : "Your reply"}
+        onKeyDown={submitOnCtrlEnter}
+        aria-keyshortcuts="Control+Enter Meta+Enter"
       />
       <ErrorMessage message={error} />
       <div className="composer-actions">

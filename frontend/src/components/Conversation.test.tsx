@@ -38,7 +38,7 @@ function thread(entries: ThreadEntry[], more: Partial<Thread> = {}): Thread {
 
 beforeEach(() => {
   api.getThread.mockReset();
-  window.location.hash = "";
+  window.history.replaceState(null, "", "/");
 });
 
 describe("Conversation", () => {
@@ -85,9 +85,9 @@ describe("Conversation", () => {
     const branches = await screen.findByRole("navigation", { name: "Branches of this entry" });
     expect(branches.textContent).toContain("Branch 2 of 3");
     fireEvent.click(screen.getByRole("button", { name: "Next branch" }));
-    expect(window.location.hash).toBe("#/node/9");
+    expect(window.location.pathname).toBe("/node/9");
     fireEvent.click(screen.getByRole("button", { name: "Previous branch" }));
-    expect(window.location.hash).toBe("#/node/4");
+    expect(window.location.pathname).toBe("/node/4");
   });
 
   it("keeps a private entry's place without its text, and says a deleted one was deleted", async () => {

@@ -4,12 +4,12 @@
 import { useCallback, useEffect, useState } from "react";
 import { messageOf } from "../api/client";
 import { getThread } from "../api/threads";
-import { formatDate } from "../format";
 import { useAction } from "../hooks/useAction";
 import { useEvents } from "../hooks/useEvents";
 import { href } from "../router";
 import type { Conversation as Thread, HiddenNode, ThreadEntry } from "../types";
 import AuthorLine from "./AuthorLine";
+import RelativeTime from "./RelativeTime";
 import BranchSwitch from "./BranchSwitch";
 import ErrorMessage from "./ErrorMessage";
 import LongText from "./LongText";
@@ -38,7 +38,7 @@ function ThreadItem({ entry }: { entry: ThreadEntry }) {
             nodeType={entry.node_type}
             privacy={"privacy" in entry ? entry.privacy : undefined}
           />
-          <time className="muted">{formatDate(entry.created_at)}</time>
+          <RelativeTime className="muted" iso={entry.created_at} />
         </a>
         <BranchSwitch siblings={entry.siblings} />
       </header>

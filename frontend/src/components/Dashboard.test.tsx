@@ -42,7 +42,7 @@ describe("Dashboard", () => {
     render(<Dashboard />);
     await screen.findByText("The busy thread");
     const cards = [...document.querySelectorAll(".entry-list a.thread-card")];
-    expect(cards.map((c) => c.getAttribute("href"))).toEqual(["#/node/7", "#/node/3", "#/node/2"]);
+    expect(cards.map((c) => c.getAttribute("href"))).toEqual(["/node/7", "/node/3", "/node/2"]);
     expect(cards[0].textContent).toContain("30 entries");
     expect(cards[1].textContent).toContain("1 entry");
     expect(cards[0].querySelector("time")).not.toBeNull();

@@ -2,10 +2,11 @@
 import { useState } from "react";
 import { deleteNode } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
-import { formatDate, pluralize } from "../format";
+import { pluralize } from "../format";
 import { href } from "../router";
 import type { NodeDetail } from "../types";
 import AuthorLine from "./AuthorLine";
+import RelativeTime from "./RelativeTime";
 import ConfirmDialog from "./ConfirmDialog";
 import EntryEditor from "./EntryEditor";
 import Markdown from "./Markdown";
@@ -43,7 +44,7 @@ export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDele
           privacy={node.privacy}
           aiExcluded={node.ai_excluded}
         />
-        <time className="muted">{formatDate(node.created_at)}</time>
+        <RelativeTime className="muted" iso={node.created_at} />
       </header>
       {editing ? (
         <EntryEditor

@@ -3,6 +3,7 @@ import { updateNode } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
 import { useDraft } from "../hooks/useDraft";
 import type { NodeDetail, Privacy } from "../types";
+import { submitOnCtrlEnter } from "../keyboard";
 import ErrorMessage from "./ErrorMessage";
 import KeepFromAI from "./KeepFromAI";
 import PrivacySelect from "./PrivacySelect";
@@ -36,7 +37,7 @@ export default function EntryEditor({ node, onSaved, onCancel }: Props) {
 
   return (
     <form className="editor stack" onSubmit={save}>
-      <textarea value={text} onChange={(e) => setText(e.target.value)} rows={Math.min(24, Math.max(6, text.split("\n").length + 2))} aria-label="Entry text" />
+      <textarea value={text} onChange={(e) => setText(e.target.value)} rows={Math.min(24, Math.max(6, text.split("\n").length + 2))} aria-label="Entry text" onKeyDown={submitOnCtrlEnter} />
       <ErrorMessage message={error} />
       <div className="row">
         {node.parent_id === null && <PrivacySelect value={privacy} onChange={setPrivacy} />}

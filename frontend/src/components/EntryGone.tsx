@@ -5,9 +5,11 @@ interface Props {
   deleted: boolean;
   /** The entry it replied to, when known: the way back into its thread. */
   parentId: number | null;
+  /** Read by someone not logged in: the ways on are the feed and signing up. */
+  visitor?: boolean;
 }
 
-export default function EntryGone({ deleted, parentId }: Props) {
+export default function EntryGone({ deleted, parentId, visitor = false }: Props) {
   return (
     <main className="page entry-gone">
       <h1 className="page-title">{deleted ? "This entry was deleted" : "Entry not found"}</h1>
@@ -18,7 +20,14 @@ export default function EntryGone({ deleted, parentId }: Props) {
       </p>
       <p className="row">
         {parentId !== null && <a href={href.node(parentId)}>Back to the thread</a>}
-        <a href={href.dashboard}>Back to your journal</a>
+        {visitor ? (
+          <>
+            <a href={href.feed}>Read the public feed</a>
+            <a href={href.signup}>Create an account</a>
+          </>
+        ) : (
+          <a href={href.dashboard}>Back to your journal</a>
+        )}
       </p>
     </main>
   );

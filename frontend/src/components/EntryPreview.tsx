@@ -1,7 +1,8 @@
-import { formatDate, pluralize } from "../format";
+import { pluralize } from "../format";
 import { href } from "../router";
 import type { NodePreview } from "../types";
 import AuthorLine from "./AuthorLine";
+import RelativeTime from "./RelativeTime";
 
 /** A short view of an entry; the whole card opens it. */
 export default function EntryPreview({ node }: { node: NodePreview }) {
@@ -10,7 +11,7 @@ export default function EntryPreview({ node }: { node: NodePreview }) {
       <AuthorLine author={node.author} model={node.llm_model} nodeType={node.node_type} privacy={node.privacy} aiExcluded={node.ai_excluded} />
       <p className={node.deleted ? "preview-text deleted" : "preview-text"}>{node.preview || "(empty)"}</p>
       <div className="preview-meta muted">
-        <time>{formatDate(node.created_at)}</time>
+        <RelativeTime iso={node.created_at} />
         {node.descendant_count > 0 && <span>{pluralize(node.descendant_count, "reply", "replies")}</span>}
       </div>
     </a>

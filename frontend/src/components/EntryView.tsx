@@ -9,7 +9,7 @@ import { useEvents, useLiveJob } from "../hooks/useEvents";
 import { useFollowedJob } from "../hooks/useFollowedJob";
 import { knownParent, rememberParents } from "../knownParents";
 import type { LiveJob } from "../live/jobs";
-import { navigate } from "../router";
+import { href, navigate } from "../router";
 import { isFinished, type NodeDetail, type User } from "../types";
 import AskAI from "./AskAI";
 import Composer from "./Composer";
@@ -23,7 +23,8 @@ import VoicePanel from "./VoicePanel";
 
 interface Props {
   id: number;
-  me: User;
+  /** Who reads; null for a visitor who is not logged in, who reads a public entry and its thread. */
+  me: User | null;
 }
 
 /** `deleted` (410): the entry was deleted; `not_found` (404): there is none, or the caller may not read it. */
@@ -60,11 +61,11 @@ export default function EntryView({ id, me }: Props) {
   const [error, setError] = useState<string | null>(null);
   const [gone, setGone] = useState<Gone | null>(null);
   // A job started earlier (in another tab, or before a reload) that has not finished well.
-  const [replyTask, setReplyTask] = useFollowedJob(() => latestReplyJob(id), id);
+  const [replyTask, setReplyTask] = useFollowedJob(() => latestReplyJob(id), me ? id : null);
   const hasRecording = !!node?.audio_original_url;
   const [transcriptionTask, setTranscriptionTask] = useFollowedJob(
     () => latestTranscriptionJob(id),
-    hasRecording ? id : null,
+    hasRecording && me ? id : null,
     UNFINISHED,
   );
   const transcription = useLiveJob(transcriptionTask);
@@ -97,7 +98,7 @@ export default function EntryView({ id, me }: Props) {
     if (signal.type === "reset") void load();
   });
 
-  if (gone) return <EntryGone deleted={gone.deleted} parentId={gone.parentId} />;
+  if (gone) return <EntryGone deleted={gone.deleted} parentId={gone.parentId} visitor={!me} />;
   if (!node) {
     return (
       <main className="page">
@@ -107,7 +108,7 @@ export default function EntryView({ id, me }: Props) {
   }
 
   const deleted = () => navigate(node.parent_id ? `/node/${node.parent_id}` : "/");
-  const isAuthor = node.user_id === me.id;
+  const isAuthor = node.user_id === me?.id;
   const transcribed = (taskId: string) => load().then(() => setReloadedAfter(taskId));
 
   return (
@@ -131,7 +132,7 @@ export default function EntryView({ id, me }: Props) {
           onRetried={setTranscriptionTask}
         />
       )}
-      {!node.deleted && (
+      {me && !node.deleted && (
         <div className="tools card">
           <AskAI
             nodeId={node.id}
@@ -144,7 +145,13 @@ export default function EntryView({ id, me }: Props) {
         </div>
       )}
       <Replies nodes={node.children} writing={replyTask} privacy={node.privacy} />
-      <Composer parentId={node.id} onCreated={load} placeholder="Write a reply…" submitLabel="Reply" />
+      {me ? (
+        <Composer parentId={node.id} onCreated={load} placeholder="Write a reply…" submitLabel="Reply" />
+      ) : (
+        <p className="notice visitor-invite">
+          <a href={href.signup}>Create an account</a> to write your own journal and reply, or <a href={href.login}>log in</a>.
+        </p>
+      )}
     </main>
   );
 }

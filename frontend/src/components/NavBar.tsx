@@ -1,5 +1,5 @@
 import type { Route } from "../router";
-import { href } from "../router";
+import { href, navigate } from "../router";
 import type { User } from "../types";
 
 interface Props {
@@ -7,6 +7,9 @@ interface Props {
   route: Route;
   onLogout: () => void;
 }
+
+/** The new-entry box on the journal page. */
+const NEW_ENTRY = 'textarea[aria-label="New entry"]';
 
 export default function NavBar({ user, route, onLogout }: Props) {
   const link = (to: string, name: Route["name"], text: string) => (
@@ -17,8 +20,9 @@ export default function NavBar({ user, route, onLogout }: Props) {
   return (
     <header className="nav">
       <div className="nav-inner">
-        <a href={href.dashboard} className="brand">
-          Write or Perish
+        <a href={href.dashboard} className="brand" aria-label="Write or Perish">
+          <span className="brand-long">Write or Perish</span>
+          <span className="brand-short" aria-hidden="true">W</span>
         </a>
         <nav>
           {link(href.dashboard, "dashboard", "Journal")}
@@ -27,8 +31,13 @@ export default function NavBar({ user, route, onLogout }: Props) {
           {link(href.settings, "settings", "Settings")}
           {user.is_admin && link(href.admin, "admin", "Admin")}
         </nav>
+        <button type="button" className="write-button" onClick={() => navigate(href.dashboard, { focus: NEW_ENTRY })}>
+          Write
+        </button>
         <div className="nav-user">
-          <span className="muted">{user.username}</span>
+          <a href={href.writer(user.username)} className="nav-link" title="Your public page">
+            {user.username}
+          </a>
           <button type="button" className="link-button" onClick={onLogout}>
             Log out
           </button>

@@ -3,11 +3,12 @@
 // saved it stays there, whole, in place of its preview.
 import { useEffect, useState } from "react";
 import { getNode } from "../api/nodes";
-import { formatDate, pluralize } from "../format";
+import { pluralize } from "../format";
 import { useLiveJob } from "../hooks/useEvents";
 import { href } from "../router";
 import type { Node, NodePreview, Privacy } from "../types";
 import AuthorLine from "./AuthorLine";
+import RelativeTime from "./RelativeTime";
 import EntryPreview from "./EntryPreview";
 import Markdown from "./Markdown";
 
@@ -49,7 +50,7 @@ function FreshReply({ reply, privacy }: { reply: Fresh; privacy?: Privacy }) {
     >
       <AuthorLine author={node?.author ?? null} model={node?.llm_model ?? reply.model} nodeType="llm" privacy={node?.privacy ?? privacy} />
       <Markdown inLink className="preview-text" text={reply.text} />
-      <div className="preview-meta muted">{node ? <time>{formatDate(node.created_at)}</time> : <span>Writing…</span>}</div>
+      <div className="preview-meta muted">{node ? <RelativeTime iso={node.created_at} /> : <span>Writing…</span>}</div>
     </a>
   );
 }
@@ -79,7 +80,7 @@ function AIReply({ node }: { node: NodePreview }) {
       <AuthorLine author={node.author} model={node.llm_model} nodeType={node.node_type} privacy={node.privacy} />
       <Markdown inLink className="preview-text" text={text} />
       <div className="preview-meta muted">
-        <time>{formatDate(node.created_at)}</time>
+        <RelativeTime iso={node.created_at} />
         {node.descendant_count > 0 && <span>{pluralize(node.descendant_count, "reply", "replies")}</span>}
       </div>
     </a>

@@ -1,10 +1,11 @@
-// One's account: defaults, API tokens, and ending every session.
+// One's account: defaults, the theme, API tokens, and ending every session.
 import { useState } from "react";
 import { logoutEverywhere } from "../api/account";
 import { useAction } from "../hooks/useAction";
 import type { User } from "../types";
 import ConfirmDialog from "./ConfirmDialog";
 import PreferencesPanel from "./PreferencesPanel";
+import ThemePicker from "./ThemePicker";
 import TokensPanel from "./TokensPanel";
 
 interface Props {
@@ -26,6 +27,7 @@ export default function SettingsPage({ user, onLoggedOut }: Props) {
     <main className="page">
       <h1 className="page-title">Settings</h1>
       <PreferencesPanel />
+      <ThemePicker />
       <TokensPanel username={user.username} />
       <section className="card panel" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>

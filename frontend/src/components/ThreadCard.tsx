@@ -1,9 +1,10 @@
 // One thread of a journal: its root, how many entries it holds and when it last moved; the card
 // opens the root.
-import { formatDate, pluralize } from "../format";
+import { pluralize } from "../format";
 import { href } from "../router";
 import type { ThreadCard as Card } from "../types";
 import AuthorLine from "./AuthorLine";
+import RelativeTime from "./RelativeTime";
 
 export default function ThreadCard({ card }: { card: Card }) {
   const { root } = card;
@@ -15,7 +16,7 @@ export default function ThreadCard({ card }: { card: Card }) {
         <span>{pluralize(card.entry_count, "entry", "entries")}</span>
         {card.last_activity_at && (
           <span>
-            Latest <time>{formatDate(card.last_activity_at)}</time>
+            Latest <RelativeTime iso={card.last_activity_at} />
           </span>
         )}
       </div>
