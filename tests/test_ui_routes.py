@@ -14,6 +14,7 @@ import requests
 
 from tests.test_ui import browser, expect, page, sign_up, write_and_open
 from tests.test_ui_journal import api_post
+from tests.test_ui_journal2 import AXE, axe_problems
 
 # The browser and its page are the fixtures of tests/test_ui.py, shared.
 FIXTURES = (browser, page)
@@ -248,3 +249,38 @@ def test_the_main_pages_fit_a_phone(browser, live_server, screenshots):
         assert box and box["height"] >= TOUCH_MIN
     finally:
         context.close()
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm install in frontend/)")
+def test_public_pages_quick_navigation_and_not_found_have_no_critical_or_serious_accessibility_problems(
+    browser, live_server
+):
+    # The page's policy refuses inline scripts, which is how axe-core is added: for this test only.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True)
+    context.set_default_timeout(15_000)
+    found = {}
+    try:
+        tab = context.new_page()
+        writer = sign_up(tab)
+        public = api_post(tab, "/api/nodes/", {"content": "A public entry to check.", "privacy": "public"})
+        tab.goto(f"/@{writer}")
+        expect(tab.locator(".entry-list a.thread-card")).to_have_count(1)
+        found["own public page"] = axe_problems(tab)
+        tab.keyboard.press("Control+k")
+        expect(tab.get_by_role("option")).to_have_count(1)
+        found["quick navigation"] = axe_problems(tab)
+        tab.keyboard.press("Escape")
+        tab.goto("/no/such/page")
+        expect(tab.get_by_role("heading", name="Page not found")).to_be_visible()
+        found["not found"] = axe_problems(tab)
+
+        tab.get_by_role("button", name="Log out").click()
+        tab.goto(f"/@{writer}")
+        expect(tab.locator(".entry-list a.thread-card")).to_have_count(1)
+        found["writer page, visitor"] = axe_problems(tab)
+        tab.goto(f"/node/{public['id']}")
+        expect(tab.locator(".entry-content")).to_have_text("A public entry to check.")
+        found["public entry, visitor"] = axe_problems(tab)
+    finally:
+        context.close()
+    assert found == {name: [] for name in found}, found

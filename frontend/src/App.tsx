@@ -116,7 +116,9 @@ export default function App() {
         <>
           <SkipLink />
           <VisitorBar />
-          {publicScreen}
+          <div id="main" tabIndex={-1}>
+            {publicScreen}
+          </div>
         </>
       );
     }
@@ -185,7 +187,9 @@ export default function App() {
       {user.approved === false && !user.is_admin && (
         <p className="notice banner">Your account is waiting for approval by an administrator.</p>
       )}
-      {screen}
+      <div id="main" tabIndex={-1}>
+        {screen}
+      </div>
       {quickNav && <QuickNav onClose={() => setQuickNav(false)} />}
     </DraftOwner>
   );
