@@ -1,5 +1,5 @@
 // The entry itself, with edit and delete (after a confirmation) for its author.
-import { useState } from "react";
+import { useRef, useState, type KeyboardEvent } from "react";
 import { deleteNode } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
 import { pluralize } from "../format";
@@ -26,6 +26,15 @@ export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDele
   const [confirming, setConfirming] = useState(false);
   const [showVersions, setShowVersions] = useState(false);
   const { busy, error, setError, run } = useAction();
+  const versionsButton = useRef<HTMLButtonElement>(null);
+
+  // Escape closes the versions panel and puts focus back on the button that opened it.
+  const closeVersionsOnEscape = (event: KeyboardEvent) => {
+    if (event.key !== "Escape") return;
+    event.preventDefault();
+    setShowVersions(false);
+    versionsButton.current?.focus();
+  };
 
   const remove = async () => {
     await run(async () => {
@@ -73,7 +82,7 @@ export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDele
             <button type="button" className="secondary small" onClick={() => setEditing(true)}>
               Edit
             </button>
-            <button type="button" className="secondary small" aria-expanded={showVersions} onClick={() => setShowVersions(!showVersions)}>
+            <button ref={versionsButton} type="button" className="secondary small" aria-expanded={showVersions} onClick={() => setShowVersions(!showVersions)}>
               Versions
             </button>
             <button
@@ -90,14 +99,16 @@ export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDele
         )}
       </footer>
       {showVersions && isAuthor && !editing && (
-        <VersionsPanel
-          node={node}
-          onRestored={(n) => {
-            setShowVersions(false);
-            onSaved(n);
-          }}
-          onClose={() => setShowVersions(false)}
-        />
+        <div onKeyDown={closeVersionsOnEscape}>
+          <VersionsPanel
+            node={node}
+            onRestored={(n) => {
+              setShowVersions(false);
+              onSaved(n);
+            }}
+            onClose={() => setShowVersions(false)}
+          />
+        </div>
       )}
       {confirming && (
         <ConfirmDialog
