@@ -12,6 +12,13 @@ from tests.services import PostgresServer, RedisServer, WebServer, Worker
 
 DB_KIND = os.environ.get("WOP_TEST_DB", "sqlite")
 
+try:  # Browser checks wait as long as a busy machine needs (Playwright's default is 5 s).
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=15_000)
+except ImportError:  # the browser tests are skipped without Playwright
+    pass
+
 
 @pytest.fixture(scope="session")
 def run_dir(tmp_path_factory) -> Path:

@@ -235,7 +235,8 @@ def test_a_voice_recording_is_uploaded_and_its_transcript_replaces_the_placehold
     expect(stop).to_be_visible()
     time.sleep(2.5)  # the fake microphone beeps meanwhile
     stop.click()
-    expect(page).to_have_url(re.compile(r"/node/\d+$"))
+    # The entry opens once the finish job (on the audio worker) has made it.
+    expect(page).to_have_url(re.compile(r"/node/\d+$"), timeout=JOB_TIMEOUT_MS)
     # The recording is sent in chunks and the entry opens once its finish job made it
     # (tests/test_ui_recorder.py follows that path through closed pages and lost networks).
     expect(page.get_by_label("Original recording")).to_have_attribute("src", re.compile(r"^/api/media/"))
