@@ -53,7 +53,7 @@ def running_child(supervisor: subprocess.Popen, match) -> int:
 
 
 def is_worker(args: list[str]) -> bool:
-    """`celery -A wop.worker worker …` (the scheduler is `celery -A wop.worker beat …`)."""
+    """`celery -A wop.worker worker …` (the scheduler is `celery -A wop.scheduler beat …`)."""
     return "wop.worker" in args and args[args.index("wop.worker") + 1 :][:1] == ["worker"]
 
 

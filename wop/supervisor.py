@@ -80,7 +80,7 @@ def beat_command(loglevel: str = "INFO") -> list[str]:
         "-m",
         "celery",
         "-A",
-        "wop.worker",
+        "wop.scheduler",
         "beat",
         "--loglevel",
         loglevel,
