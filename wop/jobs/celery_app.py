@@ -7,7 +7,7 @@ import logging
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import setup_logging, worker_init, worker_process_init, worker_ready
+from celery.signals import setup_logging, worker_before_create_process, worker_process_init, worker_ready
 from flask import Flask
 
 from ..queues import HARD_TIME_LIMIT, MAX_TASKS_PER_CHILD, SOFT_SHUTDOWN_SECONDS, SOFT_TIME_LIMIT
@@ -61,11 +61,11 @@ def _logging_is_ours(loglevel: int | str | None = None, **_kwargs: Any) -> None:
         logging.getLogger().setLevel(loglevel)
 
 
-@worker_init.connect
+@worker_before_create_process.connect
 def _share_loaded_objects_with_pool(**_kwargs: Any) -> None:
-    """Before the pool processes are forked: keep the garbage collector off the objects loaded
-    so far, or its first collection in each pool process touches, and so copies, every page
-    they share with this one."""
+    """Before a pool process is forked: keep the garbage collector off the objects loaded so
+    far, or its first collection in the pool process touches, and so copies, every page it
+    shares with this one."""
     gc.freeze()
 
 
