@@ -11,6 +11,7 @@ the request and answers with its reply. It exists only in this benchmark's app
 """
 
 import argparse
+import contextlib
 import itertools
 import os
 import subprocess
@@ -23,7 +24,7 @@ from pathlib import Path
 import requests
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from tests.fake_ai import FakeAI  # noqa: E402
 from tests.services import PostgresServer, RedisServer, Worker, free_port, wait_for_port  # noqa: E402
@@ -60,8 +61,21 @@ def session(base: str) -> requests.Session:
     return http
 
 
+def worker_pss(worker: Worker) -> float:
+    """The worker's PSS (main and pool processes), MiB."""
+    from idle_memory import pss_mib
+
+    assert worker.proc is not None
+    total = 0.0
+    for pid in [worker.proc.pid, *worker.pool_pids()]:
+        with contextlib.suppress(OSError):  # a pool process replaced meanwhile
+            total += pss_mib(pid)
+    return total
+
+
 def measure(db: str = "sqlite", clients: int = 50, in_flight: int = 20, seconds: float = 20.0, latency: float = 2.0):
-    """{request kind: [milliseconds, ...]} with `in_flight` slow AI replies running or queued."""
+    """({request kind: [milliseconds, ...]}, {"idle": MiB, "peak": MiB} of the worker) with
+    `in_flight` slow AI replies running or queued."""
     folder = Path(tempfile.mkdtemp(prefix="wop-web-bench-"))
     redis, fake = RedisServer(folder / "redis").start(), FakeAI().start()
     pg = PostgresServer().start() if db == "postgres" else None
@@ -94,6 +108,7 @@ def measure(db: str = "sqlite", clients: int = 50, in_flight: int = 20, seconds:
         while requests.get(f"{base}/api/health", timeout=60).status_code != 200:
             time.sleep(0.1)
         fake.set_latency(latency)
+        memory = {"idle": worker_pss(worker), "peak": 0.0}
         owner = session(base)
         for i in range(in_flight):  # the slow replies: they keep the worker busy throughout
             node = owner.post(f"{base}/api/nodes/", json={"content": f"slow {i}"}).json()["id"]
@@ -138,9 +153,10 @@ def measure(db: str = "sqlite", clients: int = 50, in_flight: int = 20, seconds:
         stop[0] = time.monotonic() + seconds + 60  # set again once every client is ready
         ready.wait()
         stop[0] = time.monotonic() + seconds
-        for t in threads:
-            t.join()
-        return times
+        while any(t.is_alive() for t in threads):
+            memory["peak"] = max(memory["peak"], worker_pss(worker))
+            time.sleep(0.2)
+        return times, memory
     finally:
         web.terminate()
         web.wait(30)
@@ -160,10 +176,11 @@ def main() -> None:
     parser.add_argument("--latency", type=float, default=2.0, help="the provider's answer time, seconds")
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     args = parser.parse_args()
-    times = measure(args.db, args.clients, args.in_flight, args.seconds, args.latency)
+    times, memory = measure(args.db, args.clients, args.in_flight, args.seconds, args.latency)
     print("| request | requests | p50 ms | p99 ms |\n|---|---:|---:|---:|")
     for kind, values in times.items():
         print(f"| {kind} | {len(values)} | {percentile(values, 50):.1f} | {percentile(values, 99):.1f} |")
+    print(f"\nWorker PSS (main and pool): idle {memory['idle']:.0f} MiB, peak {memory['peak']:.0f} MiB")
 
 
 if __name__ == "__main__":
