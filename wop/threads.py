@@ -33,7 +33,9 @@ def path_ids(node: Node) -> list[int]:
     parent = aliased(Node)
     # UNION, not UNION ALL: a row seen twice ends the walk, so even a broken chain cannot loop.
     up = up.union(select(parent.id, parent.parent_id).join(up, parent.id == up.c.parent_id))
-    parent_of = dict(db.session.execute(select(up.c.id, up.c.parent_id)).tuples().all())
+    parent_of: dict[int, int | None] = {
+        row.id: row.parent_id for row in db.session.execute(select(up.c.id, up.c.parent_id))
+    }
     chain: list[int] = []
     current: int | None = node.id
     while current is not None and current in parent_of:

@@ -74,12 +74,17 @@ def test_telling_the_owner_reads_the_job_and_its_owner_at_once(ctx):
 def test_a_completed_job_is_not_read_again_to_log_how_it_ended(ctx):
     """The completing write is guarded by the attempt's claim: once it committed, the attempt
     knows the job is completed, and its log line needs no read of the row."""
+    from wop.jobs import JobRun
     from wop.jobs.runner import run_job
 
     _sent, user, node = ctx
     job_id = submit(user, node)[0].id
+
+    def body(run: JobRun) -> None:
+        run.complete(result={"ok": True})
+
     with round_trips() as seen:
-        run_job(job_id, lambda run: run.complete(result={"ok": True}))
+        run_job(job_id, body)
     assert fresh(job_id).status == JobStatus.COMPLETED
     statements = seen["statements"]
     completing = max(i for i, s in enumerate(statements) if s.lstrip().startswith("UPDATE job") and "finished_at" in s)
