@@ -47,7 +47,11 @@ def role(pid: int, parent_role: str | None) -> str:
     if " beat" in line:
         return "scheduler (celery beat)"
     if " worker" in line or "celery" in line:
-        return "worker: pool process" if parent_role and parent_role.startswith("worker") else "worker: main"
+        return (
+            "worker: pool processes and embedded beat"
+            if parent_role and parent_role.startswith("worker")
+            else "worker: main"
+        )
     return line[:40]
 
 

@@ -221,6 +221,11 @@ def main() -> None:
     parser.add_argument("--tokens", type=int, default=20, help="streamed replies")
     parser.add_argument("--reads", type=int, default=6, help="1,000-word entries read aloud")
     args = parser.parse_args()
+    print_tables(*measure(args.jobs, args.tokens, args.reads))
+
+
+def measure(jobs: int, token_runs: int, read_runs: int):
+    """(completed → visible by mode, first token → visible, read-aloud runs), in ms."""
     if shutil.which("espeak-ng") is None:
         sys.exit("espeak-ng is missing: apt-get install espeak-ng")
     folder = Path(tempfile.mkdtemp(prefix="wop-live-bench-"))
@@ -250,16 +255,16 @@ def main() -> None:
             page = Page(browser, web.url)
             completed_to_visible(page, polling=False)  # warm up
             results: dict[str, list[float]] = {"live": [], "polling": []}
-            for _ in range(args.jobs):  # alternately, so that the machine's other work falls on both
+            for _ in range(jobs):  # alternately, so that the machine's other work falls on both
                 results["live"].append(completed_to_visible(page, polling=False))
                 results["polling"].append(completed_to_visible(page, polling=True))
             provider.set_reply_words(30)
             provider.set_stream_delay(0.2)
-            tokens = [first_token_to_visible(page, first_word) for _ in range(args.tokens)]
+            tokens = [first_token_to_visible(page, first_word) for _ in range(token_runs)]
             provider.reset()
-            reads = [read_aloud(page, 1000) for _ in range(args.reads)]
+            reads = [read_aloud(page, 1000) for _ in range(read_runs)]
             browser.close()
-        print_tables(results, tokens, reads)
+        return results, tokens, reads
     finally:
         if worker:
             worker.stop()

@@ -14,7 +14,7 @@ from tests.services import ROOT, free_port, stop, wait_for_port
 from wop.settings import Settings
 
 DEPLOY = ROOT / "deploy"
-GUNICORN_SETTINGS = {"HOST", "WEB_CONCURRENCY", "WEB_CONNECTIONS"}  # read by deploy/gunicorn.conf.py
+GUNICORN_SETTINGS = {"HOST", "WEB_CONCURRENCY", "WEB_CONNECTIONS", "WEB_PRELOAD"}  # read by deploy/gunicorn.conf.py
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if Path("/usr/sbin/nginx").exists() else "")
 SYSTEMD_ANALYZE = shutil.which("systemd-analyze")
 

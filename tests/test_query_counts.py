@@ -99,9 +99,10 @@ def _queries(count_queries, call) -> int:
 
 
 def test_reading_and_replying_deep_in_a_thread_costs_the_same_queries(app, alice, count_queries):
+    """Depth 100 and depth 1,000: both deeper than the ancestors an entry is read with."""
     bot_id = _bot(app)
-    shallow = _chain(app, alice.user["id"], bot_id, 4)
-    deep = _chain(app, alice.user["id"], bot_id, 200)
+    shallow = _chain(app, alice.user["id"], bot_id, 100)
+    deep = _chain(app, alice.user["id"], bot_id, 1000)
 
     def read(node_id):
         return _queries(count_queries, lambda: alice.get(f"/api/nodes/{node_id}"))
@@ -113,9 +114,28 @@ def test_reading_and_replying_deep_in_a_thread_costs_the_same_queries(app, alice
     for shallow_id, deep_id in [(shallow[-1], deep[-1]), (shallow[-2], deep[-2])]:
         assert read(deep_id) <= read(shallow_id)
         assert reply(deep_id) <= reply(shallow_id)
+    for path in [f"/api/nodes/{deep[-1]}/thread", f"/api/nodes/{deep[-1]}/thread?before={deep[-51]}"]:
+        assert _queries(count_queries, lambda path=path: alice.get(path)) <= _queries(
+            count_queries, lambda: alice.get(f"/api/nodes/{shallow[-1]}/thread")
+        )
+
+
+def test_an_entry_is_read_with_its_nearest_ancestors_and_how_many_there_are(app, alice):
+    """The answer stays small however deep the entry: the nearest ANCESTORS_SHOWN ancestors,
+    root first, with their counts; GET …/thread pages through the rest."""
+    from wop.thread_queries import ANCESTORS_SHOWN
+
+    bot_id = _bot(app)
+    deep = _chain(app, alice.user["id"], bot_id, 300)
+    alice.post("/api/nodes/", json={"content": "x", "parent_id": deep[0]})
     data = alice.get(f"/api/nodes/{deep[-1]}").get_json()
-    assert [a["id"] for a in data["ancestors"]] == deep[:-1]
-    assert data["ancestors"][0]["descendant_count"] == len(deep) - 1 + 2  # and the two replies written above
+    assert data["ancestor_count"] == len(deep) - 1
+    assert [a["id"] for a in data["ancestors"]] == deep[-1 - ANCESTORS_SHOWN : -1]
+    assert data["ancestors"][0]["descendant_count"] == ANCESTORS_SHOWN
+    assert alice.get(f"/api/nodes/{deep[0]}").get_json()["children"][-1]["preview"] == "x"
+    shallow = alice.get(f"/api/nodes/{deep[3]}").get_json()
+    assert [a["id"] for a in shallow["ancestors"]] == deep[:3] and shallow["ancestor_count"] == 3
+    assert shallow["ancestors"][0]["descendant_count"] == len(deep) - 1 + 1  # and the reply written above
 
 
 def test_an_ai_reply_deep_in_a_thread_costs_the_same_queries(app, alice, count_queries, fake_ai):
@@ -153,12 +173,12 @@ def test_an_entry_with_many_replies_costs_the_same_queries(app, alice, count_que
     bot_id = _bot(app)
     few, many = alice.write("few", privacy="public"), alice.write("many", privacy="public")
     _replies(app, few["id"], alice.user["id"], bot_id, 2)
-    _replies(app, many["id"], alice.user["id"], bot_id, 50)
+    _replies(app, many["id"], alice.user["id"], bot_id, 1000)
     assert _queries(count_queries, lambda: alice.get(f"/api/nodes/{many['id']}")) <= _queries(
         count_queries, lambda: alice.get(f"/api/nodes/{few['id']}")
     )
     children = alice.get(f"/api/nodes/{many['id']}").get_json()["children"]
-    assert len(children) == 50 and all(c["child_count"] == 1 for c in children)
+    assert len(children) == 1000 and all(c["child_count"] == 1 for c in children)
 
 
 def test_feed_and_dashboards_cost_the_same_queries_for_a_full_page(app, make_user, count_queries):

@@ -53,7 +53,7 @@ def running_child(supervisor: subprocess.Popen, match) -> int:
 
 
 def is_worker(args: list[str]) -> bool:
-    """`celery -A wop.worker worker …` (the scheduler is `celery -A wop.worker beat …`)."""
+    """`celery -A wop.worker worker …` (under `wop up` it runs the scheduler too: `--beat`)."""
     return "wop.worker" in args and args[args.index("wop.worker") + 1 :][:1] == ["worker"]
 
 
@@ -209,7 +209,7 @@ def test_wop_up_restarts_a_killed_worker_and_redis_and_stops_everything(wop_up):
     left = [(pid, cmdline(pid)) for pid in seen_pids if not gone(pid)]
     assert left == [], left
     text = log.read_text()
-    order = [text.index(f"stopping {name} (pid") for name in ("scheduler", "worker", "web", "redis")]
+    order = [text.index(f"stopping {name} (pid") for name in ("worker", "web", "redis")]
     assert order == sorted(order)
 
 
@@ -234,19 +234,23 @@ def test_a_crash_loop_gives_up_and_stops_the_rest(capsys):
     assert out.count("started steady") == 1
 
 
-def test_the_supervisor_is_light_and_keeps_the_soft_shutdown():
+def test_the_supervisor_is_light_and_keeps_the_soft_shutdown(tmp_path):
+    # It reads its settings (in a child: the settings' library, pydantic, stays out of it too).
     code = (
-        "import sys, wop.supervisor as s; "
-        "heavy = sorted(m for m in ('flask', 'sqlalchemy', 'celery', 'openai', 'anthropic', 'wop.api') "
+        "import sys, wop.supervisor as s; s.read_settings(); "
+        "heavy = sorted(m for m in ('flask', 'sqlalchemy', 'celery', 'openai', 'anthropic', 'wop.api', 'pydantic') "
         "if m in sys.modules); print(heavy); assert not heavy"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    env = {**os.environ, "DATA_DIR": str(tmp_path)}
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     from wop.queues import WORKER_ENV
     from wop.supervisor import worker_command
 
     assert WORKER_ENV == {"REMAP_SIGTERM": "SIGQUIT"}  # SIGTERM is the worker's soft shutdown
-    assert worker_command()[-1] == "llm,audio,export,maintenance"  # every queue, named once in wop.queues
+    command = worker_command(tmp_path)
+    assert command[command.index("-Q") + 1] == "llm,audio,export,maintenance"  # every queue, named once in wop.queues
+    assert "--beat" in command  # one machine, one worker: the scheduler runs inside it
 
 
 def test_readiness_survives_a_redis_restart(app, worker, redis_server):

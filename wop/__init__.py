@@ -8,9 +8,10 @@ import os
 from pathlib import Path
 
 
-def create_app(overrides: dict | None = None):
+def create_app(overrides: dict | None = None, *, migrations: bool = True):
     """The Flask app, its settings read once from the environment (wop/settings.py); `overrides`
-    replace config values (tests)."""
+    replace config values (tests). `migrations=False` leaves out Flask-Migrate and Alembic
+    (about 10 MiB in each process): the long-running web and worker processes never migrate."""
     from flask import Flask
     from sqlalchemy import event
     from sqlalchemy.engine import Engine
@@ -23,7 +24,7 @@ def create_app(overrides: dict | None = None):
         require_object_body,
     )
     from .data_dir import PRIVATE_UMASK
-    from .extensions import db, limiter, migrate
+    from .extensions import db, limiter
     from .http_headers import register_security_headers
     from .log_format import configure_logging
     from .settings import load_settings
@@ -66,7 +67,16 @@ def create_app(overrides: dict | None = None):
     app.before_request(check_paging_args)
     register_security_headers(app)
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(Path(__file__).resolve().parent.parent / "migrations"))
+    if migrations:
+        from flask_migrate import Migrate
+
+        Migrate(
+            app,
+            db,
+            directory=str(Path(__file__).resolve().parent.parent / "migrations"),
+            render_as_batch=True,
+            compare_type=True,
+        )
     limiter.init_app(app)
 
     from . import models  # noqa: F401  (register tables)

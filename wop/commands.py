@@ -65,9 +65,10 @@ def worker(queues, concurrency, loglevel):
 @click.option("--loglevel", default="INFO")
 def scheduler(loglevel):
     """Run the scheduler (celery beat): the reaper and file expiry."""
+    from .settings import load_settings
     from .supervisor import beat_command
 
-    os.execv(sys.executable, beat_command(loglevel))
+    os.execv(sys.executable, beat_command(load_settings().DATA_DIR, loglevel))
 
 
 @cli.command()

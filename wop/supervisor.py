@@ -3,8 +3,9 @@
 - A child that exits on its own is started again after a pause that doubles from 1 s up to
   30 s (and is reset once it has run for a minute); the others keep running. Only a crash
   loop (5 exits of one child within a minute) ends `wop up`, with a message naming the child.
-- Ctrl-C (or SIGTERM) stops them all, one by one, newest role first (scheduler, worker, web,
-  Redis), each by PID; further signals are ignored while stopping.
+- Ctrl-C (or SIGTERM) stops them all, one by one, newest role first (the worker, with the
+  scheduler it runs, then web, then Redis), each by PID; further signals are ignored while
+  stopping.
 - Each child runs in a session of its own, so Ctrl-C in the terminal reaches only this
   supervisor, which then signals each child exactly once: a second signal would turn the
   worker's soft shutdown (REMAP_SIGTERM=SIGQUIT) into a hard one.
@@ -13,9 +14,11 @@
   the same port and the other children reconnect). Its process title ends in
   `wop:<DATA_DIR>`, so `ps` tells which installation it belongs to.
 
-The supervisor imports neither Flask nor the app: it reads only the settings it needs.
+The supervisor imports neither Flask nor the app, nor the settings' library: it reads the few
+settings it needs in a short-lived child (read_settings).
 """
 
+import json
 import os
 import shutil
 import signal
@@ -23,6 +26,7 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -71,32 +75,42 @@ def redis_command(data_dir: Path, port: int) -> list[str]:
     ]
 
 
-def beat_command(loglevel: str = "INFO") -> list[str]:
-    from .settings import load_settings
-
-    schedule = secure_data_dir(load_settings().DATA_DIR) / "celerybeat-schedule"
+def beat_command(data_dir: Path, loglevel: str = "INFO") -> list[str]:
+    """The scheduler of a system run as separate services (`wop scheduler`); `wop up` runs it
+    inside the worker instead (worker_command)."""
     return [
         sys.executable,
         "-m",
         "celery",
         "-A",
-        "wop.worker",
+        "wop.scheduler",
         "beat",
         "--loglevel",
         loglevel,
         "--schedule",
-        str(schedule),
+        str(schedule_file(data_dir)),
         "--pidfile",
         "",
     ]
 
 
+def schedule_file(data_dir: Path) -> Path:
+    return secure_data_dir(data_dir) / "celerybeat-schedule"
+
+
 def web_command() -> list[str]:
-    return [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), "wop:create_app()"]
+    app = "wop:create_app(migrations=False)"  # the supervisor migrates before starting it
+    return [sys.executable, "-m", "gunicorn", "-c", str(ROOT / "deploy" / "gunicorn.conf.py"), app]
 
 
-def worker_command() -> list[str]:
-    return [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "--loglevel", "INFO", "-Q", ALL_QUEUES]
+def worker_command(data_dir: Path) -> list[str]:
+    """The worker, with the scheduler (celery beat) inside it (`--beat`): one machine runs one
+    worker, so there is one scheduler, and the scheduler forked from the worker shares its
+    memory instead of being a process of its own (about 45 MiB)."""
+    return [
+        *[sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "--loglevel", "INFO", "-Q", ALL_QUEUES],
+        *["--beat", "--schedule", str(schedule_file(data_dir))],
+    ]
 
 
 def say(message: str) -> None:
@@ -242,16 +256,60 @@ def port_open(port: int) -> bool:
         return False
 
 
+@dataclass
+class UpSettings:
+    """The few settings the supervisor itself uses."""
+
+    DATA_DIR: Path
+    REDIS_URL: str | None
+    REDIS_PORT: int | None
+    PORT: int
+
+
+def read_settings() -> UpSettings:
+    """The settings, validated in a forked child: the supervisor runs as long as the system
+    does, and the settings' library (pydantic) would hold about 20 MiB in it all that time.
+    Raises SystemExit with the child's message when a setting is bad."""
+    read_end, write_end = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: read, answer in one JSON line, and leave without cleaning up
+        os.close(read_end)
+        try:
+            from .settings import SettingsError, load_settings
+
+            try:
+                s = load_settings()
+                answer = {
+                    "DATA_DIR": str(s.DATA_DIR),
+                    "REDIS_URL": s.REDIS_URL,
+                    "REDIS_PORT": s.REDIS_PORT,
+                    "PORT": s.PORT,
+                }
+            except SettingsError as bad:
+                answer = {"error": str(bad)}
+            os.write(write_end, json.dumps(answer).encode())
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            os._exit(0)
+    os.close(write_end)
+    with os.fdopen(read_end) as pipe:
+        text = pipe.read()
+    os.waitpid(pid, 0)
+    answer = json.loads(text or '{"error": "reading the settings failed; the output above says why"}')
+    if "error" in answer:
+        raise SystemExit(answer["error"])
+    return UpSettings(**{**answer, "DATA_DIR": Path(answer["DATA_DIR"])})
+
+
 def run_all() -> int:
     from dotenv import load_dotenv
-
-    from .settings import SettingsError, load_settings
 
     os.umask(PRIVATE_UMASK)  # inherited by every child: what they write under DATA_DIR is private
     load_dotenv(override=False)  # the children read .env's settings too, wherever they start
     try:
-        settings = load_settings()
-    except SettingsError as bad:
+        settings = read_settings()
+    except SystemExit as bad:
         say(str(bad))
         return 2
     data_dir = secure_data_dir(settings.DATA_DIR)
@@ -279,8 +337,7 @@ def run_all() -> int:
         if supervisor.stopping:
             return 0
         supervisor.add("web", web_command())
-        supervisor.add("worker", worker_command())
-        supervisor.add("scheduler", beat_command())
+        supervisor.add("worker", worker_command(data_dir))
         say(f"Write or Perish is running on http://127.0.0.1:{settings.PORT}  (Ctrl-C stops everything)")
         return supervisor.run()
     finally:

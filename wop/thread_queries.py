@@ -9,7 +9,9 @@ from .access import readable_among
 from .extensions import db
 from .models import Node, User
 from .models.node import readable_sql, reply_counts
-from .threads import load_text, path_to
+from .threads import load_text, nodes_by_ids, path_ids, path_to
+
+ANCESTORS_SHOWN = 50  # the nearest ancestors an entry is read with; GET …/thread pages the rest
 
 
 def ancestor_path(node: Node) -> list[Node]:
@@ -52,22 +54,25 @@ def thread_counts(root_id: int, viewer: User | None) -> dict[int, tuple[int, int
 
 
 def node_in_thread(node: Node, viewer: User | None) -> dict:
-    """The node with its ancestors (root first; unreadable ones as {id, hidden}), its children
-    and its linked node, as previews `viewer` may read, in a bounded number of queries."""
+    """The node with its nearest ANCESTORS_SHOWN ancestors (root first; unreadable ones as
+    {id, hidden}; `ancestor_count` says how many there are in all), its children and its linked
+    node, as previews `viewer` may read, in a bounded number of queries."""
     data = node.to_dict()
-    ancestors = ancestor_path(node)
+    ids = path_ids(node)
+    ancestors = nodes_by_ids(ids[:-1][-ANCESTORS_SHOWN:])
     children = db.session.scalars(
         select(Node).where(Node.parent_id == node.id).order_by(Node.created_at, Node.id)
     ).all()
     linked = [node.linked_node] if node.linked_node is not None else []
     readable = readable_among([*ancestors, *children, *linked], viewer)
-    counts = thread_counts(ancestors[0].id if ancestors else node.id, viewer)
+    counts = thread_counts(ids[0], viewer)
     if linked and linked[0].id in readable:
         counts[linked[0].id] = reply_counts([linked[0].id], viewer).get(linked[0].id, (0, 0))
 
     def preview(n: Node) -> dict:
         return n.to_preview(viewer, counts.get(n.id, (0, 0)))
 
+    data["ancestor_count"] = len(ids) - 1
     data["ancestors"] = [preview(a) if a.id in readable else {"id": a.id, "hidden": True} for a in ancestors]
     data["children"] = [preview(c) for c in children if c.id in readable]
     if linked and linked[0].id in readable:

@@ -26,23 +26,39 @@ DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
 
 
-def path_to(node: Node) -> list[Node]:
-    """The thread's entries from its root down to `node`, root first, in one recursive query.
-    Their text is not loaded (a path may be thousands of entries long)."""
+def path_ids(node: Node) -> list[int]:
+    """The ids of the thread's entries from its root down to `node`, root first, in one
+    recursive query that loads no entries (a path may be thousands of entries long)."""
     up = select(Node.id, Node.parent_id).where(Node.id == node.id).cte("path_up", recursive=True)
     parent = aliased(Node)
     # UNION, not UNION ALL: a row seen twice ends the walk, so even a broken chain cannot loop.
     up = up.union(select(parent.id, parent.parent_id).join(up, parent.id == up.c.parent_id))
-    nodes = db.session.scalars(select(Node).join(up, Node.id == up.c.id).options(defer(Node.content))).unique()
-    by_id = {n.id: n for n in nodes}
-    chain: list[Node] = []
-    seen: set[int] = set()
-    current: Node | None = by_id.get(node.id)
-    while current is not None and current.id not in seen:
-        seen.add(current.id)
+    parent_of: dict[int, int | None] = {
+        row.id: row.parent_id for row in db.session.execute(select(up.c.id, up.c.parent_id))
+    }
+    chain: list[int] = []
+    current: int | None = node.id
+    while current is not None and current in parent_of:
         chain.append(current)
-        current = by_id.get(current.parent_id) if current.parent_id is not None else None
+        current = parent_of.pop(current)  # popped: a loop ends the walk
     return chain[::-1]
+
+
+def nodes_by_ids(ids: list[int], with_text: bool = True) -> list[Node]:
+    """The entries with these ids, in that order, in one query."""
+    if not ids:
+        return []
+    query = select(Node).where(Node.id.in_(ids))
+    if not with_text:
+        query = query.options(defer(Node.content))
+    by_id = {n.id: n for n in db.session.scalars(query).unique()}
+    return [by_id[i] for i in ids if i in by_id]
+
+
+def path_to(node: Node) -> list[Node]:
+    """The thread's entries from its root down to `node`, root first, in two queries. Their
+    text is not loaded (a path may be thousands of entries long)."""
+    return nodes_by_ids(path_ids(node), with_text=False)
 
 
 def load_text(nodes: list[Node]) -> None:
@@ -71,17 +87,17 @@ def conversation(node: Node, viewer: User | None, before: int | None, limit: int
     """The path from the root to `node` as full entries, oldest first: the newest `limit` of
     them, or the `limit` just above the entry `before`. Each entry says where the thread forks
     (`children_count`, `siblings`); `children` are `node`'s replies the viewer may read."""
-    path = path_to(node)
-    end = len(path)
+    ids = path_ids(node)
+    end = len(ids)
     if before is not None:
-        ids = [n.id for n in path]
         if before not in ids:
             raise BadRequest(f"before must be an entry of this thread above entry {node.id}; {before} is not.")
         end = ids.index(before)
     start = max(0, end - limit)
-    page = path[start:end]
-    load_text(page)
-    above = path[start - 1] if start > 0 else None  # the parent of the page's first entry
+    # Only the page and the entry above it are loaded, however long the path.
+    loaded = nodes_by_ids(ids[max(0, start - 1) : end])
+    page = loaded[1:] if start > 0 else loaded
+    above = loaded[0] if start > 0 else None  # the parent of the page's first entry
     replies = _children([n.id for n in page if n.id != node.id] + ([above.id] if above else []), with_text=False)
     replies.update(_children([node.id], with_text=True))
     links = _linked_targets(page)
@@ -95,7 +111,7 @@ def conversation(node: Node, viewer: User | None, before: int | None, limit: int
 
     entries = []
     for i, entry in enumerate(page):
-        parent = path[start + i - 1] if start + i > 0 else None
+        parent = page[i - 1] if i > 0 else above
         siblings = readable_replies(parent.id, keep=entry.id) if parent is not None else [entry.id]
         fork = {
             "children_count": len(readable_replies(entry.id)),
@@ -116,7 +132,7 @@ def conversation(node: Node, viewer: User | None, before: int | None, limit: int
         "entries": entries,
         "has_earlier": start > 0,
         "earlier": page[0].id if start > 0 and page else None,
-        "depth": len(path),
+        "depth": len(ids),
         "children": previews(children, viewer),
     }
 

@@ -56,3 +56,36 @@ def test_a_progress_stage_is_one_write_and_one_commit(ctx):
         run.release()
     assert run.complete(result={"ok": True}) == {"ok": True}
     assert fresh(job.id).status == JobStatus.COMPLETED
+
+
+def test_telling_the_owner_reads_the_job_and_its_owner_at_once(ctx):
+    """announce runs after each of a job's commits (submit, claim, completion), when the job
+    and its owner loaded before are expired: one statement reads both again."""
+    from wop.jobs.live import announce
+
+    _sent, user, node = ctx
+    job_id = submit(user, node)[0].id
+    db.session.commit()  # expires everything loaded, as the engine's own commits do
+    with round_trips() as seen:
+        announce(job_id)
+    assert len(seen["statements"]) == 1, seen["statements"]
+
+
+def test_a_completed_job_is_not_read_again_to_log_how_it_ended(ctx):
+    """The completing write is guarded by the attempt's claim: once it committed, the attempt
+    knows the job is completed, and its log line needs no read of the row."""
+    from wop.jobs import JobRun
+    from wop.jobs.runner import run_job
+
+    _sent, user, node = ctx
+    job_id = submit(user, node)[0].id
+
+    def body(run: JobRun) -> None:
+        run.complete(result={"ok": True})
+
+    with round_trips() as seen:
+        run_job(job_id, body)
+    assert fresh(job_id).status == JobStatus.COMPLETED
+    statements = seen["statements"]
+    completing = max(i for i, s in enumerate(statements) if s.lstrip().startswith("UPDATE job") and "finished_at" in s)
+    assert len(statements[completing + 1 :]) == 1, statements[completing + 1 :]  # telling the owner, nothing else

@@ -2,26 +2,18 @@
 inside the Flask app context. Task modules declare their tasks with `shared_task` (through
 `@job_kind`), so they bind to whichever app was made."""
 
+import gc
 import logging
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import setup_logging, worker_process_init, worker_ready
+from celery.signals import setup_logging, worker_before_create_process, worker_process_init, worker_ready
 from flask import Flask
-from kombu import Queue as KombuQueue
 
-from ..queues import (
-    HARD_TIME_LIMIT,
-    MAX_TASKS_PER_CHILD,
-    QUEUES,
-    SOFT_SHUTDOWN_SECONDS,
-    SOFT_TIME_LIMIT,
-    VISIBILITY_TIMEOUT,
-    Queue,
-)
+from ..queues import HARD_TIME_LIMIT, MAX_TASKS_PER_CHILD, SOFT_SHUTDOWN_SECONDS, SOFT_TIME_LIMIT
+from ..schedule import beat_schedule, broker_settings
 
 log = logging.getLogger(__name__)
-EXPORT_EXPIRY_SECONDS = 600  # how often expired thread exports are deleted
 _flask_app: Flask | None = None  # the app whose Celery is the current one, for the worker signals below
 
 
@@ -35,16 +27,7 @@ def init_celery(app: Flask) -> Celery[Task[Any, Any]]:
 
     celery: Celery[Task[Any, Any]] = Celery(app.import_name, task_cls=FlaskTask, include=["wop.tasks"])
     celery.conf.update(
-        broker_url=app.config["REDIS_URL"],
-        broker_connection_retry_on_startup=True,
-        # Fail fast when Redis is down while a request enqueues: the reaper sends it later.
-        broker_transport_options={
-            "visibility_timeout": VISIBILITY_TIMEOUT,
-            "socket_connect_timeout": 2,
-            "socket_timeout": 10,
-        },
-        task_serializer="json",
-        accept_content=["json"],
+        broker_settings(app.config["REDIS_URL"]),
         task_ignore_result=True,  # job state lives in our own table
         task_acks_late=True,
         task_reject_on_worker_lost=True,
@@ -55,8 +38,6 @@ def init_celery(app: Flask) -> Celery[Task[Any, Any]]:
         worker_soft_shutdown_timeout=SOFT_SHUTDOWN_SECONDS,
         worker_enable_soft_shutdown_on_idle=True,
         worker_hijack_root_logger=False,
-        task_queues=[KombuQueue(name) for name in QUEUES],
-        task_default_queue=Queue.LLM.value,
         beat_schedule=_beat_schedule(app),
         beat_schedule_filename=str(app.config["DATA_DIR"] / "celerybeat-schedule"),
     )
@@ -67,33 +48,8 @@ def init_celery(app: Flask) -> Celery[Task[Any, Any]]:
 
 
 def _beat_schedule(app: Flask) -> dict[str, dict[str, Any]]:
-    """What the scheduler (celery beat) sends, and how often."""
-    reap_every = app.config["REAPER_INTERVAL_SECONDS"]
-    schedule: dict[str, dict[str, Any]] = {
-        "reap-jobs": {
-            "task": "wop.jobs.reap",
-            "schedule": reap_every,
-            "options": {"queue": Queue.MAINTENANCE.value, "expires": reap_every},
-        },
-        "expire-read-aloud-parts": {
-            "task": "wop.read_aloud.expire_parts",
-            "schedule": EXPORT_EXPIRY_SECONDS,
-            "options": {"queue": Queue.MAINTENANCE.value, "expires": EXPORT_EXPIRY_SECONDS},
-        },
-        "expire-exports": {
-            "task": "wop.exports.expire",
-            "schedule": EXPORT_EXPIRY_SECONDS,
-            "options": {"queue": Queue.MAINTENANCE.value, "expires": EXPORT_EXPIRY_SECONDS},
-        },
-    }
-    if app.config.get("BACKUP_DIR"):
-        every = app.config["BACKUP_INTERVAL_HOURS"] * 3600
-        schedule["backup"] = {
-            "task": "wop.backup.scheduled",
-            "schedule": every,
-            "options": {"queue": Queue.MAINTENANCE.value, "expires": every},
-        }
-    return schedule
+    """What the scheduler sends, and how often (wop/schedule.py; the scheduler reads it too)."""
+    return beat_schedule(app.config)
 
 
 @setup_logging.connect
@@ -103,6 +59,14 @@ def _logging_is_ours(loglevel: int | str | None = None, **_kwargs: Any) -> None:
     `--loglevel` still applies to every logger."""
     if loglevel:
         logging.getLogger().setLevel(loglevel)
+
+
+@worker_before_create_process.connect
+def _share_loaded_objects_with_pool(**_kwargs: Any) -> None:
+    """Before a pool process is forked: keep the garbage collector off the objects loaded so
+    far, or its first collection in the pool process touches, and so copies, every page it
+    shares with this one."""
+    gc.freeze()
 
 
 @worker_process_init.connect

@@ -13,6 +13,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
+from sqlalchemy import select
 
 from .. import events
 from ..extensions import db
@@ -31,9 +32,10 @@ def announce(job_id: str) -> None:
     """Send the job, as its owner sees it, to the owner's stream."""
     from .view import job_json
 
-    job = db.session.get(Job, job_id)
-    owner = db.session.get(User, job.user_id) if job is not None else None
-    if job is not None and owner is not None:
+    # One read for both: this runs after each of a job's commits, which expire what was loaded.
+    row = db.session.execute(select(Job, User).join(User, User.id == Job.user_id).where(Job.id == job_id)).first()
+    if row is not None:
+        job, owner = row
         events.publish(owner.id, "job", job_json(job, owner))
 
 

@@ -93,6 +93,7 @@ class JobRun:
         self.lost = threading.Event()  # the reaper handed the job to a newer attempt
         self.cancel_seen = threading.Event()  # the owner cancelled: stop at the next chance
         self.abortable_depth = 0  # > 0 while a provider call may be interrupted by a signal
+        self.completed = False  # this attempt wrote the job's result (so the job needs no reading to say so)
 
     # -- claiming
     @classmethod
@@ -241,6 +242,7 @@ class JobRun:
         except Exception:
             db.session.rollback()
             raise
+        self.completed = True
         announce(self.job_id)
         return result
 

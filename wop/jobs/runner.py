@@ -51,7 +51,10 @@ def run_job(job_id: str, fn: Callable[[JobRun], None]) -> None:
 
 
 def _outcome(run: JobRun) -> str:
-    """How the attempt ended, as the job's row now says."""
+    """How the attempt ended, as the job's row now says (no need to read it after a completion:
+    the attempt's own guarded write said so)."""
+    if run.completed:
+        return str(JobStatus.COMPLETED)
     try:
         row = db.session.execute(select(Job.status, Job.claim_token).where(Job.id == run.job_id)).one_or_none()
         db.session.commit()
