@@ -291,10 +291,11 @@ class WebServer:
         stop(self.proc)
 
 
+OBJECT_STORE_KEYS = {"STORAGE_ACCESS_KEY_ID": "test-key", "STORAGE_SECRET_ACCESS_KEY": "test-secret"}
+
+
 class ObjectStore:
     """An S3-compatible object store (moto's server mode) on loopback, with one bucket."""
-
-    ACCESS = {"STORAGE_ACCESS_KEY_ID": "test-key", "STORAGE_SECRET_ACCESS_KEY": "test-secret"}
 
     def __init__(self, log_path: Path, bucket: str = "wop-test"):
         self.log_path, self.bucket, self.port = log_path, bucket, free_port()
@@ -310,7 +311,7 @@ class ObjectStore:
             "STORAGE_URL": f"s3://{self.bucket}/{prefix}",
             "STORAGE_ENDPOINT_URL": self.endpoint,
             "STORAGE_REGION": "us-east-1",
-            **self.ACCESS,
+            **OBJECT_STORE_KEYS,
         }
 
     def client(self):
@@ -320,8 +321,8 @@ class ObjectStore:
             "s3",
             endpoint_url=self.endpoint,
             region_name="us-east-1",
-            aws_access_key_id=self.ACCESS["STORAGE_ACCESS_KEY_ID"],
-            aws_secret_access_key=self.ACCESS["STORAGE_SECRET_ACCESS_KEY"],
+            aws_access_key_id=OBJECT_STORE_KEYS["STORAGE_ACCESS_KEY_ID"],
+            aws_secret_access_key=OBJECT_STORE_KEYS["STORAGE_SECRET_ACCESS_KEY"],
         )
 
     def keys(self, prefix: str) -> dict[str, bytes]:

@@ -4,6 +4,7 @@ and its own WORKER_ID, sharing nothing but PostgreSQL, Redis and an S3-compatibl
 transcribed, an entry read aloud, threads exported, a backup restored into another database and
 bucket prefix; a worker killed mid-job hands its job to a replacement on a third "host"."""
 
+import re
 import subprocess
 import sys
 import tarfile
@@ -59,6 +60,7 @@ class Cluster:
             "JOB_STALE_SECONDS": "3",
         }
         self.workers: dict[str, Worker] = {}
+        self.web: WebServer | None = None
 
     def host_env(self, host: str) -> dict:
         return {**self.shared, "DATA_DIR": str(self.folder / host), "WORKER_ID": host}
@@ -75,20 +77,18 @@ def cluster(service_env, database_url, run_dir):
     folder.mkdir()
     redis = RedisServer(folder / "redis").start()
     store = ObjectStore(folder / "moto.log").start()
-    web = None
+    hosts = Cluster(service_env, folder, new_database(database_url, "wop_multihost"), redis.url, store)
     try:
-        hosts = Cluster(service_env, folder, new_database(database_url, "wop_multihost"), redis.url, store)
         wop(hosts.host_env("web-host"), "db", "upgrade")
         hosts.start_worker("audio-host", "audio")
         hosts.start_worker("llm-host", "llm,export")
-        web = WebServer(hosts.host_env("web-host"), folder / "web.log").start()
-        hosts.web = web  # type: ignore[attr-defined]
+        hosts.web = WebServer(hosts.host_env("web-host"), folder / "web.log").start()
         yield hosts
     finally:
-        for worker in getattr(locals().get("hosts"), "workers", {}).values():
+        for worker in hosts.workers.values():
             worker.stop()
-        if web is not None:
-            web.stop()
+        if hosts.web is not None:
+            hosts.web.stop()
         store.stop()
         redis.stop()
 
@@ -136,6 +136,7 @@ def media_files(cluster: Cluster, host: str) -> list:
 
 
 def test_voice_read_aloud_and_export_across_hosts(cluster, fake_ai, speech_ogg, tmp_path):
+    assert cluster.web is not None
     person = Browser(cluster.web.url)
     node = person.upload(speech_ogg)
     job = person.wait_job(node["task_id"])
@@ -182,6 +183,7 @@ def job_row(cluster: Cluster, task_id: str) -> tuple:
 
 
 def test_a_killed_audio_host_hands_its_job_to_another_host(cluster, fake_ai, speech_ogg):
+    assert cluster.web is not None
     person = Browser(cluster.web.url)
     fake_ai.set_latency(4)  # the transcription is still waiting for the provider when the host dies
     node = person.upload(speech_ogg)
@@ -198,11 +200,10 @@ def test_a_killed_audio_host_hands_its_job_to_another_host(cluster, fake_ai, spe
         assert time.monotonic() < deadline, job_row(cluster, node["task_id"])
         wop(cluster.host_env("web-host"), "reap")
         time.sleep(1)
-    status, attempts, _ = job_row(cluster, node["task_id"])
-    assert attempts == 2
+    assert job_row(cluster, node["task_id"])[1] == 2  # one attempt on each host
     assert replacement.proc is not None and replacement.proc.poll() is None
     entry = person.get(f"/api/nodes/{node['id']}").json()
-    assert entry["content"].startswith("[part 1:")
+    assert re.match(r"\[part \d+: part-00000\.mp3", entry["content"])  # the fake numbers every answer
 
 
 def test_backup_holds_the_objects_and_restores_them_into_another_store(cluster, database_url, tmp_path):

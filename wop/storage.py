@@ -85,18 +85,11 @@ class Store(ABC):
         """The file as the response to a browser whose permission the caller checked: with range
         requests; `download_name` makes it an attachment."""
 
+    @abstractmethod
     def write(self, stream: IO[bytes], rel: str, max_bytes: int) -> tuple[int, str, bytes]:
         """Store `stream` as `rel`, a block at a time (never whole in memory). Returns (size,
         SHA-256 hex digest, first 16 bytes); raises StreamTooLarge, keeping nothing, when the
         stream holds more than `max_bytes`."""
-        folder = scratch_dir("upload-")
-        try:
-            local = folder / "file"
-            result = _copy_limited(stream, local, max_bytes, rel)
-            self.put_file(local, rel)
-            return result
-        finally:
-            shutil.rmtree(folder, ignore_errors=True)
 
     def local_copy(self, rel: str, folder: Path) -> Path:
         """A local file with the stored file's bytes, for tools that need a path (ffmpeg): made in
@@ -209,22 +202,37 @@ class LocalStore(Store):
         )
 
 
+class MeasuredReader:
+    """A stream read through: counted, hashed, its first bytes kept; StreamTooLarge past `max_bytes`."""
+
+    def __init__(self, stream: IO[bytes], max_bytes: int, rel: str):
+        self.stream, self.max_bytes, self.rel = stream, max_bytes, rel
+        self.size, self.digest, self.head = 0, hashlib.sha256(), b""
+
+    def read(self, n: int = -1) -> bytes:
+        block = self.stream.read(n)
+        self.size += len(block)
+        if self.size > self.max_bytes:
+            raise StreamTooLarge(self.rel)
+        if len(self.head) < 16:
+            self.head += block[: 16 - len(self.head)]
+        self.digest.update(block)
+        return block
+
+    def result(self) -> tuple[int, str, bytes]:
+        return self.size, self.digest.hexdigest(), self.head
+
+
 def _copy_limited(stream: IO[bytes], path: Path, max_bytes: int, rel: str) -> tuple[int, str, bytes]:
-    digest, size, head = hashlib.sha256(), 0, b""
+    reader = MeasuredReader(stream, max_bytes, rel)
     try:
         with open(path, "wb") as out:
-            while block := stream.read(COPY_BLOCK):
-                size += len(block)
-                if size > max_bytes:
-                    raise StreamTooLarge(rel)
-                if len(head) < 16:
-                    head += block[: 16 - len(head)]
-                digest.update(block)
+            while block := reader.read(COPY_BLOCK):
                 out.write(block)
     except BaseException:
         path.unlink(missing_ok=True)
         raise
-    return size, digest.hexdigest(), head
+    return reader.result()
 
 
 def make_store(config: Mapping[str, Any], area: str, url: str | None = None) -> Store:

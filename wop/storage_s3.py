@@ -8,7 +8,7 @@ presigned URL (STORAGE_SERVE=redirect), or streamed through the app with range r
 from collections.abc import Iterator, Mapping
 from contextlib import suppress
 from pathlib import Path
-from typing import Any, BinaryIO, cast
+from typing import IO, Any, BinaryIO, cast
 from urllib.parse import quote, urlparse
 
 import boto3
@@ -16,7 +16,7 @@ from botocore.config import Config
 from botocore.exceptions import ClientError
 from flask import Response, request, stream_with_context
 
-from .storage import COPY_BLOCK, Store, StoredFile
+from .storage import COPY_BLOCK, MeasuredReader, Store, StoredFile
 
 PRESIGNED_SECONDS = 300  # long enough to start playing or downloading; a new click signs anew
 NOT_FOUND = ("404", "NoSuchKey", "NotFound")
@@ -64,6 +64,12 @@ class S3Store(Store):
                 raise FileNotFoundError(rel) from None
             raise
         return cast(BinaryIO, body)
+
+    def write(self, stream: IO[bytes], rel: str, max_bytes: int) -> tuple[int, str, bytes]:
+        reader = MeasuredReader(stream, max_bytes, rel)
+        # A failed multipart upload is aborted by boto3: nothing of a refused stream is kept.
+        self.s3.upload_fileobj(reader, self.bucket, self.key(rel))
+        return reader.result()
 
     def put_file(self, local: Path, rel: str) -> None:
         try:
