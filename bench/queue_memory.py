@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.services import RedisServer  # noqa: E402
+from tests.services import RedisServer
 
 
 def main() -> None:
@@ -35,7 +35,8 @@ def main() -> None:
                 job_id = str(uuid.uuid4())
                 celery.send_task(KINDS["llm_reply"].task_name, args=[job_id], task_id=job_id, queue="llm")
             after = client.info("memory")["used_memory"]
-            print(f"{args.jobs} queued jobs: {(after - before) / 2**20:.1f} MiB, {(after - before) / args.jobs:.0f} B each")
+            grown = after - before
+            print(f"{args.jobs} queued jobs: {grown / 2**20:.1f} MiB, {grown / args.jobs:.0f} B each")
         finally:
             redis.stop()
 
