@@ -18,6 +18,8 @@ from tests.audio_samples import make_speech, transcode
 from tests.conftest import DB_KIND
 from tests.helpers import unique_name
 from tests.services import ROOT, ObjectStore, RedisServer, WebServer, Worker
+from tests.test_recordings import WEBM, mediarecorder_stream, split_even
+from wop.audio import probe
 
 pytestmark = pytest.mark.skipif(
     DB_KIND not in ("postgres", "postgresql"),
@@ -107,6 +109,7 @@ class Browser:
         resp = self.http.post(f"{base_url}/auth/signup", json={"username": unique_name(), "password": "x" * 12})
         assert resp.status_code == 201, resp.text
         self.http.headers["X-CSRF-Token"] = resp.json()["csrf_token"]
+        self.user_id = resp.json()["user"]["id"]
 
     def get(self, path: str, **kw) -> requests.Response:
         return self.http.get(self.base + path, timeout=60, **kw)
@@ -172,6 +175,33 @@ def test_voice_read_aloud_and_export_across_hosts(cluster, fake_ai, speech_ogg, 
         assert media_files(cluster, host) == [], host
         scratch = cluster.folder / host / "tmp"
         assert not scratch.exists() or list(scratch.iterdir()) == [], host
+
+
+def test_a_recording_sent_in_chunks_is_cut_and_assembled_on_the_audio_host(cluster, fake_ai, tmp_path):
+    assert cluster.web is not None
+    person = Browser(cluster.web.url)
+    data = mediarecorder_stream(tmp_path / "walk.webm", 20)
+    recording_id = person.post("/api/recordings", json={"mime_type": WEBM}).json()["recording_id"]
+    chunks = split_even(data, 4)
+    for number, chunk in enumerate(chunks):
+        resp = person.http.put(
+            f"{cluster.web.url}/api/recordings/{recording_id}/chunks/{number}",
+            data=chunk,
+            headers={"Content-Type": "application/octet-stream"},
+            timeout=60,
+        )
+        assert resp.status_code == 201, resp.text
+    finishing = person.post(f"/api/recordings/{recording_id}/finish", json={"chunk_count": len(chunks)}).json()
+    assert person.wait_job(finishing["task_id"], timeout=120)["status"] == "completed"
+    done = person.get(f"/api/recordings/{recording_id}").json()
+    node = person.get(f"/api/nodes/{done['node_id']}").json()
+    assert re.match(r"\[part \d+: piece-0001\.mp3", node["content"])
+    played = person.get(node["audio_original_url"])  # assembled on the audio host, kept in the store
+    (tmp_path / "assembled.webm").write_bytes(played.content)
+    assert abs(probe(tmp_path / "assembled.webm").duration_seconds - 20) < 1
+    keys = cluster.store.keys(PREFIX)
+    assert not [key for key in keys if key.startswith(f"media/recordings/{person.user_id}/")]  # chunks removed
+    assert media_files(cluster, "audio-host") == []
 
 
 def job_row(cluster: Cluster, task_id: str) -> tuple:

@@ -99,10 +99,9 @@ class Store(ABC):
             shutil.copyfileobj(source, out, COPY_BLOCK)
         return local
 
+    @abstractmethod
     def upload(self, local: Path, rel: str) -> None:
         """Store a copy of the local file `local` as `rel` (the local file stays)."""
-        with open(local, "rb") as f:
-            self.write(f, rel, max_bytes=2**62)
 
 
 class LocalStore(Store):
