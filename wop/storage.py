@@ -94,7 +94,9 @@ class Store(ABC):
     def local_copy(self, rel: str, folder: Path) -> Path:
         """A local file with the stored file's bytes, for tools that need a path (ffmpeg): made in
         `folder` (a scratch_dir the caller removes). FileNotFoundError when it is not stored."""
-        local = folder / f"{uuid.uuid4().hex[:12]}-{Path(rel).name}"
+        local = folder / Path(rel).name  # the same name as where it is stored (a provider sees it)
+        if local.exists():
+            local = folder / f"{uuid.uuid4().hex[:12]}-{local.name}"
         with self.open(rel) as source, open(local, "wb") as out:
             shutil.copyfileobj(source, out, COPY_BLOCK)
         return local
