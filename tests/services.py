@@ -289,3 +289,61 @@ class WebServer:
 
     def stop(self) -> None:
         stop(self.proc)
+
+
+OBJECT_STORE_KEYS = {"STORAGE_ACCESS_KEY_ID": "test-key", "STORAGE_SECRET_ACCESS_KEY": "test-secret"}
+
+
+class ObjectStore:
+    """An S3-compatible object store (moto's server mode) on loopback, with one bucket."""
+
+    def __init__(self, log_path: Path, bucket: str = "wop-test"):
+        self.log_path, self.bucket, self.port = log_path, bucket, free_port()
+        self.proc: subprocess.Popen[bytes] | None = None
+
+    @property
+    def endpoint(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def env(self, prefix: str) -> dict[str, str]:
+        """The settings that keep an installation's files under `prefix` in the bucket."""
+        return {
+            "STORAGE_URL": f"s3://{self.bucket}/{prefix}",
+            "STORAGE_ENDPOINT_URL": self.endpoint,
+            "STORAGE_REGION": "us-east-1",
+            **OBJECT_STORE_KEYS,
+        }
+
+    def client(self):
+        import boto3
+
+        return boto3.client(
+            "s3",
+            endpoint_url=self.endpoint,
+            region_name="us-east-1",
+            aws_access_key_id=OBJECT_STORE_KEYS["STORAGE_ACCESS_KEY_ID"],
+            aws_secret_access_key=OBJECT_STORE_KEYS["STORAGE_SECRET_ACCESS_KEY"],
+        )
+
+    def keys(self, prefix: str) -> dict[str, bytes]:
+        """Every object under `prefix/`, by key relative to it, with its bytes."""
+        s3, found = self.client(), {}
+        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=self.bucket, Prefix=f"{prefix}/"):
+            for item in page.get("Contents", []):
+                body = s3.get_object(Bucket=self.bucket, Key=item["Key"])["Body"].read()
+                found[item["Key"].removeprefix(f"{prefix}/")] = body
+        return found
+
+    def start(self) -> "ObjectStore":
+        with open(self.log_path, "ab") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(self.port)],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
+        wait_for_port(self.port, timeout=60, proc=self.proc)
+        self.client().create_bucket(Bucket=self.bucket)
+        return self
+
+    def stop(self) -> None:
+        stop(self.proc)

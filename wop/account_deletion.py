@@ -20,14 +20,12 @@ table (see docs/operations.md).
 
 import contextlib
 import logging
-import shutil
 from collections.abc import Iterable, Iterator
 
 from sqlalchemy import delete, or_, select, update
 
 from .enums import NodeType
 from .errors import Conflict
-from .exports.files import exports_root
 from .extensions import db, rows_affected
 from .jobs import cancel
 from .models import (
@@ -43,7 +41,7 @@ from .models import (
     User,
     UserProfile,
 )
-from .storage import media_root, remove
+from .storage import exports, media, remove
 
 CHUNK = 500  # ids per IN (...) clause
 
@@ -105,9 +103,10 @@ def delete_files(user_id: int, rel_paths: list[str]) -> None:
         )
         if still_used is None:  # read-aloud files are shared by entries with the same text
             remove(rel)
-    user_folders = [folder / str(user_id) for folder in media_root().iterdir() if folder.is_dir()]
-    for folder in [*user_folders, exports_root() / str(user_id)]:
-        shutil.rmtree(folder, ignore_errors=True)
+    # Every media kind keeps a user's files in <kind>/<user_id>/ (wop/storage.py).
+    for kind in media().folders():
+        media().delete_folder(f"{kind}/{user_id}")
+    exports().delete_folder(str(user_id))
 
 
 def delete_user_data(user_id: int) -> dict:

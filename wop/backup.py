@@ -2,7 +2,9 @@
 under DATA_DIR, made while the system runs; and restoring one into an empty installation.
 
 Archive layout: `manifest.json`, `database/wop.sqlite3` (SQLite's online backup API) or
-`database/wop.pgdump` (`pg_dump --format=custom`), and `data/...`, DATA_DIR's files.
+`database/wop.pgdump` (`pg_dump --format=custom`), and `data/...`, DATA_DIR's files. With an
+object store (STORAGE_URL) its objects go in as `data/media/...` and `data/exports/...`, just
+where the local folders would put them, so an archive restores into either kind of storage.
 
 The database is copied first, then the files: every file a row of the snapshot refers to was
 already written (files are written before their rows are committed), so the archive is
@@ -16,14 +18,18 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.engine import make_url
 
 from .data_dir import private_dir, secure_data_dir
+
+if TYPE_CHECKING:
+    from .storage import Store
 
 FORMAT = 1
 ARCHIVE_PREFIX = "wop-backup-"
@@ -32,15 +38,23 @@ ARCHIVE_SUFFIX = ".tar"
 # on its own), scratch space of running jobs, the private Redis (queue messages; the state of
 # every job is in the database, and the reaper sends pending jobs again), the scheduler's state.
 NOT_COPIED = ("wop.sqlite3", "tmp", "redis", "celerybeat-schedule")
+NO_STORES: "Mapping[str, Store]" = MappingProxyType({})  # files under DATA_DIR only
 
 
 class BackupError(Exception):
     """A backup or restore cannot be done; the message says why and what to do."""
 
 
-def create_backup(database_url: str, data_dir: Path, destination: Path, skip: Iterable[Path] = ()) -> Path:
+def create_backup(
+    database_url: str,
+    data_dir: Path,
+    destination: Path,
+    skip: Iterable[Path] = (),
+    stores: "Mapping[str, Store]" = NO_STORES,
+) -> Path:
     """Write an archive into `destination` (a folder, or a file name ending in .tar) and return
-    its path. Folders in `skip` (where backups are kept) are left out."""
+    its path. Folders in `skip` (where backups are kept) are left out. `stores` are the object
+    stores by area ('media', 'exports') when files are kept in one (wop.storage.object_stores)."""
     if destination.suffix == ARCHIVE_SUFFIX:
         target = destination
     else:
@@ -56,6 +70,9 @@ def create_backup(database_url: str, data_dir: Path, destination: Path, skip: It
             tar.add(dump, arcname=f"database/{dump.name}")
             for path in _stored_files(data_dir, skipped):
                 files += _add_file(tar, path, "data/" + path.relative_to(data_dir).as_posix())
+            for area, store in stores.items():
+                for stored in store.files():
+                    files += _add_object(tar, store, stored.rel, stored.size, f"data/{area}/{stored.rel}")
             manifest = {"format": FORMAT, "created_at": datetime.now(UTC).isoformat(), "database": kind, "files": files}
             _add_bytes(tar, "manifest.json", json.dumps(manifest, indent=2).encode())
     os.replace(partial, target)
@@ -71,9 +88,12 @@ def prune_backups(folder: Path, keep: int) -> list[Path]:
     return doomed
 
 
-def restore_backup(archive: Path, database_url: str, data_dir: Path, force: bool = False) -> dict[str, Any]:
-    """Restore `archive` into the database and DATA_DIR. Both must be empty unless `force`,
-    which replaces what is there. Stop every process of the installation first."""
+def restore_backup(
+    archive: Path, database_url: str, data_dir: Path, force: bool = False, stores: "Mapping[str, Store]" = NO_STORES
+) -> dict[str, Any]:
+    """Restore `archive` into the database and DATA_DIR (and the object `stores`, when files are
+    kept in one). All must be empty unless `force`, which replaces what is there. Stop every
+    process of the installation first."""
     if not archive.is_file():
         raise BackupError(f"{archive} is not a file.")
     with tarfile.open(archive) as tar:
@@ -90,7 +110,7 @@ def restore_backup(archive: Path, database_url: str, data_dir: Path, force: bool
                 f"The backup holds a {manifest['database']} database but DATABASE_URL is {kind}: "
                 f"restore into a {manifest['database']} database."
             )
-        in_the_way = _existing_data(database_url, data_dir)
+        in_the_way = _existing_data(database_url, data_dir) + _existing_objects(stores)
         if in_the_way and not force:
             raise BackupError(
                 f"Not restoring over existing data ({'; '.join(in_the_way)}). "
@@ -100,6 +120,7 @@ def restore_backup(archive: Path, database_url: str, data_dir: Path, force: bool
         with tempfile.TemporaryDirectory(prefix=".restore-", dir=data_dir) as scratch:
             tar.extractall(scratch, filter="data")
             _restore_database(Path(scratch) / "database", database_url, replace=force)
+            _restore_objects(Path(scratch) / "data", stores)
             _restore_files(Path(scratch) / "data", data_dir)
     secure_data_dir(data_dir)
     return manifest
@@ -238,6 +259,35 @@ def _add_file(tar: tarfile.TarFile, path: Path, arcname: str) -> int:
     return 1
 
 
+def _add_object(tar: tarfile.TarFile, store: "Store", rel: str, size: int, arcname: str) -> int:
+    """Add one stored object as listed; 0 when it was deleted meanwhile."""
+    info = tarfile.TarInfo(arcname)
+    info.size, info.mode, info.mtime = size, 0o600, int(datetime.now(UTC).timestamp())
+    try:
+        with store.open(rel) as body:
+            tar.addfile(info, body)
+    except FileNotFoundError:
+        return 0
+    return 1
+
+
+def _existing_objects(stores: "Mapping[str, Store]") -> list[str]:
+    return [f"files in the object store ({area})" for area, store in stores.items() if next(store.files(), None)]
+
+
+def _restore_objects(data: Path, stores: "Mapping[str, Store]") -> None:
+    """Put the archive's data/<area>/ files into the object stores (so they do not land in
+    DATA_DIR); a forced restore first empties the stores."""
+    for area, store in stores.items():
+        for stored in list(store.files()):
+            store.delete(stored.rel)
+        folder = data / area
+        for path in sorted(folder.rglob("*")) if folder.is_dir() else ():
+            if path.is_file():
+                store.put_file(path, path.relative_to(folder).as_posix())
+        shutil.rmtree(folder, ignore_errors=True)
+
+
 def _add_bytes(tar: tarfile.TarFile, arcname: str, data: bytes) -> None:
     import io
 
@@ -262,7 +312,12 @@ def scheduled_backup() -> Path:
     """The scheduler's backup: into BACKUP_DIR, then only the newest BACKUP_KEEP are kept."""
     from flask import current_app
 
+    from .storage import object_stores
+
     folder = Path(current_app.config["BACKUP_DIR"])
-    archive = create_backup(current_app.config["SQLALCHEMY_DATABASE_URI"], Path(current_app.config["DATA_DIR"]), folder)
+    config = current_app.config
+    archive = create_backup(
+        config["SQLALCHEMY_DATABASE_URI"], Path(config["DATA_DIR"]), folder, stores=object_stores(config)
+    )
     prune_backups(folder, int(current_app.config["BACKUP_KEEP"]))
     return archive

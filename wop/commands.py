@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from . import create_app
 from .data_dir import PRIVATE_UMASK
-from .queues import ALL_QUEUES, WORKER_ENV
+from .queues import ALL_QUEUES, QUEUES, WORKER_ENV
 
 
 @click.group(cls=FlaskGroup, create_app=lambda: create_app(), add_version_option=False, load_dotenv=True)
@@ -50,12 +50,25 @@ def create_user(username, admin, password, email):
 
 
 @cli.command()
-@click.option("--queues", "-Q", default=ALL_QUEUES, show_default=True)
-@click.option("--concurrency", "-c", type=int, default=None, help="Worker processes (default: number of CPUs).")
+@click.option("--queues", "-Q", default=ALL_QUEUES, show_default=True, help="Comma-separated: llm, audio, export, ...")
+@click.option(
+    "--concurrency",
+    "-c",
+    type=click.IntRange(min=1),
+    default=None,
+    envvar="WORKER_CONCURRENCY",
+    help="Worker processes (or set WORKER_CONCURRENCY; default: number of CPUs).",
+)
 @click.option("--loglevel", default="INFO")
 def worker(queues, concurrency, loglevel):
-    """Run a Celery worker for the given queues."""
-    args = [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", queues, "--loglevel", loglevel]
+    """Run a Celery worker for the given queues (one fleet per queue: docs/scaling.md)."""
+    unknown = sorted({q.strip() for q in queues.split(",")} - set(QUEUES))
+    if unknown:
+        raise click.BadParameter(f"unknown queue {', '.join(unknown)}; use {ALL_QUEUES}", param_hint="--queues")
+    # A node name per queue set, so that per-queue workers on one host do not share a name.
+    name = f"{queues.replace(',', '-')}@%h"
+    args = [sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "-Q", queues, "-n", name]
+    args += ["--loglevel", loglevel]
     if concurrency:
         args += ["--concurrency", str(concurrency)]
     os.execve(sys.executable, args, {**os.environ, **WORKER_ENV})
@@ -69,6 +82,35 @@ def scheduler(loglevel):
     from .supervisor import beat_command
 
     os.execv(sys.executable, beat_command(load_settings().DATA_DIR, loglevel))
+
+
+@cli.group()
+def storage():
+    """Stored files (recordings, read-aloud audio, exports)."""
+
+
+@storage.command("migrate")
+@click.option("--to", "to_url", required=True, help="The new store: s3://bucket/prefix.")
+@with_appcontext
+def storage_migrate(to_url):
+    """Copy every stored file to another store and verify each copy (size and SHA-256). Safe to
+    run again: files already copied are skipped. Then set STORAGE_URL to the new store."""
+    from flask import current_app
+
+    from .storage_migrate import migrate
+
+    if not to_url.startswith("s3://") or not to_url[len("s3://") :].strip("/"):
+        raise click.BadParameter("use s3://bucket or s3://bucket/prefix", param_hint="--to")
+    if to_url.rstrip("/") == (current_app.config.get("STORAGE_URL") or "").rstrip("/"):
+        raise click.BadParameter("this is where the files are already (STORAGE_URL)", param_hint="--to")
+    result = migrate(current_app.config, to_url)
+    click.echo(
+        f"Copied {result.copied} files ({result.bytes_copied} bytes); {result.already_there} were there already."
+    )
+    if result.failed:
+        listed = ", ".join(result.failed[:20])
+        raise click.ClickException(f"{len(result.failed)} copies differ from their source (run again): {listed}")
+    click.echo(f"Every file is in {to_url}. Stop the processes, set STORAGE_URL={to_url}, and start them again.")
 
 
 @cli.command()
@@ -110,13 +152,15 @@ def backup(path):
     """Write a backup archive (database snapshot and stored files) into PATH: a folder (default:
     BACKUP_DIR, else the current folder) or a file name ending in .tar. Safe while running."""
     from .backup import BackupError, create_backup
+    from .storage import object_stores
 
     settings = _settings()
     skip = [settings.BACKUP_DIR] if settings.BACKUP_DIR else []
     destination = path or settings.BACKUP_DIR or Path.cwd()
     os.umask(PRIVATE_UMASK)  # the archive holds everyone's writing
     try:
-        archive = create_backup(settings.database_url, settings.DATA_DIR, destination.resolve(), skip)
+        stores = object_stores(settings.model_dump())
+        archive = create_backup(settings.database_url, settings.DATA_DIR, destination.resolve(), skip, stores)
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(archive)
@@ -128,11 +172,15 @@ def backup(path):
 def restore(archive, force):
     """Restore a backup archive into DATABASE_URL and DATA_DIR (stop every process first)."""
     from .backup import BackupError, restore_backup
+    from .storage import object_stores
 
     settings = _settings()
     os.umask(PRIVATE_UMASK)
     try:
-        manifest = restore_backup(archive.resolve(), settings.database_url, settings.DATA_DIR, force=force)
+        stores = object_stores(settings.model_dump())
+        manifest = restore_backup(
+            archive.resolve(), settings.database_url, settings.DATA_DIR, force=force, stores=stores
+        )
     except BackupError as exc:
         raise click.ClickException(str(exc)) from None
     click.echo(

@@ -9,16 +9,14 @@ can play it at once; parts are deleted PARTS_TTL_SECONDS after they were made.
 """
 
 import hashlib
-import shutil
 import time
-from pathlib import Path
 
 from sqlalchemy import select
 
 from .extensions import db
 from .models import Node
 from .providers import Speaker
-from .storage import media_root, remove, resolve
+from .storage import media, remove
 
 # Read-aloud that runs on this machine: the only kind an entry kept away from AI may use.
 LOCAL_SPEAKERS = ("local",)
@@ -39,8 +37,7 @@ def speech_path(user_id: int, digest: str) -> str:
 
 
 def is_stored(rel: str | None) -> bool:
-    path = resolve(rel) if rel else None
-    return path is not None and path.is_file()
+    return bool(rel) and media().exists(rel or "")
 
 
 def current_audio(node: Node, digest: str) -> str | None:
@@ -59,9 +56,9 @@ def remove_if_unused(rel: str | None) -> None:
 PARTS_TTL_SECONDS = 3600
 
 
-def part_file(user_id: int, job_id: str, index: int) -> Path:
-    """Where part `index` (from 1) of a read-aloud job is kept."""
-    return media_root() / "parts" / str(user_id) / job_id / f"part-{index:04d}.mp3"
+def part_file(user_id: int, job_id: str, index: int) -> str:
+    """Where part `index` (from 1) of a read-aloud job is kept (a stored media path)."""
+    return f"parts/{user_id}/{job_id}/part-{index:04d}.mp3"
 
 
 def part_url(job_id: str, index: int) -> str:
@@ -70,13 +67,11 @@ def part_url(job_id: str, index: int) -> str:
 
 def expire_old_parts() -> int:
     """Delete the part folders of read-aloud jobs older than PARTS_TTL_SECONDS; how many went."""
-    root = media_root() / "parts"
-    cutoff, removed = time.time() - PARTS_TTL_SECONDS, 0
-    for folder in root.glob("*/*") if root.is_dir() else ():
-        try:
-            if folder.stat().st_mtime < cutoff:
-                shutil.rmtree(folder, ignore_errors=True)
-                removed += 1
-        except FileNotFoundError:
-            pass  # gone meanwhile (an account deleted)
-    return removed
+    cutoff, newest = time.time() - PARTS_TTL_SECONDS, dict[str, float]()
+    for stored in media().files("parts"):
+        folder = stored.rel.rsplit("/", 1)[0]  # parts/<user_id>/<job_id>
+        newest[folder] = max(newest.get(folder, 0.0), stored.mtime)
+    old = [folder for folder, mtime in newest.items() if mtime < cutoff]
+    for folder in old:
+        media().delete_folder(folder)
+    return len(old)

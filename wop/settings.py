@@ -79,6 +79,16 @@ class Settings(BaseSettings):
     PROFILE_MAX_TOKENS: int = Field(default=268_500, ge=1)
     # Serving files: a path prefix (e.g. /protected-media) when nginx sends them
     X_ACCEL_REDIRECT_PREFIX: str | None = None
+    # Stored files (wop/storage.py): unset keeps them under DATA_DIR; s3://bucket/prefix puts them
+    # in an S3-compatible object store, which every host of a multi-host install shares
+    STORAGE_URL: str | None = None
+    STORAGE_ENDPOINT_URL: str | None = None  # MinIO, R2, B2...; unset: AWS S3
+    STORAGE_REGION: str | None = None
+    STORAGE_ACCESS_KEY_ID: str | None = None  # unset: boto3's own lookup (environment, instance role)
+    STORAGE_SECRET_ACCESS_KEY: str | None = None
+    STORAGE_SERVE: Literal["redirect", "proxy"] = "redirect"  # presigned URL, or streamed through the app
+    # Who a worker process is to the reaper: unset, host:pid (unique per host; set it when host names repeat)
+    WORKER_ID: str | None = None
     # Live updates (GET /api/events): a Redis stream per user, replayed on reconnect
     EVENTS_KEEPALIVE_SECONDS: float = Field(default=15.0, gt=0)
     EVENTS_RETENTION_SECONDS: int = Field(default=600, ge=1)
@@ -114,6 +124,13 @@ class Settings(BaseSettings):
     def _redis(cls, value: str | None) -> str | None:
         if value is not None and not value.startswith(("redis://", "rediss://", "unix://")):
             raise ValueError("use redis://host:port/db (or rediss:// or unix://)")
+        return value
+
+    @field_validator("STORAGE_URL")
+    @classmethod
+    def _storage(cls, value: str | None) -> str | None:
+        if value is not None and not (value.startswith("s3://") and value[len("s3://") :].strip("/")):
+            raise ValueError("use s3://bucket or s3://bucket/prefix (unset: files under DATA_DIR)")
         return value
 
     @field_validator("LOGIN_RATE_LIMIT")

@@ -7,7 +7,6 @@ from flask import (
     Response,
     current_app,
     jsonify,
-    send_file,
     stream_with_context,
 )
 from flask.typing import ResponseReturnValue
@@ -17,13 +16,14 @@ from sqlalchemy import select
 from ..errors import BadRequest, Conflict, Gone, NotFound
 from ..exports.account_data import account_json
 from ..exports.budget import select_threads
-from ..exports.files import exports_root, ttl_seconds
+from ..exports.files import export_file, ttl_seconds
 from ..extensions import db
 from ..jobs import job_status, submit
 from ..jobs.view import job_json, latest_job
 from ..models import Job, JobStatus, Node
 from ..models.base import utcnow
 from ..security import logged_in_user, login_required
+from ..storage import exports
 from .model_choice import usable_model_id
 from .validation import body
 
@@ -69,13 +69,13 @@ def download(task_id: str) -> ResponseReturnValue:
     if job.status != JobStatus.COMPLETED:
         raise Conflict(f"This export is {job.status}; download it once it has completed.")
     assert job.result is not None and job.finished_at is not None  # a completed job has both
-    path = exports_root() / str(job.user_id) / job.result["file"]
+    rel = export_file(job.user_id, job.result["file"])
     expired = job.finished_at < utcnow() - timedelta(seconds=ttl_seconds())
-    if expired or not path.is_file():
+    if expired or not exports().exists(rel):
         hours = current_app.config["EXPORT_TTL_HOURS"]
         raise Gone(f"This export has expired (exports are kept for {hours:g} hours). Export again.")
     name = f"write-or-perish-threads-{logged_in_user().username}-{job.finished_at:%Y-%m-%d}.txt"
-    return send_file(path, mimetype="text/plain; charset=utf-8", as_attachment=True, download_name=name, max_age=0)
+    return exports().serve(rel, "text/plain; charset=utf-8", download_name=name)
 
 
 @bp.post("/estimate_profile_tokens")

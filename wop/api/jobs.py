@@ -12,8 +12,7 @@ from ..jobs.view import job_json
 from ..models import Job, JobStatus
 from ..read_aloud import part_file
 from ..security import logged_in_user, login_required
-from ..storage import media_root
-from .media import send_stored
+from ..storage import media
 from .pagination import each, paged
 
 bp = Blueprint("jobs", __name__, url_prefix="/api/jobs")
@@ -80,7 +79,7 @@ def get_part(task_id: str, index: int) -> ResponseReturnValue:
     if job.user_id != user.id or job.kind != "tts" or job.node_id is None:
         raise NotFound("No such part.")
     readable_node(job.node_id, user)
-    path = part_file(user.id, job.id, index)
-    if not path.is_file():
+    rel = part_file(user.id, job.id, index)
+    if not media().exists(rel):
         raise NotFound("No such part: it is not made yet, or it expired (play the whole recording instead).")
-    return send_stored(path.relative_to(media_root()).as_posix(), path, "audio/mpeg")
+    return media().serve(rel, "audio/mpeg")

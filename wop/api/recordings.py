@@ -332,7 +332,7 @@ def finish_recording(recording_id: int, body: FinishBody) -> ResponseReturnValue
         )
     recording.status, recording.chunk_count = RecordingStatus.FINISHING, body.chunk_count
     if recording.audio_path is None:
-        recording.audio_path, _path = new_media_path("audio", user.id, f".{recording.extension}")
+        recording.audio_path = new_media_path("audio", user.id, f".{recording.extension}")
     db.session.commit()
     job, created = submit_finish(recording)
     return jsonify(

@@ -1,5 +1,6 @@
 """Voice entries: upload a recording, get the node at once; the transcript fills in by a job."""
 
+import shutil
 from pathlib import Path
 
 from flask import Blueprint, jsonify, request
@@ -16,7 +17,7 @@ from ..jobs.view import job_json, latest_job
 from ..models import Job, Node, Privacy
 from ..providers.speech_to_text import PROVIDERS
 from ..security import logged_in_user, login_required
-from ..storage import new_media_path
+from ..storage import media, new_media_path, scratch_dir
 from ..writing import new_node, node_detail
 from .validation import Id, body, parse_form
 
@@ -159,12 +160,17 @@ def create_voice_node() -> ResponseReturnValue:
     form = parse_form(VoiceForm)
     if form.parent_id is not None:
         readable_node(form.parent_id, logged_in_user())  # before anything is stored
-    rel, path = new_media_path("audio", logged_in_user().id, f".{ext}")
-    upload.save(path)
-    if path.stat().st_size == 0:
-        path.unlink()
-        raise BadRequest("The recording is empty.")
-    _check_content(path)
+    rel = new_media_path("audio", logged_in_user().id, f".{ext}")
+    folder = scratch_dir("upload-")  # judged here, then stored (perhaps far away)
+    try:
+        path = folder / f"upload.{ext}"
+        upload.save(path)
+        if path.stat().st_size == 0:
+            raise BadRequest("The recording is empty.")
+        _check_content(path)
+        media().put_file(path, rel)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     node = new_node(
         logged_in_user(),
         form.parent_id,

@@ -1,19 +1,15 @@
-"""Export files live under DATA_DIR/exports/<user_id>/ and expire after EXPORT_TTL_HOURS."""
+"""Export files are stored as <user_id>/<file> in the exports store (wop/storage.py: by default
+DATA_DIR/exports) and expire after EXPORT_TTL_HOURS."""
 
 import time
-from pathlib import Path
 
 from flask import current_app
 
-from ..data_dir import private_dir
+from ..storage import exports
 
 
-def exports_root() -> Path:
-    return Path(current_app.config["DATA_DIR"]) / "exports"
-
-
-def user_export_dir(user_id: int) -> Path:
-    return private_dir(exports_root() / str(user_id))
+def export_file(user_id: int, name: str) -> str:
+    return f"{user_id}/{name}"
 
 
 def ttl_seconds() -> float:
@@ -21,20 +17,9 @@ def ttl_seconds() -> float:
 
 
 def expire_old_exports() -> int:
-    """Delete export files (finished or abandoned halfway) older than the TTL; returns how many."""
-    root = exports_root()
-    if not root.is_dir():
-        return 0
+    """Delete export files older than the TTL; returns how many."""
     cutoff = time.time() - ttl_seconds()
-    removed = 0
-    for folder in root.iterdir():
-        if not folder.is_dir():
-            continue
-        for path in folder.iterdir():
-            try:
-                if path.is_file() and path.stat().st_mtime < cutoff:
-                    path.unlink()
-                    removed += 1
-            except FileNotFoundError:
-                pass  # a concurrent cleanup or account deletion got there first
-    return removed
+    old = [stored.rel for stored in exports().files() if stored.mtime < cutoff]
+    for rel in old:
+        exports().delete(rel)  # gone already (a concurrent cleanup, an account deletion): no harm
+    return len(old)

@@ -1,7 +1,6 @@
 """The reaper: no job stays unfinished. Run by the scheduler every REAPER_INTERVAL_SECONDS and
 (its recovery half) whenever a worker starts."""
 
-import socket
 from datetime import timedelta
 
 from flask import current_app
@@ -12,7 +11,7 @@ from ..models import Job, JobStatus
 from ..models.base import utcnow
 from .enqueue import send
 from .live import announce
-from .run import finish_cancelled, give_up, owner_is_dead
+from .run import finish_cancelled, give_up, owner_is_dead, this_host
 
 # A job created this long ago and never sent (the broker was down) is sent by the reaper.
 UNSENT_GRACE_SECONDS = 5
@@ -45,7 +44,7 @@ def recover_lost_jobs() -> dict[str, int]:
     candidates = db.session.scalars(
         select(Job)
         .where(Job.status == JobStatus.PROCESSING)
-        .where((Job.heartbeat_at < stale_before) | Job.worker.like(f"{socket.gethostname()}:%"))
+        .where((Job.heartbeat_at < stale_before) | Job.worker.like(f"{this_host()}:%"))
     ).all()
     for job in candidates:
         silent = job.heartbeat_at is None or job.heartbeat_at < stale_before

@@ -44,8 +44,14 @@ class JobSuperseded(Exception):
     """Raised when this attempt no longer owns the job (the reaper handed it on)."""
 
 
+def this_host() -> str:
+    """The name that tells this host's processes from another's: WORKER_ID, else the host name
+    (set WORKER_ID where hosts or containers share a name)."""
+    return str(current_app.config.get("WORKER_ID") or socket.gethostname())
+
+
 def worker_id() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{this_host()}:{os.getpid()}"
 
 
 def owner_is_dead(worker: str | None) -> bool:
@@ -53,7 +59,7 @@ def owner_is_dead(worker: str | None) -> bool:
     if not worker or ":" not in worker:
         return False
     host, _, pid = worker.rpartition(":")
-    if host != socket.gethostname() or not pid.isdigit():
+    if host != this_host() or not pid.isdigit():
         return False
     try:
         os.kill(int(pid), 0)

@@ -1,15 +1,16 @@
 """Thread export: every thread the user started, as one readable text file to download."""
 
-import os
+import shutil
 import uuid
 
-from ..exports.files import user_export_dir
+from ..exports.files import export_file
 from ..exports.threads import file_header, thread_root_ids, thread_texts
 from ..extensions import db
 from ..jobs import JobRun, job_kind
 from ..models import User
 from ..models.base import utcnow
 from ..queues import Queue
+from ..storage import exports, scratch_dir
 
 
 def download_url(job_id: str) -> str:
@@ -19,11 +20,11 @@ def download_url(job_id: str) -> str:
 @job_kind("export_threads", queue=Queue.EXPORT)
 def export_threads(run: JobRun) -> None:
     user = db.session.get_one(User, run.user_id)
-    folder = user_export_dir(run.user_id)
     # One name per attempt: a stale attempt never writes over (or deletes) a newer one's file.
-    attempt = uuid.uuid4().hex[:8]
-    final = folder / f"{run.job_id}-{attempt}.txt"
-    partial = folder / f".{final.name}.part"
+    name = f"{run.job_id}-{uuid.uuid4().hex[:8]}.txt"
+    rel = export_file(run.user_id, name)
+    folder = scratch_dir("export-")
+    partial = folder / name
     thread_count = len(thread_root_ids(run.user_id))
     run.progress(1, f"Writing {thread_count} threads")
     try:
@@ -32,16 +33,13 @@ def export_threads(run: JobRun) -> None:
             for number, how_many, text in thread_texts(run.user_id):
                 out.write(text + "\n")
                 run.progress(98 * number / how_many, f"Writing {thread_count} threads")
-        os.replace(partial, final)  # the file appears whole or not at all
+        size = partial.stat().st_size
+        exports().put_file(partial, rel)  # the file appears whole or not at all
         run.complete(
-            result={
-                "download_url": download_url(run.job_id),
-                "file": final.name,
-                "threads": thread_count,
-                "bytes": final.stat().st_size,
-            }
+            result={"download_url": download_url(run.job_id), "file": name, "threads": thread_count, "bytes": size}
         )
     except BaseException:
-        partial.unlink(missing_ok=True)
-        final.unlink(missing_ok=True)
+        exports().delete(rel)
         raise
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)

@@ -40,7 +40,7 @@ from ..recordings import (
     submit_piece,
     transcript,
 )
-from ..storage import put_file, read_stored, remove_folder, resolve, scratch_dir
+from ..storage import media, put_file, read_stored, remove_folder, scratch_dir
 from ..tokens import count_tokens
 from ..writing import new_node
 from .transcription import NO_SPEECH
@@ -136,12 +136,14 @@ def cut_pieces(run: JobRun) -> None:
 def _transcribe_piece(run: JobRun, recording: Recording, piece: RecordingPiece, count: int) -> str | None:
     """Transcribe one piece and store its text (or, when it finally fails, its marker); push it
     as a `part` event. Raises a transient failure while attempts remain, so the engine retries."""
-    path = resolve(piece.audio_path)
     provider = "local" if recording.ai_excluded else None
-    number, piece_id = piece.number, piece.id
+    number, piece_id, rel = piece.number, piece.id, piece.audio_path
+    folder = scratch_dir("recording-piece-")
     try:
-        if path is None or not path.is_file():
-            raise JobFailed(f"The audio of part {number} is missing.")
+        try:
+            path = media().local_copy(rel, folder)
+        except (FileNotFoundError, ValueError):
+            raise JobFailed(f"The audio of part {number} is missing.") from None
         with run.abortable():
             text = get_transcriber(current_app.config, provider).transcribe(path)
     except JobFailed as failure:
@@ -153,6 +155,8 @@ def _transcribe_piece(run: JobRun, recording: Recording, piece: RecordingPiece, 
         else:
             db.session.commit()
         return None
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     if piece_done(piece_id, text):
         db.session.commit()
         add_part(run, number, count, recording_id=recording.id, text=text.strip())
@@ -192,20 +196,24 @@ def finish_recording(run: JobRun) -> None:
         recording.extension,
     )
     paths = chunk_paths(recording_id, recording.chunk_count or 0)
-    audio = resolve(audio_rel)
-    assert audio is not None  # made by new_media_path
     db.session.commit()
     run.progress(5, "Assembling the recording")
-    remux(read_stored(paths), audio, extension)
-    info = probe(audio)
-    limit = current_app.config["MAX_AUDIO_MINUTES"]
-    if info.duration_seconds > limit * 60:
-        raise JobFailed(
-            f"This recording is {info.duration_seconds / 60:.0f} minutes long; recordings of up to {limit} minutes "
-            "are transcribed (MAX_AUDIO_MINUTES). Discard it, or raise the limit and finish it again."
-        )
-    run.progress(20, "Cutting the rest into parts")
-    _cut_the_rest(recording_id, audio, info.duration_seconds)
+    scratch = scratch_dir("recording-assemble-")
+    try:
+        audio = scratch / f"recording.{extension}"
+        remux(read_stored(paths), audio, extension)
+        info = probe(audio)
+        limit = current_app.config["MAX_AUDIO_MINUTES"]
+        if info.duration_seconds > limit * 60:
+            raise JobFailed(
+                f"This recording is {info.duration_seconds / 60:.0f} minutes long; recordings of up to {limit} "
+                "minutes are transcribed (MAX_AUDIO_MINUTES). Discard it, or raise the limit and finish it again."
+            )
+        run.progress(20, "Cutting the rest into parts")
+        _cut_the_rest(recording_id, audio, info.duration_seconds)
+        media().put_file(audio, audio_rel)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
     _wait_for_pieces_in_progress(run, recording_id)
     pending = [p for p in pieces_of(recording_id) if p.status == PieceStatus.PENDING]
     count = last_cut(recording_id)[2]

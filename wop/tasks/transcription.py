@@ -15,7 +15,7 @@ from ..jobs.live import add_part
 from ..models import Node
 from ..providers.speech_to_text import get_transcriber
 from ..queues import Queue
-from ..storage import resolve, scratch_dir
+from ..storage import media, scratch_dir
 from ..tokens import count_tokens
 from .entry import entry_for
 
@@ -25,22 +25,23 @@ NO_SPEECH = "[Voice note – no speech was recognised]"
 @job_kind("transcription", queue=Queue.AUDIO)
 def transcribe(run: JobRun) -> None:
     node = entry_for(run)
-    path = resolve(node.audio_original_path or "")
-    if path is None or not path.is_file():
-        raise JobFailed("The recording file is missing, so it cannot be transcribed.")
-    run.progress(2, "Checking the recording")
-    info = probe(path)
-    limit = current_app.config["MAX_AUDIO_MINUTES"]
-    if info.duration_seconds > limit * 60:
-        raise JobFailed(
-            f"This recording is {info.duration_seconds / 60:.0f} minutes long; recordings of up to {limit} minutes "
-            "are transcribed (MAX_AUDIO_MINUTES). The recording is kept."
-        )
-    # An entry kept away from AI is transcribed on this machine, whatever was asked for.
-    provider = "local" if kept_from_ai(node) else run.params.get("provider")
-    transcriber = get_transcriber(current_app.config, provider)
-    folder = scratch_dir("transcribe-")
+    folder = scratch_dir("transcribe-")  # the recording is fetched here: workers share no disk
     try:
+        try:
+            path = media().local_copy(node.audio_original_path or "", folder)
+        except (FileNotFoundError, ValueError):
+            raise JobFailed("The recording file is missing, so it cannot be transcribed.") from None
+        run.progress(2, "Checking the recording")
+        info = probe(path)
+        limit = current_app.config["MAX_AUDIO_MINUTES"]
+        if info.duration_seconds > limit * 60:
+            raise JobFailed(
+                f"This recording is {info.duration_seconds / 60:.0f} minutes long; recordings of up to {limit} "
+                "minutes are transcribed (MAX_AUDIO_MINUTES). The recording is kept."
+            )
+        # An entry kept away from AI is transcribed on this machine, whatever was asked for.
+        provider = "local" if kept_from_ai(node) else run.params.get("provider")
+        transcriber = get_transcriber(current_app.config, provider)
         run.progress(5, "Preparing the recording")
         parts = split_for_transcription(
             path,

@@ -9,7 +9,6 @@ from flask import current_app
 
 from ..access import kept_from_ai
 from ..audio import concat, probe
-from ..data_dir import private_dir
 from ..errors import JobFailed
 from ..extensions import db
 from ..jobs import JobRun, job_kind
@@ -27,7 +26,7 @@ from ..read_aloud import (
     speech_hash,
     speech_path,
 )
-from ..storage import resolve
+from ..storage import media, scratch_dir
 from ..text_split import split_text
 from .entry import entry_for
 
@@ -45,26 +44,26 @@ def speech_parts(text: str, speaker: Speaker) -> list[str]:
     return [head, *split_text(" ".join(rest), speaker.max_chars), *parts[1:]]
 
 
-def synthesize(run: JobRun, speaker: Speaker, text: str, target: Path) -> int:
-    """Read `text` part by part and join the parts at `target`; returns the part count. Each part
-    is kept where its owner can play it while later parts are made (wop/read_aloud.py), and
-    announced as soon as it is spoken."""
+def synthesize(run: JobRun, speaker: Speaker, text: str, rel: str, folder: Path) -> int:
+    """Read `text` part by part (in the scratch folder `folder`) and store the parts joined as
+    `rel`; returns the part count. Each part is stored where its owner can play it while later
+    parts are made (wop/read_aloud.py), and announced as soon as it is spoken."""
     parts = speech_parts(text, speaker)
     files = []
     for i, part in enumerate(parts, 1):
         run.progress(5 + 85 * (i - 1) / len(parts), f"Reading part {i} of {len(parts)}")
-        files.append(part_file(run.user_id, run.job_id, i))
-        private_dir(files[-1].parent)
+        files.append(folder / f"part-{i:04d}.mp3")
         with run.abortable():
             speaker.synthesize(part, files[-1])
+        media().upload(files[-1], part_file(run.user_id, run.job_id, i))
         add_part(run, i, len(parts), url=part_url(run.job_id, i), seconds=probe(files[-1]).duration_seconds)
-    private_dir(target.parent)
-    if len(files) == 1:  # already one mp3: no need to re-encode it; copied, as the part stays playable
-        shutil.copyfile(files[0], target.with_suffix(".copy"))
-        target.with_suffix(".copy").replace(target)  # the file appears whole or not at all
+    if len(files) == 1:  # already one mp3: no need to re-encode it
+        joined = files[0]
     else:
         run.progress(90, f"Joining {len(files)} parts")
-        concat(files, target)
+        joined = folder / "joined.mp3"
+        concat(files, joined)
+    media().put_file(joined, rel)  # the file appears whole or not at all
     return len(parts)
 
 
@@ -77,10 +76,14 @@ def tts(run: JobRun) -> None:
     text = node.content  # what is read; an edit made meanwhile makes this audio stale, not wrong
     digest = speech_hash(speaker, text)
     rel = speech_path(node.user_id, digest)
-    target = resolve(rel)
-    assert target is not None  # a path made here stays inside the media folder
-    cached = target.is_file()
-    parts = 0 if cached else synthesize(run, speaker, text, target)
+    cached = media().exists(rel)
+    parts = 0
+    if not cached:
+        folder = scratch_dir("read-aloud-")
+        try:
+            parts = synthesize(run, speaker, text, rel, folder)
+        finally:
+            shutil.rmtree(folder, ignore_errors=True)
     run.progress(95, "Saving")
     unused = []
 
