@@ -14,6 +14,8 @@ import SettingsPage from "./components/SettingsPage";
 import { DraftOwner, clearDrafts, sendDrafts } from "./hooks/useDraft";
 import { useLiveMode } from "./hooks/useEvents";
 import { liveEvents } from "./live/events";
+import { PlayerProvider } from "./player/PlayerProvider";
+import { player } from "./player/player";
 import { href, useRoute } from "./router";
 import type { User } from "./types";
 
@@ -60,6 +62,7 @@ export default function App() {
     // Unsent drafts may be private: the next person on this browser must not find them.
     clearDrafts(session.user.id);
     liveEvents.stop(); // the stream is this account's
+    player.close(); // and so is what it was playing
   };
   const logOut = async () => {
     await sendDrafts(); // the server keeps them for the writer's return, on any browser
@@ -106,11 +109,13 @@ export default function App() {
 
   return (
     <DraftOwner value={user.id}>
-      <NavBar user={user} route={route} onLogout={logOut} />
-      {user.approved === false && !user.is_admin && (
-        <p className="notice banner">Your account is waiting for approval by an administrator.</p>
-      )}
-      {screen}
+      <PlayerProvider>
+        <NavBar user={user} route={route} onLogout={logOut} />
+        {user.approved === false && !user.is_admin && (
+          <p className="notice banner">Your account is waiting for approval by an administrator.</p>
+        )}
+        {screen}
+      </PlayerProvider>
     </DraftOwner>
   );
 }

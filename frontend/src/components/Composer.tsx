@@ -11,6 +11,7 @@ import type { NodeDetail, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import KeepFromAI from "./KeepFromAI";
 import PrivacySelect from "./PrivacySelect";
+import AudioUpload from "./AudioUpload";
 import VoiceRecorder from "./VoiceRecorder";
 
 interface Props {
@@ -61,6 +62,12 @@ export default function Composer({ parentId, onCreated, placeholder = "What is o
         <KeepFromAI checked={aiExcluded} onChange={setAiExcluded} />
         <span className="spacer" />
         <VoiceRecorder
+          parentId={parentId}
+          privacy={topLevel ? (privacy ?? undefined) : undefined}
+          aiExcluded={aiExcluded}
+          onUploaded={(node) => onCreated(node, "voice")}
+        />
+        <AudioUpload
           parentId={parentId}
           privacy={topLevel ? (privacy ?? undefined) : undefined}
           aiExcluded={aiExcluded}

@@ -1,0 +1,107 @@
+"""Audio in the web app, end to end: Debian's Chromium (Playwright) against the real gunicorn,
+Celery worker and the fake AI provider. An audio file made with ffmpeg is uploaded from the
+composer and played in the app's one player, which seeks, changes speed and keeps playing while
+the person moves to another page."""
+
+import re
+
+import pytest
+
+from tests.audio_samples import make_tone
+from tests.test_ui import CHROMIUM, CHROMIUM_ARGS, JOB_TIMEOUT_MS, sign_up, sync_api
+
+expect = sync_api.expect
+pytestmark = pytest.mark.usefixtures("jobs_ready")
+SECONDS = 40  # long enough to be still playing after a seek and a page change
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser, live_server, worker):
+    context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
+    context.set_default_timeout(15_000)
+    tab = context.new_page()
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def tone(tmp_path_factory):
+    return make_tone(tmp_path_factory.mktemp("audio") / "walk.ogg", SECONDS, codec_args=("-c:a", "libopus"))
+
+
+AUDIO_STATE = """(a) => ({
+  paused: a.paused, time: a.currentTime, duration: a.duration, rate: a.playbackRate,
+  label: a.getAttribute("aria-label"),
+})"""
+AUDIO = "document.querySelector('audio')"
+
+
+def audio_state(page) -> dict:
+    return page.locator("audio").evaluate(AUDIO_STATE)
+
+
+def upload(page, path) -> None:
+    page.get_by_label("Audio file to upload").set_input_files(str(path))
+
+
+def test_an_uploaded_recording_plays_seeks_changes_speed_and_keeps_playing_on_another_page(page, tone):
+    sign_up(page)
+    upload(page, tone)
+    expect(page).to_have_url(re.compile(r"/node/\d+$"), timeout=JOB_TIMEOUT_MS)
+
+    # The recording waits in the player with its real length.
+    bar = page.get_by_role("region", name="Audio player")
+    expect(bar).to_be_visible()
+    expect(page.get_by_label("Original recording")).to_have_attribute("src", re.compile(r"^/api/media/"))
+    expect(bar.get_by_label("Duration")).to_have_text(f"0:{SECONDS}")
+
+    bar.get_by_role("button", name="Play", exact=True).click()
+    page.wait_for_function(f"() => !{AUDIO}.paused && {AUDIO}.currentTime > 0")
+    assert audio_state(page)["duration"] == pytest.approx(SECONDS, abs=0.5)
+
+    # Seeking moves the audio to the chosen point.
+    bar.get_by_label("Seek").fill("20")
+    page.wait_for_function(f"() => {AUDIO}.currentTime >= 20")
+    expect(bar.get_by_label("Elapsed")).to_have_text(re.compile(r"^0:2\d$"))
+
+    # Speed.
+    bar.get_by_label("Speed").select_option("1.5")
+    assert audio_state(page)["rate"] == 1.5
+
+    # Another page: the same audio goes on playing from where it was.
+    before = audio_state(page)["time"]
+    page.get_by_role("link", name="Journal").click()
+    expect(page.get_by_role("heading", name="Your journal")).to_be_visible()
+    expect(bar).to_be_visible()
+    page.wait_for_function(f"() => {AUDIO}.currentTime > {before + 0.5}")
+    state = audio_state(page)
+    assert not state["paused"] and state["rate"] == 1.5 and state["label"] == "Original recording", state
+
+    bar.get_by_role("button", name="Pause", exact=True).click()
+    page.wait_for_function(f"() => {AUDIO}.paused")
+    bar.get_by_role("button", name="Close the player").click()
+    expect(bar).to_have_count(0)
+
+
+def test_a_file_that_is_not_audio_is_refused_with_a_clear_message(page, tmp_path):
+    sign_up(page)
+    notes = tmp_path / "notes.txt"
+    notes.write_text("not a recording")
+    upload(page, notes)
+    refused = re.compile(r"“notes\.txt” is not an audio file\. Choose a recording")
+    expect(page.get_by_role("alert")).to_have_text(refused)
+
+    # Named like audio but not audio: the server looks inside and says so.
+    fake = tmp_path / "song.mp3"
+    fake.write_text("<html><body>a web page</body></html>")
+    upload(page, fake)
+    expect(page.get_by_role("alert")).to_have_text(re.compile(r"not a recording|Unsupported audio"))
+    expect(page).not_to_have_url(re.compile(r"/node/\d+$"))
