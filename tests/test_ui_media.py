@@ -8,7 +8,7 @@ import re
 import pytest
 
 from tests.audio_samples import make_tone
-from tests.test_ui import CHROMIUM, CHROMIUM_ARGS, JOB_TIMEOUT_MS, sign_up, sync_api
+from tests.test_ui import CHROMIUM, CHROMIUM_ARGS, JOB_TIMEOUT_MS, sign_up, sync_api, write_and_open
 
 expect = sync_api.expect
 pytestmark = pytest.mark.usefixtures("jobs_ready")
@@ -49,7 +49,7 @@ def audio_state(page) -> dict:
 
 
 def upload(page, path) -> None:
-    page.get_by_label("Audio file to upload").set_input_files(str(path))
+    page.locator(".composer input[type=file]").set_input_files(str(path))
 
 
 def test_an_uploaded_recording_plays_seeks_changes_speed_and_keeps_playing_on_another_page(page, tone):
@@ -105,3 +105,51 @@ def test_a_file_that_is_not_audio_is_refused_with_a_clear_message(page, tmp_path
     upload(page, fake)
     expect(page.get_by_role("alert")).to_have_text(re.compile(r"not a recording|Unsupported audio"))
     expect(page).not_to_have_url(re.compile(r"/node/\d+$"))
+
+
+def test_the_jobs_menu_shows_a_running_reply_and_cancels_it(page, fake_ai):
+    sign_up(page)
+    write_and_open(page, "A question that takes the model a long time to answer.")
+    fake_ai.set_latency(30)  # the reply stays running until it is cancelled
+    page.get_by_role("button", name="Ask AI").click()
+    card = page.locator(".tools .job")
+    expect(card).to_have_attribute("data-status", re.compile("pending|processing"))
+
+    jobs = page.get_by_role("button", name=re.compile(r"^Jobs"))
+    expect(jobs).to_contain_text("1 running")
+    jobs.click()
+    menu = page.get_by_role("region", name="Your jobs")
+    row = menu.locator(".jobs-item")
+    expect(row).to_have_count(1)
+    expect(row.get_by_role("link", name="AI reply")).to_be_visible()
+    row.get_by_role("button", name="Cancel AI reply").click()
+
+    # The live stream takes it out of the menu, and the page's card says it was cancelled.
+    expect(row).to_have_count(0)
+    expect(menu).to_contain_text("Nothing is running")
+    expect(jobs).not_to_contain_text("running")
+    expect(card).to_have_attribute("data-status", "cancelled")
+    page.keyboard.press("Escape")
+    expect(menu).to_have_count(0)
+
+
+def test_a_failed_job_is_in_the_menu_and_its_dismissed_card_stays_dismissed_after_a_reload(page, fake_ai):
+    sign_up(page)
+    write_and_open(page, "A question the model will not answer.")
+    fake_ai.fail_next(20, status=401)  # a rejected key: the reply fails without retrying
+    page.get_by_role("button", name="Ask AI").click()
+    card = page.locator(".tools .job")
+    expect(card).to_have_attribute("data-status", "failed", timeout=JOB_TIMEOUT_MS)
+    jobs = page.get_by_role("button", name=re.compile(r"^Jobs"))
+    expect(jobs).to_contain_text("1 failed")
+
+    # A failed job is shown again after a reload, until it is dismissed.
+    page.reload()
+    expect(card).to_have_attribute("data-status", "failed")
+    page.get_by_role("button", name="Dismiss: AI reply").click()
+    expect(card).to_have_count(0)
+    expect(jobs).not_to_contain_text("failed")  # the menu hides the same job
+    page.reload()
+    expect(page.get_by_role("button", name="Ask AI")).to_be_visible()
+    expect(page.get_by_role("button", name=re.compile(r"^Jobs"))).to_have_text("Jobs")
+    expect(card).to_have_count(0)

@@ -55,8 +55,7 @@ export default function AudioUpload({ parentId, privacy, aiExcluded, onUploaded 
         ref={input}
         type="file"
         accept={["audio/*", ...AUDIO_EXTENSIONS.map((e) => `.${e}`)].join(",")}
-        className="visually-hidden"
-        tabIndex={-1}
+        hidden
         aria-label="Audio file to upload"
         onChange={picked}
       />

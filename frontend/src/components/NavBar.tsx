@@ -1,6 +1,7 @@
 import type { Route } from "../router";
 import { href } from "../router";
 import type { User } from "../types";
+import JobsMenu from "./JobsMenu";
 
 interface Props {
   user: User;
@@ -28,6 +29,7 @@ export default function NavBar({ user, route, onLogout }: Props) {
           {user.is_admin && link(href.admin, "admin", "Admin")}
         </nav>
         <div className="nav-user">
+          <JobsMenu />
           <span className="muted">{user.username}</span>
           <button type="button" className="link-button" onClick={onLogout}>
             Log out
