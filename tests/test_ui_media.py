@@ -153,3 +153,37 @@ def test_a_failed_job_is_in_the_menu_and_its_dismissed_card_stays_dismissed_afte
     expect(page.get_by_role("button", name="Ask AI")).to_be_visible()
     expect(page.get_by_role("button", name=re.compile(r"^Jobs"))).to_have_text("Jobs")
     expect(card).to_have_count(0)
+
+
+def test_the_profile_is_edited_by_hand_and_the_earlier_one_is_kept(page):
+    sign_up(page)
+    page.get_by_role("link", name=re.compile("Profile")).click()
+    panel = page.get_by_role("region", name="Profile", exact=True)
+    expect(panel).to_contain_text("You have no profile yet.")
+    panel.get_by_role("button", name="Write it yourself").click()
+    panel.get_by_label("Your profile").fill("I write **early**, before the house wakes.")
+    panel.get_by_role("button", name="Save profile").click()
+    expect(panel.locator("article.profile strong")).to_have_text("early")
+
+    panel.get_by_role("button", name="Edit by hand").click()
+    panel.get_by_label("Your profile").fill("I write late at night now.")
+    panel.get_by_role("button", name="Save profile").click()
+    expect(panel.locator("article.profile")).to_contain_text("I write late at night now.")
+
+    page.reload()
+    earlier = page.get_by_role("region", name="Earlier profiles").locator("details")
+    expect(earlier).to_have_count(1)
+    earlier.locator("summary").click()
+    expect(earlier).to_contain_text("before the house wakes")
+    expect(page.locator("article.profile")).to_contain_text("I write late at night now.")
+
+
+def test_the_token_dashboard_explains_tokens_and_charts_the_last_30_days(page):
+    sign_up(page)
+    stats = page.get_by_role("region", name="Tokens")
+    stats.get_by_text("What are tokens?").click()
+    expect(stats).to_contain_text("A token is a piece of a word")
+    charts = stats.get_by_role("img")
+    expect(charts).to_have_count(2)
+    expect(charts.first).to_have_attribute("aria-label", "Your tokens: none in the last 30 days.")
+    expect(stats.locator("rect")).to_have_count(60)
