@@ -1,6 +1,7 @@
 // The player's bar, fixed at the bottom of the window while something is loaded: play/pause, a
 // seek slider over the real duration, the time, the speed, and close. It holds the app's one
 // <audio> element, which stays in the page (hidden) even when nothing is loaded.
+import { useCallback } from "react";
 import { usePlayer } from "./PlayerProvider";
 import { RATES } from "./player";
 
@@ -16,10 +17,12 @@ export function clock(seconds: number | null): string {
 export default function PlayerBar() {
   const { player, state } = usePlayer();
   const { track, playing, currentTime, duration, rate, error } = state;
+  // Stable, so the element is handed over once, not again on every render.
+  const attach = useCallback((el: HTMLAudioElement | null) => player.attach(el), [player]);
   return (
     <>
       <audio
-        ref={(el) => player.attach(el)}
+        ref={attach}
         preload="metadata"
         aria-label={track?.label ?? "Audio player"}
         data-part={track?.part}
