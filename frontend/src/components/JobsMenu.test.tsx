@@ -73,6 +73,17 @@ describe("JobsMenu", () => {
     expect(button.textContent).toContain("1 failed");
   });
 
+  it("keeps what an event said over a load that was on its way meanwhile", async () => {
+    let answer: (jobs: ReturnType<typeof page>) => void = () => undefined;
+    api.listJobs.mockImplementation(({ status }: { status: string }) =>
+      status === "processing" ? new Promise((resolve) => (answer = resolve)) : Promise.resolve(page([])),
+    );
+    render(<JobsMenu />);
+    act(() => stream.send({ type: "job", id: "1-0", data: { ...running, status: "cancelled" } }));
+    await act(async () => answer(page([running]))); // loaded before the cancel, answered after it
+    expect(screen.getByRole("button", { name: /^Jobs/ }).textContent).toBe("Jobs");
+  });
+
   it("cancels a running job and dismisses a failed one for good", async () => {
     serve([running, failed]);
     api.cancelJob.mockResolvedValue({ ...running, cancel_requested: true });

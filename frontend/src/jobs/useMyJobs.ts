@@ -1,7 +1,7 @@
 // One's running jobs and those that failed recently, for the jobs menu: loaded from GET /api/jobs,
 // then kept current by the page's live stream (every `job` event moves a job where it belongs),
 // and loaded again whenever the stream may have missed something or is not open.
-import { useCallback, useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import { listJobs } from "../api/jobs";
 import { messageOf } from "../api/client";
 import { useEvents, useLiveMode } from "../hooks/useEvents";
@@ -52,22 +52,31 @@ export function useMyJobs(): { jobs: MyJobs; error: string | null; reload: () =>
   const [jobs, setJobs] = useState<MyJobs>(NO_JOBS);
   const [error, setError] = useState<string | null>(null);
   const mode = useLiveMode();
+  // The job events heard while each load is on its way: they are newer than what it answers, so
+  // a load that finishes after a job was cancelled does not bring it back as running.
+  const loading = useRef(new Set<Map<string, Job>>());
 
   const reload = useCallback(() => {
-    loadMyJobs().then(
-      (loaded) => {
-        setJobs(loaded);
-        setError(null);
-      },
-      (err) => setError(messageOf(err)),
-    );
+    const heard = new Map<string, Job>();
+    loading.current.add(heard);
+    loadMyJobs()
+      .then(
+        (loaded) => {
+          setJobs([...heard.values()].reduce((jobs, job) => applyJob(jobs, job), loaded));
+          setError(null);
+        },
+        (err) => setError(messageOf(err)),
+      )
+      .finally(() => loading.current.delete(heard));
   }, []);
 
   useEffect(reload, [reload]);
 
   useEvents((signal) => {
-    if (signal.type === "job") setJobs((now) => applyJob(now, signal.data));
-    else if (signal.type === "reset" || signal.type === "resync") reload();
+    if (signal.type === "job") {
+      for (const heard of loading.current) heard.set(signal.data.task_id, signal.data);
+      setJobs((now) => applyJob(now, signal.data));
+    } else if (signal.type === "reset" || signal.type === "resync") reload();
   });
 
   // Without the stream, look again now and then.
