@@ -9,6 +9,7 @@ import pytest
 
 from tests.audio_samples import make_tone
 from tests.test_ui import CHROMIUM, CHROMIUM_ARGS, JOB_TIMEOUT_MS, sign_up, sync_api, write_and_open
+from tests.test_ui_journal2 import AXE, axe_problems
 
 expect = sync_api.expect
 pytestmark = pytest.mark.usefixtures("jobs_ready")
@@ -195,3 +196,34 @@ def test_the_token_dashboard_explains_tokens_and_charts_the_last_30_days(page):
     expect(charts).to_have_count(2)
     expect(charts.first).to_have_attribute("aria-label", "Your tokens: none in the last 30 days.")
     expect(stats.locator("rect")).to_have_count(60)
+
+
+@pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm install in frontend/)")
+def test_the_player_jobs_menu_and_token_chart_have_no_critical_or_serious_accessibility_problems(
+    browser, live_server, tone
+):
+    # axe-core is added as an inline script, which the page's policy refuses: bypassed for this test.
+    context = browser.new_context(base_url=live_server.url, bypass_csp=True, viewport={"width": 390, "height": 844})
+    context.set_default_timeout(15_000)
+    found = {}
+    try:
+        tab = context.new_page()
+        sign_up(tab)
+        tab.get_by_role("region", name="Tokens").get_by_text("What are tokens?").click()
+        expect(tab.get_by_role("region", name="Tokens").get_by_role("img")).to_have_count(2)
+        found["token chart"] = axe_problems(tab)
+
+        upload(tab, tone)
+        expect(tab.get_by_role("region", name="Audio player")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+        found["voice entry with the player"] = axe_problems(tab)
+
+        tab.get_by_role("button", name=re.compile(r"^Jobs")).click()
+        expect(tab.get_by_role("region", name="Your jobs")).to_be_visible()
+        found["jobs menu"] = axe_problems(tab)
+
+        tab.get_by_role("link", name=re.compile("Profile")).click()
+        expect(tab.get_by_role("region", name="Earlier profiles")).to_be_visible()
+        found["profile"] = axe_problems(tab)
+    finally:
+        context.close()
+    assert found == {name: [] for name in found}, found
