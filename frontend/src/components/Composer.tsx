@@ -8,10 +8,10 @@ import { useDefaultPrivacy } from "../hooks/useConfig";
 import { useDraft } from "../hooks/useDraft";
 import { usePreferences } from "../hooks/usePreferences";
 import type { NodeDetail, Privacy } from "../types";
+import AudioUpload from "./AudioUpload";
 import ErrorMessage from "./ErrorMessage";
 import KeepFromAI from "./KeepFromAI";
 import PrivacySelect from "./PrivacySelect";
-import AudioUpload from "./AudioUpload";
 import VoiceRecorder from "./VoiceRecorder";
 
 interface Props {
