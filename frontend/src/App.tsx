@@ -22,6 +22,8 @@ import { useLiveMode } from "./hooks/useEvents";
 import { focusMainHeading, useHeadingFocus } from "./hooks/useHeadingFocus";
 import { isQuickNavKey } from "./keyboard";
 import { liveEvents } from "./live/events";
+import { PlayerProvider } from "./player/PlayerProvider";
+import { player } from "./player/player";
 import { interceptLinks, navigate, useRoute, type Route } from "./router";
 import type { User } from "./types";
 
@@ -113,13 +115,13 @@ export default function App() {
     const publicScreen = visitorScreen(route);
     if (publicScreen) {
       return (
-        <>
+        <PlayerProvider>
           <SkipLink />
           <VisitorBar />
           <div id="main" tabIndex={-1}>
             {publicScreen}
           </div>
-        </>
+        </PlayerProvider>
       );
     }
     return (
@@ -134,6 +136,7 @@ export default function App() {
     // Unsent drafts may be private: the next person on this browser must not find them.
     clearDrafts(session.user.id);
     liveEvents.stop(); // the stream is this account's
+    player.close(); // and so is what it was playing
   };
   const logOut = async () => {
     await sendDrafts(); // the server keeps them for the writer's return, on any browser
@@ -182,15 +185,17 @@ export default function App() {
 
   return (
     <DraftOwner value={user.id}>
-      <SkipLink />
-      <NavBar user={user} route={route} onLogout={logOut} />
-      {user.approved === false && !user.is_admin && (
-        <p className="notice banner">Your account is waiting for approval by an administrator.</p>
-      )}
-      <div id="main" tabIndex={-1}>
-        {screen}
-      </div>
-      {quickNav && <QuickNav onClose={() => setQuickNav(false)} />}
+      <PlayerProvider>
+        <SkipLink />
+        <NavBar user={user} route={route} onLogout={logOut} />
+        {user.approved === false && !user.is_admin && (
+          <p className="notice banner">Your account is waiting for approval by an administrator.</p>
+        )}
+        <div id="main" tabIndex={-1}>
+          {screen}
+        </div>
+        {quickNav && <QuickNav onClose={() => setQuickNav(false)} />}
+      </PlayerProvider>
     </DraftOwner>
   );
 }

@@ -1,6 +1,6 @@
 // Background jobs. GET /api/jobs/<task_id> is the one job shape, and the status routes below
 // answer it too: they find one's latest job of a kind (on an entry), e.g. after a reload.
-import type { Job, JobStatus, ProfileJob, ReadAloudJob, ReplyJob, TranscriptionJob } from "../types";
+import type { Job, JobStatus, Page, ProfileJob, ReadAloudJob, ReplyJob, TranscriptionJob } from "../types";
 import { get, post } from "./client";
 
 export const getJob = (taskId: string) => get<Job>(`/api/jobs/${encodeURIComponent(taskId)}`);
@@ -17,3 +17,7 @@ export const latestReplyJob = (nodeId: number) => get<ReplyJob>(`/api/nodes/${no
 export const latestTranscriptionJob = (nodeId: number) => get<TranscriptionJob>(`/api/nodes/${nodeId}/transcription-status`);
 export const latestProfileJob = () => get<ProfileJob>("/api/export/profile-status");
 export const latestReadAloudJob = (nodeId: number) => get<ReadAloudJob>(`/api/nodes/${nodeId}/tts-status`);
+
+/** One's jobs, newest first (`GET /api/jobs`), of one status and kind when given. */
+export const listJobs = (query: { status?: JobStatus; kind?: string; per_page?: number } = {}) =>
+  get<Page<Job>>("/api/jobs", { ...query });

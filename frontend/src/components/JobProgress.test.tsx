@@ -3,12 +3,14 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
 import { replyJob } from "../test/jobs";
 import type { JobStatus } from "../types";
+import { forgetDismissedCache } from "../jobs/dismissed";
 import JobProgress from "./JobProgress";
 
 const jobs = vi.hoisted(() => ({ getJob: vi.fn(), cancelJob: vi.fn(), retryJob: vi.fn() }));
 vi.mock("../api/jobs", () => jobs);
 
 beforeEach(() => {
+  forgetDismissedCache(); // localStorage is emptied after each test
   jobs.getJob.mockReset();
   jobs.cancelJob.mockReset();
   jobs.retryJob.mockReset();
@@ -39,7 +41,7 @@ describe("JobProgress", () => {
     expect(jobs.getJob).toHaveBeenCalledWith("task-1");
   });
 
-  it("shows a completed job full, without buttons, with what it made, and says so once", async () => {
+  it("shows a completed job full, with only Dismiss, with what it made, and says so once", async () => {
     const done = replyJob("completed", { progress: 90, result: { llm_node_id: 9, model: "test-gpt", total_tokens: 12 } });
     jobs.getJob.mockResolvedValue(done);
     const onCompleted = vi.fn();
@@ -50,7 +52,7 @@ describe("JobProgress", () => {
     );
     const card = await cardIn("completed");
     expect(within(card).getByRole("progressbar").getAttribute("aria-valuenow")).toBe("100");
-    expect(within(card).queryAllByRole("button")).toHaveLength(0);
+    expect(within(card).queryAllByRole("button").map((b) => b.textContent)).toEqual(["Dismiss"]);
     expect(card.textContent).toContain("The reply is below.");
     expect(onCompleted).toHaveBeenCalledTimes(1);
     expect(onCompleted).toHaveBeenCalledWith(done);
@@ -173,5 +175,30 @@ describe("JobProgress", () => {
     render(<JobProgress taskId="task-1" label="AI reply" intervalMs={SLOW} />);
     const card = await cardIn("processing");
     expect(card.textContent).toContain("(attempt 2 of 3)");
+  });
+
+  it("dismisses a finished card, and it stays dismissed after a reload", async () => {
+    jobs.getJob.mockResolvedValue(replyJob("failed", { error: "No." }));
+    const first = render(<JobProgress taskId="task-1" label="AI reply" intervalMs={SLOW} />);
+    const card = await cardIn("failed");
+    fireEvent.click(within(card).getByRole("button", { name: "Dismiss: AI reply" }));
+    expect(screen.queryByRole("region", { name: "AI reply" })).toBeNull();
+    expect(JSON.parse(localStorage.getItem("wop:dismissed-jobs")!)).toEqual(["task-1"]);
+    first.unmount();
+
+    forgetDismissedCache(); // as a new page load
+    render(<JobProgress taskId="task-1" label="AI reply" intervalMs={SLOW} />);
+    await waitFor(() => expect(jobs.getJob).toHaveBeenCalledTimes(2));
+    await new Promise((r) => setTimeout(r, 50));
+    expect(screen.queryByRole("region", { name: "AI reply" })).toBeNull();
+  });
+
+  it("cannot dismiss a running job", async () => {
+    localStorage.setItem("wop:dismissed-jobs", JSON.stringify(["task-1"]));
+    forgetDismissedCache();
+    jobs.getJob.mockResolvedValue(replyJob("processing"));
+    render(<JobProgress taskId="task-1" label="AI reply" intervalMs={SLOW} />);
+    const card = await cardIn("processing");
+    expect(within(card).queryByRole("button", { name: /Dismiss/ })).toBeNull();
   });
 });

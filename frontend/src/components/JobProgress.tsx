@@ -2,11 +2,13 @@
 // runs, kept up to date by the page's live stream (or by polling GET /api/jobs/<task_id> about
 // every second while the stream is not open). A failed job shows its `error` (worded for the
 // writer) with "Try again"; the operator's `error_detail`, which the API sends to administrators
-// only, stays folded away under a disclosure.
+// only, stays folded away under a disclosure. A finished card can be dismissed, and stays away
+// after a reload (jobs/dismissed.ts).
 import { useEffect, useRef, useState, type ReactNode } from "react";
 import { cancelJob, retryJob } from "../api/jobs";
 import { useAction } from "../hooks/useAction";
 import { useLiveJob } from "../hooks/useEvents";
+import { dismissJob, useDismissed } from "../jobs/dismissed";
 import { isFinished, type Job } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import ProgressBar from "./ProgressBar";
@@ -57,6 +59,7 @@ export default function JobProgress({
   const callbacks = useRef({ onCompleted, onStopped });
   callbacks.current = { onCompleted, onStopped };
   const reported = useRef<string | null>(null); // the job whose end was reported
+  const dismissed = useDismissed().includes(currentId);
 
   useEffect(() => setCurrentId(taskId), [taskId]);
 
@@ -83,6 +86,8 @@ export default function JobProgress({
       setCurrentId(started.task_id);
       onRetried?.(started.task_id);
     });
+
+  if (dismissed && !running) return null;
 
   const stage = job?.cancel_requested && running ? "Cancelling…" : job?.stage;
   const attempts = job?.attempts && job.max_attempts && job.attempts > 1 ? ` (attempt ${job.attempts} of ${job.max_attempts})` : "";
@@ -113,6 +118,11 @@ export default function JobProgress({
         {(status === "failed" || status === "cancelled") && (
           <button type="button" className="small" onClick={retry} disabled={busy}>
             Try again
+          </button>
+        )}
+        {job && !running && (
+          <button type="button" className="link-button small" onClick={() => dismissJob(currentId)} aria-label={`Dismiss: ${label}`}>
+            Dismiss
           </button>
         )}
       </div>

@@ -1,6 +1,7 @@
 import type { Route } from "../router";
 import { href, navigate } from "../router";
 import type { User } from "../types";
+import JobsMenu from "./JobsMenu";
 
 interface Props {
   user: User;
@@ -35,6 +36,7 @@ export default function NavBar({ user, route, onLogout }: Props) {
           Write
         </button>
         <div className="nav-user">
+          <JobsMenu />
           <a href={href.writer(user.username)} className="nav-link" title="Your public page">
             {user.username}
           </a>

@@ -47,9 +47,9 @@ export default function ReadAloud({ nodeId }: { nodeId: number }) {
       </div>
       <ErrorMessage message={error} />
       {taskId && <JobProgress key={taskId} taskId={taskId} label="Reading aloud" />}
-      {ready && <SpeechPlayer key={ready} parts={[]} count={null} wholeUrl={ready} autoPlay={asked} />}
+      {ready && <SpeechPlayer key={ready} trackId={`read-aloud:${nodeId}`} parts={[]} count={null} wholeUrl={ready} autoPlay={asked} />}
       {!ready && taskId && (
-        <SpeechPlayer key={taskId} parts={audioParts} count={count} wholeUrl={done} autoPlay={asked} />
+        <SpeechPlayer key={taskId} trackId={`read-aloud:${nodeId}`} parts={audioParts} count={count} wholeUrl={done} autoPlay={asked} />
       )}
     </section>
   );

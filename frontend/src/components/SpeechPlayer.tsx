@@ -1,12 +1,18 @@
-// One player for an entry read aloud: it plays the parts as the job makes them (part 1 while part 2
-// is being spoken, then on to the next as each ends), and the joined file once the job made it.
-// The parts keep playing to the end once started; whenever the player is not playing a part
-// (before the first play, paused, or after the last part), it holds the joined file instead, at
-// the same point, so later plays and seeking use the whole.
+// An entry read aloud, through the app's one player: it plays the parts as the job makes them
+// (part 1 while part 2 is being spoken, then on to the next as each ends), and the joined file once
+// the job made it. The parts keep playing to the end once started; whenever the player is not
+// playing a part (before the first play, paused, or after the last part), it holds the joined file
+// instead, at the same point, so later plays and seeking use the whole. Another page's audio is
+// never interrupted unless the person asked for this one.
 import { useEffect, useRef, useState } from "react";
+import { usePlayer } from "../player/PlayerProvider";
 import type { JobPart } from "../types";
 
 interface Props {
+  /** Names this audio in the player (the read-aloud job, or the finished file). */
+  trackId: string;
+  /** What the player's bar calls it. */
+  title?: string;
   /** The audio parts made so far (`url`, `seconds`), in order. */
   parts: JobPart[];
   /** How many parts there will be, once known. */
@@ -19,31 +25,34 @@ interface Props {
 
 type Holding = { kind: "none" } | { kind: "part"; index: number } | { kind: "whole" };
 
-export default function SpeechPlayer({ parts, count, wholeUrl, autoPlay }: Props) {
-  const audio = useRef<HTMLAudioElement>(null);
+export const READ_ALOUD_LABEL = "Entry read aloud";
+
+export default function SpeechPlayer({ trackId, title = "Entry read aloud", parts, count, wholeUrl, autoPlay }: Props) {
+  const { player } = usePlayer();
   const [holding, setHolding] = useState<Holding>({ kind: "none" });
   const held = useRef<Holding>(holding);
   const waiting = useRef(false); // a part ended before the next one was made
   const latest = useRef({ parts, count, wholeUrl, autoPlay });
   latest.current = { parts, count, wholeUrl, autoPlay };
 
+  /** The player holds this entry's audio (not something else put in it since). */
+  const owns = () => player.state.track?.id === trackId;
+
   const hold = (next: Holding, url: string, play: boolean, at = 0) => {
-    const el = audio.current;
-    if (!el) return;
+    if (!play && !owns() && !player.idle) return; // someone listens to something else
     held.current = next;
     setHolding(next);
-    // A media fragment starts the joined file where the parts had got to.
-    el.src = at > 0.05 ? `${url}#t=${at.toFixed(2)}` : url;
-    if (play) el.play().catch(() => reconcile()); // refused (no click on this page yet): the controls stay
+    const part = next.kind === "part" ? next.index : undefined;
+    player.load({ id: trackId, src: url, title, label: READ_ALOUD_LABEL, part }, { play, at });
   };
 
   /** Seconds of audio before part `index`. */
   const before = (index: number) =>
     latest.current.parts.filter((p) => p.index < index).reduce((sum, p) => sum + (p.seconds ?? 0), 0);
 
-  /** Make the element hold what it should, now that something changed. */
+  /** Make the player hold what it should, now that something changed. */
   const reconcile = () => {
-    const el = audio.current;
+    const el = player.element;
     if (!el) return;
     const { parts, count, wholeUrl, autoPlay } = latest.current;
     const part = (index: number) => parts.find((p) => p.index === index && p.url);
@@ -54,7 +63,7 @@ export default function SpeechPlayer({ parts, count, wholeUrl, autoPlay }: Props
       else if (first?.url) hold({ kind: "part", index: 1 }, first.url, autoPlay);
       return;
     }
-    if (now.kind !== "part") return;
+    if (now.kind !== "part" || !owns()) return;
     const next = part(now.index + 1);
     if (waiting.current) {
       if (next?.url) {
@@ -73,35 +82,44 @@ export default function SpeechPlayer({ parts, count, wholeUrl, autoPlay }: Props
 
   const ended = () => {
     const now = held.current;
-    if (now.kind !== "part") return;
+    if (now.kind !== "part" || !owns()) return;
     const { count } = latest.current;
     waiting.current = count === null || now.index < count;
     reconcile();
   };
 
+  const latestHandlers = useRef({ ended, reconcile });
+  latestHandlers.current = { ended, reconcile };
+  useEffect(() => {
+    const el = player.element;
+    if (!el) return;
+    const onEnded = () => latestHandlers.current.ended();
+    const onPause = () => latestHandlers.current.reconcile();
+    el.addEventListener("ended", onEnded);
+    el.addEventListener("pause", onPause);
+    return () => {
+      el.removeEventListener("ended", onEnded);
+      el.removeEventListener("pause", onPause);
+    };
+  }, [player]);
+
   useEffect(reconcile, [parts, count, wholeUrl]);
 
   useEffect(() => {
-    // Asked again (a second click) while the player stands still before its first play.
-    const el = audio.current;
-    if (autoPlay && el && el.paused && el.currentTime === 0 && held.current.kind !== "none") {
-      el.play().catch(() => undefined);
-    }
+    // Asked again (a second click) while the player stands still before its first play, or holds
+    // something else.
+    const el = player.element;
+    if (!autoPlay || !el || held.current.kind === "none") return;
+    if (!owns()) {
+      held.current = { kind: "none" };
+      reconcile();
+    } else if (el.paused && el.currentTime === 0) player.play();
   }, [autoPlay]);
 
+  const playing = holding.kind === "part" && count !== null && count > 1;
   return (
-    <div className="speech" hidden={holding.kind === "none"}>
-      <audio
-        ref={audio}
-        className="player"
-        controls
-        preload="auto"
-        aria-label="Entry read aloud"
-        onEnded={ended}
-        onPause={reconcile}
-        data-part={holding.kind === "part" ? holding.index : undefined}
-      />
-      {holding.kind === "part" && count !== null && count > 1 && (
+    <div className="speech" hidden={!playing}>
+      {playing && (
         <p className="muted speech-part">
           Part {holding.index} of {count}
           {parts.length < count ? ", while the rest is being read" : ""}
