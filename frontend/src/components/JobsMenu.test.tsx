@@ -84,6 +84,21 @@ describe("JobsMenu", () => {
     expect(screen.getByRole("button", { name: /^Jobs/ }).textContent).toBe("Jobs");
   });
 
+  it("keeps a finished job finished when an older event or load arrives after it", async () => {
+    serve([running]);
+    render(<JobsMenu />);
+    const button = screen.getByRole("button", { name: /^Jobs/ });
+    await waitFor(() => expect(button.textContent).toContain("1 running"));
+    act(() => stream.send({ type: "job", id: "1-0", data: { ...running, status: "cancelled" } }));
+    // The cancel route's own "cancelling" can reach the stream after the worker's "cancelled".
+    act(() => stream.send({ type: "job", id: "1-1", data: { ...running, cancel_requested: true } }));
+    expect(button.textContent).toBe("Jobs");
+    fireEvent.click(button); // opening loads again; the list still says it runs
+    await waitFor(() => expect(api.listJobs).toHaveBeenCalledTimes(6));
+    await act(async () => undefined);
+    expect(button.textContent).toBe("Jobs");
+  });
+
   it("cancels a running job and dismisses a failed one for good", async () => {
     serve([running, failed]);
     api.cancelJob.mockResolvedValue({ ...running, cancel_requested: true });

@@ -55,6 +55,10 @@ export function useMyJobs(): { jobs: MyJobs; error: string | null; reload: () =>
   // The job events heard while each load is on its way: they are newer than what it answers, so
   // a load that finishes after a job was cancelled does not bring it back as running.
   const loading = useRef(new Set<Map<string, Job>>());
+  // A finished job stays finished: an older event (the cancel route's "cancelling", sent after
+  // the worker had already stopped) or an older load never brings it back as running.
+  const finished = useRef(new Set<string>());
+  const current = (job: Job) => isFinished(job.status) || !finished.current.has(job.task_id);
 
   const reload = useCallback(() => {
     const heard = new Map<string, Job>();
@@ -62,7 +66,8 @@ export function useMyJobs(): { jobs: MyJobs; error: string | null; reload: () =>
     loadMyJobs()
       .then(
         (loaded) => {
-          setJobs([...heard.values()].reduce((jobs, job) => applyJob(jobs, job), loaded));
+          const fresh = { running: loaded.running.filter(current), failed: loaded.failed };
+          setJobs([...heard.values()].reduce((jobs, job) => applyJob(jobs, job), fresh));
           setError(null);
         },
         (err) => setError(messageOf(err)),
@@ -74,8 +79,11 @@ export function useMyJobs(): { jobs: MyJobs; error: string | null; reload: () =>
 
   useEvents((signal) => {
     if (signal.type === "job") {
-      for (const heard of loading.current) heard.set(signal.data.task_id, signal.data);
-      setJobs((now) => applyJob(now, signal.data));
+      const job = signal.data;
+      if (!current(job)) return;
+      if (isFinished(job.status)) finished.current.add(job.task_id);
+      for (const heard of loading.current) heard.set(job.task_id, job);
+      setJobs((now) => applyJob(now, job));
     } else if (signal.type === "reset" || signal.type === "resync") reload();
   });
 
