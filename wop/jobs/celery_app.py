@@ -3,10 +3,11 @@ inside the Flask app context. Task modules declare their tasks with `shared_task
 `@job_kind`), so they bind to whichever app was made."""
 
 import logging
+import os
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import setup_logging, worker_process_init, worker_ready
+from celery.signals import setup_logging, worker_process_init, worker_process_shutdown, worker_ready
 from flask import Flask
 from kombu import Queue as KombuQueue
 
@@ -114,6 +115,14 @@ def _fresh_connections_after_fork(**_kwargs: Any) -> None:
 
         with app.app_context():
             db.engine.dispose(close=False)
+
+
+@worker_process_shutdown.connect
+def _metrics_of_ended_pool_process(pid: int | None = None, **_kwargs: Any) -> None:
+    """A pool process that ends no longer counts in the metrics' live gauges (its counters stay)."""
+    from ..metrics import process_ended
+
+    process_ended(pid or os.getpid())
 
 
 @worker_ready.connect
