@@ -42,11 +42,11 @@ describe("OperationsPanel", () => {
 
   it("shows queues, job kinds, workers, Redis and the oldest waiting job", async () => {
     render(<OperationsPanel />);
-    const llm = (await screen.findByText("llm", { selector: "td" })).closest("tr")!;
+    const llm = (await screen.findByText("llm", { selector: "th" })).closest("tr")!;
     expect(within(llm).getAllByRole("cell").map((cell) => cell.textContent)).toEqual(
       expect.arrayContaining(["3", "1", "2", "running"]),
     );
-    const replies = screen.getByText("llm_reply", { selector: "td" }).closest("tr")!;
+    const replies = screen.getByText("llm_reply", { selector: "th" }).closest("tr")!;
     expect(within(replies).getByText("90 %")).toBeTruthy();
     expect(within(replies).getByText("1.3 s")).toBeTruthy();
     expect(within(replies).getByText("4.0 s")).toBeTruthy();

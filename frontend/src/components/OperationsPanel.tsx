@@ -21,7 +21,7 @@ function QueueRow({ queue, onChanged }: { queue: QueueState; onChanged: () => vo
     });
   return (
     <tr data-queue={queue.name}>
-      <td>{queue.name}</td>
+      <th scope="row">{queue.name}</th>
       <td>{queue.waiting}</td>
       <td>{queue.running}</td>
       <td>{queue.failed_24h}</td>
@@ -90,7 +90,7 @@ function Details({ ops, reload }: { ops: Operations; reload: () => void }) {
           <tbody>
             {ops.kinds.map((kind) => (
               <tr key={kind.kind} data-kind={kind.kind}>
-                <td>{kind.kind}</td>
+                <th scope="row">{kind.kind}</th>
                 <td>{kind.completed}</td>
                 <td>{kind.failed}</td>
                 <td>{kind.cancelled}</td>
