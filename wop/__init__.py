@@ -23,6 +23,7 @@ def create_app(overrides: dict | None = None):
         require_object_body,
     )
     from .data_dir import PRIVATE_UMASK
+    from .error_reports import start_error_reports
     from .extensions import db, limiter, migrate
     from .http_headers import register_security_headers
     from .log_format import configure_logging
@@ -39,6 +40,7 @@ def create_app(overrides: dict | None = None):
     app.config.update(overrides or {})
     app.extensions["settings"] = settings
     configure_logging(app.config["LOG_FORMAT"])
+    start_error_reports(app.config["SENTRY_DSN"])
     # Before prometheus-client is first imported: it reads the folder's name then.
     use_metrics_dir(app.config["DATA_DIR"])
     from .metrics import count_requests
