@@ -94,3 +94,38 @@ def test_worker_and_web_processes_count_into_the_scraped_metrics(app, alice, fak
     assert moved(before, after, "wop_http_requests_total", route=route, status="200") >= 1
     assert moved(before, after, "wop_http_request_duration_seconds_count", route=route) >= 1
     assert not any(str(entry["id"]) in dict(labels).get("route", "") for _name, labels in after)
+
+
+def exported_sample_names(text: str) -> set[str]:
+    """Every sample name /metrics can give: those scraped now, and each counter's and histogram's
+    of wop/metrics.py (which appear once some process has counted)."""
+    from prometheus_client.metrics import MetricWrapperBase
+
+    from wop import metrics
+
+    names = {sample.name for family in text_string_to_metric_families(text) for sample in family.samples}
+    for metric in vars(metrics).values():
+        if isinstance(metric, MetricWrapperBase):
+            for family in metric.describe():
+                suffixes = ("_total",) if family.type == "counter" else ("_bucket", "_count", "_sum")
+                names |= {family.name + suffix for suffix in suffixes}
+    return names
+
+
+def test_alert_rules_are_valid_yaml_and_name_only_metrics_that_exist(make_user):
+    import re
+
+    import yaml
+
+    from tests.services import ROOT
+
+    rules = yaml.safe_load((ROOT / "deploy" / "prometheus-alerts.yml").read_text())
+    admin = make_user(admin=True)
+    exported = exported_sample_names(admin.get("/metrics").get_data(as_text=True))
+    alerts = [rule for group in rules["groups"] for rule in group["rules"]]
+    assert len(alerts) >= 5
+    for rule in alerts:
+        assert rule["alert"] and rule["expr"] and rule["labels"]["severity"] in ("critical", "warning")
+        assert rule["annotations"]["summary"]
+        for name in re.findall(r"\bwop_[a-z0-9_]+", rule["expr"]):
+            assert name in exported, f"{rule['alert']} names {name}, which /metrics never gives"
