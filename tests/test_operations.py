@@ -74,3 +74,24 @@ def test_a_paused_queue_keeps_its_jobs_waiting_until_resumed(app, alice, make_us
     assert resumed["paused"] is False and resumed["sent"] >= 1
     assert alice.wait_job(job_id)["status"] == "completed"
     assert {q["name"]: q for q in admin.get("/api/admin/operations").get_json()["queues"]}["llm"]["paused"] is False
+
+
+def test_a_pending_job_cancelled_by_its_owner_is_logged_and_counted(app, alice, make_user, caplog):
+    """Held in a paused queue, a job is cancelled while pending: the web process writes the
+    job's `cancelled` event and counts it, as a worker does for a running one."""
+    from prometheus_client import REGISTRY
+
+    admin = make_user(admin=True)
+    labels = {"kind": "llm_reply", "outcome": "cancelled"}
+    before = REGISTRY.get_sample_value("wop_jobs_finished_total", labels) or 0.0
+    assert admin.post("/api/admin/queues/llm/pause").status_code == 200
+    try:
+        entry = alice.write("cancelled while it waits")
+        job_id = alice.post(f"/api/nodes/{entry['id']}/llm", json={}).get_json()["task_id"]
+        with caplog.at_level("INFO", logger="wop.jobs.events"):
+            assert alice.post(f"/api/jobs/{job_id}/cancel").status_code == 200
+    finally:
+        admin.post("/api/admin/queues/llm/resume")
+    assert alice.get(f"/api/jobs/{job_id}").get_json()["status"] == "cancelled"
+    assert any(f"event=cancelled job_id={job_id}" in r.getMessage() for r in caplog.records)
+    assert REGISTRY.get_sample_value("wop_jobs_finished_total", labels) == before + 1
