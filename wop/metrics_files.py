@@ -4,12 +4,14 @@ multiprocess mode): one folder, PROMETHEUS_MULTIPROC_DIR, default DATA_DIR/metri
 Web processes, the worker and its pool processes each write their own files there, and
 `/metrics` adds them up, so a scrape of any web process counts the work of every process on
 the host. prometheus-client reads the variable when it is first imported: every entry point
-(the supervisor, gunicorn's config, create_app) calls `use_metrics_dir` before that.
+(the supervisor, gunicorn's config, create_app) calls `use_metrics_dir` before that, or, when
+something imported it earlier, makes it choose again.
 Imports nothing heavy, so gunicorn's config and the supervisor may use it.
 """
 
 import os
 import re
+import sys
 from pathlib import Path
 
 from .data_dir import private_dir
@@ -26,6 +28,13 @@ def use_metrics_dir(data_dir: Path | str) -> Path:
     os.environ[ENV] = str(folder)
     private_dir(folder)
     remove_dead(folder)
+    if "prometheus_client.values" in sys.modules:
+        from prometheus_client import values
+
+        # Imported before the folder was named: Celery's command line loads its plugins (Flower
+        # among them), which import prometheus-client. It chose in-process values then; our
+        # metrics take the class when each is made (wop/metrics.py, all labelled: at .labels()).
+        values.ValueClass = values.get_value_class()
     return folder
 
 

@@ -26,3 +26,18 @@ def test_a_named_folder_wins(tmp_path, monkeypatch):
     monkeypatch.setenv(ENV, str(tmp_path / "elsewhere"))
     assert use_metrics_dir(tmp_path / "data") == tmp_path / "elsewhere"
     assert (tmp_path / "elsewhere").is_dir()
+
+
+def test_counts_go_to_the_folder_even_when_prometheus_client_was_imported_first(tmp_path):
+    """Celery's command line imports its plugins (Flower's among them, which imports
+    prometheus-client) before the app names the folder: counts must reach the folder anyway."""
+    script = (
+        "import prometheus_client\n"
+        "from wop.metrics_files import use_metrics_dir\n"
+        f"use_metrics_dir({str(tmp_path)!r})\n"
+        "from wop.metrics import JOBS_STARTED\n"
+        "JOBS_STARTED.labels('llm_reply').inc()\n"
+    )
+    env = {k: v for k, v in os.environ.items() if k != ENV}
+    subprocess.run([sys.executable, "-c", script], env=env, check=True, timeout=60)
+    assert [p.name.split("_")[0] for p in (tmp_path / "metrics").glob("*.db")] == ["counter"]
