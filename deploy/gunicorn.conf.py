@@ -71,3 +71,20 @@ def post_worker_init(worker):
         end_open_streams()
 
     gevent.spawn(end_streams_when_stopping)
+
+
+def on_starting(server):
+    """Metrics (prometheus-client's multiprocess mode): every process of this host counts into
+    one folder, DATA_DIR/metrics unless PROMETHEUS_MULTIPROC_DIR names another; the workers
+    inherit its name, and files left by processes that are gone are removed first."""
+    from wop.metrics_files import use_metrics_dir
+    from wop.settings import load_settings
+
+    use_metrics_dir(load_settings().DATA_DIR)
+
+
+def child_exit(server, worker):
+    """A web process that ended no longer counts in the metrics' live gauges."""
+    from prometheus_client import multiprocess
+
+    multiprocess.mark_process_dead(worker.pid)

@@ -24,9 +24,11 @@ def create_app(overrides: dict | None = None, *, migrations: bool = True):
         require_object_body,
     )
     from .data_dir import PRIVATE_UMASK
+    from .error_reports import start_error_reports
     from .extensions import db, limiter
     from .http_headers import register_security_headers
     from .log_format import configure_logging
+    from .metrics_files import use_metrics_dir
     from .settings import load_settings
 
     # Every file this process writes (uploads, audio, exports, the SQLite database) is private.
@@ -39,6 +41,12 @@ def create_app(overrides: dict | None = None, *, migrations: bool = True):
     app.config.update(overrides or {})
     app.extensions["settings"] = settings
     configure_logging(app.config["LOG_FORMAT"])
+    start_error_reports(app.config["SENTRY_DSN"])
+    # Before prometheus-client is first imported: it reads the folder's name then.
+    use_metrics_dir(app.config["DATA_DIR"])
+    from .metrics import count_requests
+
+    count_requests(app)  # first of the request hooks, so the latency covers the others
     app.config.update(
         SQLALCHEMY_ENGINE_OPTIONS=_engine_options(app.config["SQLALCHEMY_DATABASE_URI"]),
         MAX_CONTENT_LENGTH=app.config["MAX_UPLOAD_MB"] * 1024 * 1024,

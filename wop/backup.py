@@ -36,8 +36,9 @@ ARCHIVE_PREFIX = "wop-backup-"
 ARCHIVE_SUFFIX = ".tar"
 # Top-level names under DATA_DIR that are not copied as files: the SQLite database (snapshotted
 # on its own), scratch space of running jobs, the private Redis (queue messages; the state of
-# every job is in the database, and the reaper sends pending jobs again), the scheduler's state.
-NOT_COPIED = ("wop.sqlite3", "tmp", "redis", "celerybeat-schedule")
+# every job is in the database, and the reaper sends pending jobs again), the scheduler's state,
+# the processes' metrics (counts of the running processes, meaningless to another run).
+NOT_COPIED = ("wop.sqlite3", "tmp", "redis", "celerybeat-schedule", "metrics")
 NO_STORES: "Mapping[str, Store]" = MappingProxyType({})  # files under DATA_DIR only
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 PRIVATE_UMASK = 0o077
 # What the service keeps directly under DATA_DIR, by name or name prefix (tightened when an
 # older DATA_DIR was looser): SQLite's -wal and -shm files, celery beat's .dat/.dir/.bak.
-OWN_ENTRIES = ("media", "exports", "tmp", "redis", "secret_key", "wop.sqlite3", "celerybeat-schedule")
+OWN_ENTRIES = ("media", "exports", "tmp", "redis", "secret_key", "wop.sqlite3", "celerybeat-schedule", "metrics")
 
 
 def _has_acl(path: Path, kind: str = "system.posix_acl_access") -> bool:

@@ -100,6 +100,8 @@ class Settings(BaseSettings):
     BACKUP_INTERVAL_HOURS: float = Field(default=24.0, gt=0)
     # Logs: "text" for people, "json" (one object per line) for log collectors
     LOG_FORMAT: Literal["text", "json"] = "text"
+    # Error reports to Sentry (or a compatible service): off while unset
+    SENTRY_DSN: str | None = None
 
     @field_validator("DATA_DIR", "BACKUP_DIR")
     @classmethod

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .data_dir import PRIVATE_UMASK, private_dir, secure_data_dir
+from .metrics_files import use_metrics_dir
 from .queues import ALL_QUEUES, WORKER_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -313,6 +314,7 @@ def run_all() -> int:
         say(str(bad))
         return 2
     data_dir = secure_data_dir(settings.DATA_DIR)
+    use_metrics_dir(data_dir)  # in the children's environment; an earlier run's counts removed
     env = {**os.environ, **WORKER_ENV}
     supervisor = Supervisor(env)
     supervisor.install_signal_handlers()

@@ -1,8 +1,10 @@
-"""GET /metrics: Prometheus metrics, read from the database and Redis at each scrape.
+"""GET /metrics: Prometheus metrics. For operators: this machine (no proxy in between) and
+administrators.
 
-Every value is computed when it is asked for, from what the database and Redis hold, so any
-web process answers for the whole installation (workers included) and nothing has to be shared
-between processes. For operators: this machine (no proxy in between) and administrators.
+Two sources: the state of the installation, read from the database and Redis at each scrape
+(queue lengths, workers, jobs by status, the oldest pending job), and what the processes of
+this host counted as they worked (jobs, provider calls, tokens, HTTP requests: wop/metrics.py),
+added up from their files in the metrics folder (wop/metrics_files.py).
 """
 
 from collections.abc import Iterator
@@ -16,6 +18,7 @@ from sqlalchemy import func, select
 
 from ..errors import Forbidden
 from ..extensions import db
+from ..metrics import add_every_process
 from ..models import Job, JobStatus
 from ..models.base import utcnow
 from ..queues import QUEUES
@@ -88,4 +91,6 @@ def metrics() -> Response:
         raise Forbidden("Metrics are for administrators, or for a scraper on this machine.")
     registry = CollectorRegistry(auto_describe=False)
     registry.register(_Installation())
+    # What every process of this host counted as it worked (wop/metrics.py), added up.
+    add_every_process(registry)
     return Response(generate_latest(registry), content_type=CONTENT_TYPE)

@@ -4,10 +4,17 @@ inside the Flask app context. Task modules declare their tasks with `shared_task
 
 import gc
 import logging
+import os
 from typing import Any
 
 from celery import Celery, Task
-from celery.signals import setup_logging, worker_before_create_process, worker_process_init, worker_ready
+from celery.signals import (
+    setup_logging,
+    worker_before_create_process,
+    worker_process_init,
+    worker_process_shutdown,
+    worker_ready,
+)
 from flask import Flask
 
 from ..queues import HARD_TIME_LIMIT, MAX_TASKS_PER_CHILD, SOFT_SHUTDOWN_SECONDS, SOFT_TIME_LIMIT
@@ -78,6 +85,14 @@ def _fresh_connections_after_fork(**_kwargs: Any) -> None:
 
         with app.app_context():
             db.engine.dispose(close=False)
+
+
+@worker_process_shutdown.connect
+def _metrics_of_ended_pool_process(pid: int | None = None, **_kwargs: Any) -> None:
+    """A pool process that ends no longer counts in the metrics' live gauges (its counters stay)."""
+    from ..metrics import process_ended
+
+    process_ended(pid or os.getpid())
 
 
 @worker_ready.connect

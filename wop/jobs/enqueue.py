@@ -123,6 +123,8 @@ def cancel(job: Job) -> Job:
     db.session.commit()
     if not done:
         _signal_cancel(job.id)
+    else:
+        job_event("cancelled", job.id, job.kind, job.user_id, job.attempts)
     announce(job.id)
     db.session.refresh(job)
     return job

@@ -34,12 +34,15 @@ def job_kind(name: str, queue: Queue, max_attempts: int | None = None) -> Callab
     """Register `fn(run: JobRun)` as the body of jobs of this kind, and as a Celery task."""
 
     def decorator(fn: TaskBody) -> TaskBody:
+        from .pause import is_paused
         from .runner import run_job
 
         KINDS[name] = JobKind(name, queue, fn, max_attempts)
 
         @shared_task(name=task_name(name))
         def task(job_id: str) -> None:
+            if is_paused(queue):
+                return  # the job stays pending: resuming the queue sends it again (wop/jobs/pause.py)
             run_job(job_id, fn)
 
         return fn

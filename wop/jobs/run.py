@@ -94,6 +94,8 @@ class JobRun:
         self.kind, self.user_id, self.node_id = job.kind, job.user_id, job.node_id
         self.params: dict[str, Any] = dict(job.params or {})
         self.attempt, self.max_attempts = job.attempts, job.max_attempts
+        # Seconds from being sent (or due, for a retry) to this claim: the wait-time metric.
+        self.waited = max(0.0, ((job.started_at or utcnow()) - (job.enqueued_at or job.created_at)).total_seconds())
         self._stage, self._last_write = job.stage, 0.0
         self.last_beat = time.monotonic()
         self.lost = threading.Event()  # the reaper handed the job to a newer attempt

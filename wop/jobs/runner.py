@@ -11,6 +11,7 @@ from sqlalchemy import select
 from ..enums import JobStatus
 from ..errors import JobFailed
 from ..extensions import db
+from ..metrics import JOB_WAIT
 from ..models import Job
 from ..queues import SOFT_TIME_LIMIT
 from .job_log import job_event
@@ -26,6 +27,7 @@ def run_job(job_id: str, fn: Callable[[JobRun], None]) -> None:
         return  # finished, cancelled, or owned by a live attempt: this message is stale
     began = time.monotonic()
     job_event("started", job_id, run.kind, run.user_id, run.attempt)
+    JOB_WAIT.labels(run.kind).observe(run.waited)
     try:
         fn(run)
     except JobCancelled as stop:

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # the SDKs are imported where a call is made: processes that 
     from anthropic.types import MessageParam
     from openai.types.chat import ChatCompletionMessageParam
 
+from ..metrics import count_tokens_used, provider_call
 from ..model_catalog import ModelSpec, load_catalog, setting
 from ..tokens import count_tokens
 from .errors import (
@@ -178,7 +179,10 @@ def complete(
     """Send the conversation to the catalog model `model_id`, streaming the reply into `on_text`
     as it is generated; raise ProviderError on failure."""
     spec = load_catalog(config).get(model_id)
-    return chat_for(spec, config).complete(messages, spec.api_model, on_text)
+    with provider_call(spec.provider, "chat"):
+        result = chat_for(spec, config).complete(messages, spec.api_model, on_text)
+    count_tokens_used(model_id, result.input_tokens, result.output_tokens)
+    return result
 
 
 def chat_for(spec: ModelSpec, config: Mapping[str, Any]) -> OpenAIChat | AnthropicChat:

@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from ..metrics import counted_call
 from ..model_catalog import setting
 from . import Transcriber, choose
 from .errors import PermanentProviderError, classify_sdk_error
@@ -34,6 +35,7 @@ class OpenAITranscriber:
         timeout = max(float(config["PROVIDER_TIMEOUT"]), MIN_TRANSCRIPTION_TIMEOUT)
         self.client = openai_client(config).with_options(timeout=timeout)
 
+    @counted_call("transcription")
     def transcribe(self, path: Path) -> str:
         path = Path(path)
         # An open file is streamed by the HTTP client (and rewound on a retry).
@@ -85,6 +87,7 @@ class LocalWhisperTranscriber:
     def __init__(self, config: Mapping[str, Any]):
         self.folder = setting(config, "WHISPER_MODEL") or default_whisper_folder()
 
+    @counted_call("transcription")
     def transcribe(self, path: Path) -> str:
         import av.error
 

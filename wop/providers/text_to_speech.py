@@ -15,6 +15,7 @@ from typing import Any
 
 from wop.audio import run_ffmpeg
 
+from ..metrics import counted_call
 from ..model_catalog import setting
 from . import Speaker, choose
 from .errors import PermanentProviderError, classify_sdk_error
@@ -72,6 +73,7 @@ class OpenAISpeech:
         self.voice = setting(config, "TTS_VOICE") or DEFAULT_OPENAI_VOICE
         self.client = openai_client(config)
 
+    @counted_call("speech")
     def synthesize(self, text: str, out_path: Path) -> None:
         _check_length(text, self.max_chars)
         with _AtomicOutput(out_path, ".mp3") as tmp:
@@ -94,6 +96,7 @@ class EspeakSpeech:
         voice = setting(config, "TTS_VOICE") or DEFAULT_ESPEAK_VOICE
         self.voice = DEFAULT_ESPEAK_VOICE if voice in OPENAI_VOICES else voice
 
+    @counted_call("speech")
     def synthesize(self, text: str, out_path: Path) -> None:
         _check_length(text, self.max_chars)
         espeak = shutil.which("espeak-ng")

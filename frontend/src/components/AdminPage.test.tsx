@@ -5,6 +5,8 @@ import type { Job, User } from "../types";
 const api = vi.hoisted(() => ({ listUsers: vi.fn(), changeUser: vi.fn(), failedJobs: vi.fn(), getReadiness: vi.fn(), retryJob: vi.fn() }));
 vi.mock("../api/admin", () => api);
 vi.mock("../api/jobs", () => ({ retryJob: api.retryJob }));
+// The Operations section has tests of its own (OperationsPanel.test.tsx): here it waits forever.
+vi.mock("../api/operations", () => ({ getOperations: () => new Promise(() => {}), setQueuePaused: () => Promise.resolve() }));
 
 import AdminPage from "./AdminPage";
 

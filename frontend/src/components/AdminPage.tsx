@@ -1,5 +1,6 @@
 // For administrators: accounts to approve, deactivate or reactivate; recent failed jobs with the
-// operator's error detail and a retry; the workers and how long each queue is.
+// operator's error detail and a retry; the workers and how long each queue is; operations (queues,
+// job kinds, workers' memory, Redis) with pausing a queue.
 import { useCallback, useEffect, useState } from "react";
 import { changeUser, failedJobs, getReadiness, listUsers, type Readiness } from "../api/admin";
 import { messageOf } from "../api/client";
@@ -8,6 +9,7 @@ import { formatDate } from "../format";
 import { useAction } from "../hooks/useAction";
 import type { Job, User } from "../types";
 import ErrorMessage from "./ErrorMessage";
+import OperationsPanel from "./OperationsPanel";
 
 /** Something loaded once and again on demand, with its error. */
 function useLoaded<T>(load: () => Promise<T>) {
@@ -211,6 +213,7 @@ export default function AdminPage({ me }: { me: User }) {
         <ErrorMessage message={ready.error} />
         {ready.data && <Workers readiness={ready.data} />}
       </section>
+      <OperationsPanel />
     </main>
   );
 }
