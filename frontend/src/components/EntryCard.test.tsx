@@ -6,7 +6,7 @@ const api = vi.hoisted(() => ({ listVersions: vi.fn(async () => []), restoreVers
 vi.mock("../api/nodes", () => api);
 vi.mock("../api/drafts", () => ({ getDraft: vi.fn(() => new Promise(() => undefined)), saveDraft: vi.fn(), deleteDraft: vi.fn() }));
 
-import EntryCard from "./EntryCard";
+import EntryCard, { LONG_ENTRY_CHARS } from "./EntryCard";
 
 const node = {
   id: 7,
@@ -31,6 +31,16 @@ describe("EntryCard", () => {
     fireEvent.keyDown(screen.getByRole("region", { name: "Earlier versions" }), { key: "Escape" });
     expect(versions.getAttribute("aria-expanded")).toBe("false");
     expect(document.activeElement).toBe(versions);
+  });
+
+  it("puts the author's actions at the top of a long entry, and at the end of a short one", () => {
+    const long = { ...node, content: "word ".repeat(LONG_ENTRY_CHARS / 5) };
+    const { unmount } = render(<EntryCard node={long} isAuthor onSaved={vi.fn()} onDeleted={vi.fn()} />);
+    expect(screen.getByRole("button", { name: "Edit" }).closest("header")).not.toBeNull();
+    expect(screen.getAllByRole("button", { name: "Edit" })).toHaveLength(1);
+    unmount();
+    render(<EntryCard node={node} isAuthor onSaved={vi.fn()} onDeleted={vi.fn()} />);
+    expect(screen.getByRole("button", { name: "Edit" }).closest("footer")).not.toBeNull();
   });
 
   it("says how long ago a recent entry was written, with the full date on hover", () => {

@@ -21,6 +21,10 @@ interface Props {
   onDeleted: () => void;
 }
 
+/** From this length on, the author's actions stand at the top: on a phone the end of a long
+ * entry is many screens away. */
+export const LONG_ENTRY_CHARS = 1500;
+
 export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDeleted }: Props) {
   const [editing, setEditing] = useState(false);
   const [confirming, setConfirming] = useState(false);
@@ -43,6 +47,28 @@ export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDele
     });
   };
 
+  const actions = isAuthor && !node.deleted && !editing && (
+    <span className="entry-actions">
+      <button type="button" className="secondary small" onClick={() => setEditing(true)}>
+        Edit
+      </button>
+      <button ref={versionsButton} type="button" className="secondary small" aria-expanded={showVersions} onClick={() => setShowVersions(!showVersions)}>
+        Versions
+      </button>
+      <button
+        type="button"
+        className="secondary small"
+        onClick={() => {
+          setError(null);
+          setConfirming(true);
+        }}
+      >
+        Delete
+      </button>
+    </span>
+  );
+  const actionsOnTop = (liveContent ?? node.content ?? "").length >= LONG_ENTRY_CHARS;
+
   return (
     <article className="entry card" data-node-id={node.id}>
       <header className="entry-head">
@@ -54,6 +80,7 @@ export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDele
           aiExcluded={node.ai_excluded}
         />
         <RelativeTime className="muted" iso={node.created_at} />
+        {actionsOnTop && actions}
       </header>
       {editing ? (
         <EntryEditor
@@ -77,26 +104,7 @@ export default function EntryCard({ node, liveContent, isAuthor, onSaved, onDele
           {pluralize(node.token_count, "token")}
           {node.distributed_tokens > 0 && ` · ${pluralize(node.distributed_tokens, "AI token")} credited`}
         </span>
-        {isAuthor && !node.deleted && !editing && (
-          <span className="entry-actions">
-            <button type="button" className="secondary small" onClick={() => setEditing(true)}>
-              Edit
-            </button>
-            <button ref={versionsButton} type="button" className="secondary small" aria-expanded={showVersions} onClick={() => setShowVersions(!showVersions)}>
-              Versions
-            </button>
-            <button
-              type="button"
-              className="secondary small"
-              onClick={() => {
-                setError(null);
-                setConfirming(true);
-              }}
-            >
-              Delete
-            </button>
-          </span>
-        )}
+        {!actionsOnTop && actions}
       </footer>
       {showVersions && isAuthor && !editing && (
         <div onKeyDown={closeVersionsOnEscape}>
