@@ -117,6 +117,14 @@ def test_redirect_hands_the_browser_a_short_lived_url_after_the_check(app, objec
     fetched = requests.get(location, timeout=30)  # what the browser does next
     assert fetched.status_code == 200 and fetched.content == node["bytes"]
     assert bob.get(node["audio_original_url"]).status_code == 404
+    # The page lets its audio element follow the redirect to the store, and nowhere else.
+    policy = alice.get("/api/health").headers["Content-Security-Policy"]
+    assert f"media-src 'self' blob: {object_store.endpoint.rstrip('/')};" in policy
+
+
+def test_proxied_files_keep_the_page_to_its_own_origin(app, object_store):
+    page = served_app(app, object_store, "own-origin", "proxy").test_client().get("/")
+    assert "media-src 'self' blob:;" in page.headers["Content-Security-Policy"]
 
 
 def wop(env, *args):

@@ -37,13 +37,26 @@ SECURITY_HEADERS = {
 PRIVATE_PREFIXES = ("/api/", "/auth/")
 
 
-def add_security_headers(response: Response) -> Response:
-    for name, value in SECURITY_HEADERS.items():
-        response.headers.setdefault(name, value)
-    if request.path.startswith(PRIVATE_PREFIXES):
-        response.headers.setdefault("Cache-Control", "no-store")
-    return response
+def with_media_origin(policy: str, origin: str | None) -> str:
+    """The policy letting audio and video come from `origin` too: the object store that
+    presigned redirects send the browser to (STORAGE_SERVE=redirect)."""
+    if not origin:
+        return policy
+    return policy.replace("media-src 'self' blob:", f"media-src 'self' blob: {origin}")
 
 
 def register_security_headers(app: Flask) -> None:
-    app.after_request(add_security_headers)
+    headers = dict(SECURITY_HEADERS)
+    if app.config.get("STORAGE_URL"):
+        from .storage import make_store
+
+        origin = make_store(app.config, "media").browser_origin()
+        headers["Content-Security-Policy"] = with_media_origin(CONTENT_SECURITY_POLICY, origin)
+
+    @app.after_request
+    def add_security_headers(response: Response) -> Response:
+        for name, value in headers.items():
+            response.headers.setdefault(name, value)
+        if request.path.startswith(PRIVATE_PREFIXES):
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response

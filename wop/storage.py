@@ -85,6 +85,11 @@ class Store(ABC):
         """The file as the response to a browser whose permission the caller checked: with range
         requests; `download_name` makes it an attachment."""
 
+    def browser_origin(self) -> str | None:
+        """Another origin the browser is sent to for a file (presigned URLs), or None when every
+        file comes from our own."""
+        return None
+
     @abstractmethod
     def write(self, stream: IO[bytes], rel: str, max_bytes: int) -> tuple[int, str, bytes]:
         """Store `stream` as `rel`, a block at a time (never whole in memory). Returns (size,

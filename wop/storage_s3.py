@@ -51,6 +51,14 @@ class S3Store(Store):
         bucket, prefix = parse_url(url)
         return cls(client(config), bucket, f"{prefix}/{area}".lstrip("/"), config.get("STORAGE_SERVE") or "redirect")
 
+    def browser_origin(self) -> str | None:
+        if self.serve_mode != "redirect":
+            return None
+        # Signing is local (no request): the origin of any presigned URL is that of them all.
+        url = self.s3.generate_presigned_url("get_object", Params={"Bucket": self.bucket, "Key": self.key("x")})
+        parts = urlparse(url)
+        return f"{parts.scheme}://{parts.netloc}"
+
     def key(self, rel: str) -> str:
         if not rel or rel.startswith("/") or ".." in rel.split("/"):
             raise ValueError(f"{rel!r} is outside the stored files")
