@@ -172,3 +172,30 @@ def test_a_recording_survives_the_network_going_away_for_a_while(context):
     _, job = finished(page, recording_id)
     # Not a second of what was recorded while offline is missing.
     assert job["result"]["duration_seconds"] >= recorded - SLICE_SECONDS
+
+
+def test_an_unfinished_recording_is_continued_into_and_holds_both_parts(context):
+    page = context.new_page()
+    sign_up(page)
+    start_recording(page)
+    recording_id = open_recording(page)["recording_id"]
+    before = wait_for_chunks(page, recording_id, 2)["next_chunk"]
+    page.close()  # mid-recording: the tab is gone
+
+    page = context.new_page()
+    page.goto("/")
+    expect(page.get_by_text("An unfinished recording")).to_be_visible()
+    page.get_by_role("button", name="Continue recording").click()
+    stop = page.get_by_role("button", name=re.compile("Stop"))
+    expect(stop).to_be_visible()
+    continued = time.monotonic()
+    # The new stream's chunks follow the last one stored, the first marked as beginning it.
+    shown = wait_for_chunks(page, recording_id, before + 2)
+    assert shown["segment_starts"] == [0, before]
+    stop.click()
+    recorded_after = time.monotonic() - continued
+    node_id = expect_entry_with_transcript(page)
+    recording, job = finished(page, recording_id)
+    assert recording["node_id"] == node_id
+    # The entry's audio holds what was stored before the page closed and all that came after.
+    assert job["result"]["duration_seconds"] >= before * SLICE_SECONDS + recorded_after - SLICE_SECONDS

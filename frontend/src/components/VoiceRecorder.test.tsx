@@ -74,3 +74,75 @@ describe("an unfinished recording", () => {
     expect(screen.queryByRole("button", { name: "Finish it" })).toBeNull();
   });
 });
+
+/** A MediaRecorder that hands out the chunks a test gives it. */
+class FakeRecorder {
+  static latest: FakeRecorder | null = null;
+  static isTypeSupported = (type: string) => type.startsWith("audio/webm");
+  ondataavailable: ((e: { data: Blob }) => void) | null = null;
+  onstop: (() => void) | null = null;
+  state = "inactive";
+  constructor(
+    readonly stream: { getTracks: () => { stop: () => void }[] },
+    readonly options?: { mimeType?: string },
+  ) {
+    FakeRecorder.latest = this;
+  }
+  get mimeType() {
+    return this.options?.mimeType ?? "audio/webm";
+  }
+  start() {
+    this.state = "recording";
+  }
+  emit(text: string) {
+    this.ondataavailable?.({ data: new Blob([text]) });
+  }
+  stop() {
+    this.state = "inactive";
+    this.onstop?.();
+  }
+}
+
+describe("continuing an unfinished recording", () => {
+  beforeEach(() => {
+    vi.stubGlobal("MediaRecorder", FakeRecorder);
+    Object.defineProperty(navigator, "mediaDevices", {
+      configurable: true,
+      value: { getUserMedia: async () => ({ getTracks: () => [{ stop: () => undefined }] }) },
+    });
+  });
+
+  it("sends what the server lacks, then records new chunks after the last one, the first beginning a stream", async () => {
+    await saveRecording({ id: 601, mimeType: "audio/webm", parentId: null, createdAt: Date.now(), stopped: false });
+    for (const n of [0, 1, 2]) await addChunk(601, n, new Blob([`chunk ${n}`]));
+    api.getRecording.mockResolvedValue(serverRecording(601, { chunks: [0, 1], next_chunk: 2 }));
+    api.finishRecording.mockReturnValue(new Promise(() => undefined));
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Continue recording" }, SLOW));
+    const stop = await screen.findByRole("button", { name: /Stop/ }, SLOW);
+    expect(FakeRecorder.latest?.mimeType).toBe("audio/webm"); // the recording's own type: one codec throughout
+    FakeRecorder.latest?.emit("more 1");
+    FakeRecorder.latest?.emit("more 2");
+    await waitFor(() => expect(api.putChunk).toHaveBeenCalledTimes(5), SLOW);
+    const sent = api.putChunk.mock.calls.map((call) => [call[1], call[3]]);
+    expect(sent).toEqual([
+      [0, false],
+      [1, false],
+      [2, false],
+      [3, true],
+      [4, false],
+    ]);
+    fireEvent.click(stop);
+    await waitFor(() => expect(api.finishRecording).toHaveBeenCalledWith(601, 5), SLOW);
+  });
+
+  it("is refused when this browser cannot record the recording's type", async () => {
+    const made = serverRecording(602, { mime_type: "audio/mp4" });
+    api.openRecordings.mockResolvedValue([made]);
+    api.getRecording.mockResolvedValue(made);
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Continue recording" }, SLOW));
+    expect(await screen.findByText(/made as audio\/mp4, which this browser cannot record/, {}, SLOW)).toBeTruthy();
+    expect(api.putChunk).not.toHaveBeenCalled();
+  });
+});

@@ -1,6 +1,6 @@
 // Record a voice entry a few seconds at a time (src/recording): nothing recorded is lost to a
 // closed tab or a dropped network, and the transcript grows while one speaks. A recording left
-// unfinished is offered here again, to finish or discard.
+// unfinished is offered here again, to finish, continue or discard.
 import { getNode } from "../api/nodes";
 import { formatDate } from "../format";
 import { useChunkedRecorder } from "../recording/useChunkedRecorder";
@@ -61,6 +61,9 @@ export default function VoiceRecorder({ parentId, privacy, aiExcluded = false, o
             An unfinished recording from {formatDate(u.createdAt)}.{" "}
             <button type="button" onClick={() => rec.finish(u.id)}>
               Finish it
+            </button>{" "}
+            <button type="button" className="secondary" onClick={() => rec.continueRecording(u.id)}>
+              Continue recording
             </button>{" "}
             <button type="button" className="link-button" onClick={() => rec.discard(u.id)}>
               Discard it

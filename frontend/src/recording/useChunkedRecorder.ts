@@ -1,13 +1,25 @@
 // Records with MediaRecorder a few seconds at a time: each chunk goes to IndexedDB first, then to
 // the server (UploadQueue). Stopping sends what is missing and asks the server to finish; the
 // finish job is then followed by the caller (its task id). Recordings left unfinished (a closed
-// tab, a reload) are offered again: finish them or discard them.
+// tab, a reload) are offered again: finish them, continue recording into them (a new stream,
+// its first chunk marked as such), or discard them.
 import { useEffect, useRef, useState } from "react";
 import { ApiError, messageOf } from "../api/client";
 import { useEvents } from "../hooks/useEvents";
 import type { Privacy } from "../types";
 import { createRecording, discardRecording, finishRecording, getRecording, openRecordings, putChunk } from "./api";
-import { addChunk, chunksOf, forget, getLocalRecording, localRecordings, markStopped, saveRecording, unbrokenCount } from "./store";
+import {
+  addChunk,
+  chunksOf,
+  forget,
+  getLocalRecording,
+  localRecordings,
+  markContinued,
+  markStopped,
+  nextNumber,
+  saveRecording,
+  unbrokenCount,
+} from "./store";
 import { UploadQueue, type QueueState } from "./uploadQueue";
 
 export const SLICE_MS = 5000;
@@ -140,29 +152,43 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
     }
   };
 
-  const start = async () => {
+  /** Record into `into` (a recording continued: its chunks go on from `first`, in a new stream),
+   *  or into a new recording. */
+  const record = async (into?: { id: number; mimeType: string; first: number }) => {
     setError(null);
     if (!navigator.mediaDevices?.getUserMedia || typeof MediaRecorder === "undefined") {
       setError("This browser cannot record audio here (recording needs HTTPS or localhost).");
       return;
     }
+    if (into && !MediaRecorder.isTypeSupported(into.mimeType)) {
+      setError(`This recording was made as ${into.mimeType}, which this browser cannot record: finish it instead.`);
+      return;
+    }
     let stream: MediaStream | null = null;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-      const mimeType = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
+      const mimeType = into?.mimeType ?? TYPES.find((t) => MediaRecorder.isTypeSupported(t));
       const rec = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
-      const type = rec.mimeType || mimeType || "audio/webm";
-      const made = await createRecording({ mime_type: type, parent_id: parentId, privacy, ai_excluded: aiExcluded });
-      const id = made.recording_id;
-      await saveRecording({ id, mimeType: type, parentId: place, createdAt: Date.now(), stopped: false });
+      const type = into?.mimeType ?? (rec.mimeType || mimeType || "audio/webm");
+      let id: number;
+      if (into) {
+        id = into.id;
+        if (await getLocalRecording(id)) await markContinued(id);
+        else await saveRecording({ id, mimeType: type, parentId: place, createdAt: Date.now(), stopped: false });
+      } else {
+        id = (await createRecording({ mime_type: type, parent_id: parentId, privacy, ai_excluded: aiExcluded })).recording_id;
+        await saveRecording({ id, mimeType: type, parentId: place, createdAt: Date.now(), stopped: false });
+      }
       const q = queueFor(id);
-      let next = 0;
+      const first = into?.first ?? 0;
+      let next = first;
       let written = Promise.resolve();
       rec.ondataavailable = (e) => {
         if (!e.data.size) return;
         const number = next++;
-        // Stored before it is sent, in order: what is in IndexedDB survives the tab.
-        written = written.then(() => addChunk(id, number, e.data)).then(() => void q.drain());
+        // Stored before it is sent, in order: what is in IndexedDB survives the tab. A continuation's
+        // first chunk begins a stream of its own (its own container header).
+        written = written.then(() => addChunk(id, number, e.data, number === first && first > 0)).then(() => void q.drain());
       };
       rec.onstop = () => {
         rec.stream.getTracks().forEach((t) => t.stop());
@@ -170,16 +196,39 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
         void written.then(() => markStopped(id)).then(() => finish(id));
       };
       setPieces({});
-      setServerTranscript("");
       setTaskId(null);
       setRecordingId(id);
       setSeconds(0);
+      setUnfinished((list) => list.filter((u) => u.id !== id));
       rec.start(SLICE_MS);
       recorder.current = rec;
       setState("recording");
     } catch (err) {
       stream?.getTracks().forEach((t) => t.stop());
       setError(`Could not start recording: ${messageOf(err)}`);
+    }
+  };
+
+  const start = () => {
+    setServerTranscript("");
+    return record();
+  };
+
+  /** Go on recording into an unfinished recording: what the server lacks is sent first, then the
+   *  new chunks follow the last stored one. */
+  const continueRecording = async (id: number) => {
+    setError(null);
+    try {
+      const q = queueFor(id);
+      await q.drain();
+      if (q.state.refused) throw new Error(q.state.error ?? "The server refused part of the recording.");
+      const there = await getRecording(id);
+      if (there.status !== "open") throw new Error("This recording can no longer be continued: finish it or discard it.");
+      const local = (await chunksOf(id)).map((c) => c.number);
+      setServerTranscript(there.transcript ?? "");
+      await record({ id, mimeType: there.mime_type, first: nextNumber(local, there.chunks) });
+    } catch (err) {
+      setError(messageOf(err));
     }
   };
 
@@ -219,6 +268,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
     error,
     unfinished,
     start,
+    continueRecording,
     stop,
     finish,
     discard,
