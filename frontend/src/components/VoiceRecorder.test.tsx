@@ -103,14 +103,20 @@ class FakeRecorder {
   }
 }
 
-describe("continuing an unfinished recording", () => {
-  beforeEach(() => {
-    vi.stubGlobal("MediaRecorder", FakeRecorder);
-    Object.defineProperty(navigator, "mediaDevices", {
-      configurable: true,
-      value: { getUserMedia: async () => ({ getTracks: () => [{ stop: () => undefined }] }) },
-    });
+/** The fake microphone's one track: a test ends it as the system would. */
+let track: EventTarget & { stop: () => void };
+
+function fakeMicrophone() {
+  vi.stubGlobal("MediaRecorder", FakeRecorder);
+  track = Object.assign(new EventTarget(), { stop: () => undefined });
+  Object.defineProperty(navigator, "mediaDevices", {
+    configurable: true,
+    value: { getUserMedia: async () => ({ getTracks: () => [track] }) },
   });
+}
+
+describe("continuing an unfinished recording", () => {
+  beforeEach(fakeMicrophone);
 
   it("sends what the server lacks, then records new chunks after the last one, the first beginning a stream", async () => {
     await saveRecording({ id: 601, mimeType: "audio/webm", parentId: null, createdAt: Date.now(), stopped: false });
@@ -144,5 +150,27 @@ describe("continuing an unfinished recording", () => {
     fireEvent.click(await screen.findByRole("button", { name: "Continue recording" }, SLOW));
     expect(await screen.findByText(/made as audio\/mp4, which this browser cannot record/, {}, SLOW)).toBeTruthy();
     expect(api.putChunk).not.toHaveBeenCalled();
+  });
+});
+
+describe("a phone's screen locking while recording", () => {
+  beforeEach(fakeMicrophone);
+
+  it("is held off while recording, and when the microphone is taken anyway what was captured is finished", async () => {
+    const sentinel = { released: false, release: vi.fn(async () => void (sentinel.released = true)) };
+    const request = vi.fn(async () => sentinel);
+    Object.defineProperty(navigator, "wakeLock", { configurable: true, value: { request } });
+    api.createRecording.mockResolvedValue(serverRecording(701));
+    api.getRecording.mockResolvedValue(serverRecording(701, { chunks: [0], next_chunk: 1 }));
+    api.finishRecording.mockReturnValue(new Promise(() => undefined));
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    fireEvent.click(await screen.findByRole("button", { name: /Record/ }, SLOW));
+    await screen.findByRole("button", { name: /Stop/ }, SLOW);
+    await waitFor(() => expect(request).toHaveBeenCalledWith("screen"), SLOW);
+    FakeRecorder.latest?.emit("said before the screen locked");
+    await waitFor(() => expect(api.putChunk).toHaveBeenCalledTimes(1), SLOW);
+    track.dispatchEvent(new Event("ended")); // the system took the microphone
+    await waitFor(() => expect(api.finishRecording).toHaveBeenCalledWith(701, 1), SLOW);
+    expect(sentinel.release).toHaveBeenCalled();
   });
 });

@@ -20,6 +20,7 @@ import {
   saveRecording,
   unbrokenCount,
 } from "./store";
+import { ScreenKeeper } from "./screenLock";
 import { UploadQueue, type QueueState } from "./uploadQueue";
 
 export const SLICE_MS = 5000;
@@ -53,6 +54,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
   const [unfinished, setUnfinished] = useState<Unfinished[]>([]);
   const recorder = useRef<MediaRecorder | null>(null);
   const queue = useRef<UploadQueue | null>(null);
+  const screen = useRef(new ScreenKeeper());
 
   const queueFor = (id: number): UploadQueue => {
     if (queue.current?.recordingId !== id) {
@@ -110,6 +112,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
     () => () => {
       recorder.current?.stream.getTracks().forEach((t) => t.stop());
       queue.current?.close();
+      void screen.current.release();
     },
     [],
   );
@@ -193,6 +196,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
       rec.onstop = () => {
         rec.stream.getTracks().forEach((t) => t.stop());
         recorder.current = null;
+        void screen.current.release();
         void written.then(() => markStopped(id)).then(() => finish(id));
       };
       setPieces({});
@@ -200,8 +204,15 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
       setRecordingId(id);
       setSeconds(0);
       setUnfinished((list) => list.filter((u) => u.id !== id));
+      // The microphone taken away (a locked phone screen, another app): finish what was captured.
+      const stopCapturing = () => {
+        if (rec.state !== "inactive") rec.stop();
+      };
+      stream.getTracks().forEach((t) => t.addEventListener("ended", stopCapturing));
+      rec.onerror = stopCapturing;
       rec.start(SLICE_MS);
       recorder.current = rec;
+      void screen.current.hold();
       setState("recording");
     } catch (err) {
       stream?.getTracks().forEach((t) => t.stop());
