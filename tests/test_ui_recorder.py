@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.audio_samples import make_speech
+from tests.audio_samples import make_speech, transcode
 from tests.test_ui import sign_up
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -199,3 +199,30 @@ def test_an_unfinished_recording_is_continued_into_and_holds_both_parts(context)
     assert recording["node_id"] == node_id
     # The entry's audio holds what was stored before the page closed and all that came after.
     assert job["result"]["duration_seconds"] >= before * SLICE_SECONDS + recorded_after - SLICE_SECONDS
+
+
+def test_an_audio_file_is_sent_in_slices_and_a_failed_slice_is_sent_again_without_starting_over(context, tmp_path):
+    speech = make_speech(tmp_path / "speech.wav", "A letter I dictated on the train this morning.")
+    # 30 s of 48 kHz stereo WAV: about 5.8 MB, two 4 MB slices.
+    memo = transcode(speech, tmp_path / "memo.wav", "-af", "apad", "-t", "30", "-ar", "48000", "-ac", "2")
+    page = context.new_page()
+    sign_up(page)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url.split("/chunks/")[1]) if "/chunks/" in r.url else None)
+    cut: list[str] = []
+
+    def cut_once(route):
+        if cut:
+            route.continue_()
+        else:
+            cut.append(route.request.url)
+            route.abort("internetdisconnected")  # the network fails under the second slice
+
+    page.route(re.compile(r"/chunks/1$"), cut_once)
+    page.get_by_label("Upload a recording").set_input_files(str(memo))
+    node_id = expect_entry_with_transcript(page)
+    assert cut and sent == ["0", "1", "1"]  # the first slice was not sent again
+    recording = api_get(page, "/api/recordings")["items"][0]
+    assert recording["node_id"] == node_id and recording["chunk_count"] == 2
+    _, job = finished(page, recording["recording_id"])
+    assert abs(job["result"]["duration_seconds"] - 30) < 1

@@ -35,6 +35,9 @@ MUXERS: dict[str, list[str]] = {
     "wav": ["-f", "wav"],
     "flac": ["-f", "flac"],
 }
+# Containers whose index may come after the audio (an MP4 file saved by a phone, not a browser's
+# fragmented stream): ffmpeg can only read them from a file it can seek in, never from a pipe.
+SEEKABLE_ONLY = {"m4a", "mp4"}
 
 
 def remux(chunks: Iterable[BinaryIO], out_path: Path | str, extension: str) -> None:
@@ -44,14 +47,17 @@ def remux(chunks: Iterable[BinaryIO], out_path: Path | str, extension: str) -> N
     out_path = Path(out_path)
     fd, tmp_name = tempfile.mkstemp(prefix=".remux-", suffix=f".{extension}", dir=out_path.parent)
     os.close(fd)
+    source = f"{tmp_name}.in" if extension in SEEKABLE_ONLY else None
     try:
+        if source is not None:
+            _spool(chunks, source)
         result = run_ffmpeg(
             [
                 "-loglevel",
                 "error",
                 "-y",
                 "-i",
-                "pipe:0",
+                source or "pipe:0",
                 "-map",
                 "0:a:0",
                 "-c",
@@ -61,14 +67,22 @@ def remux(chunks: Iterable[BinaryIO], out_path: Path | str, extension: str) -> N
                 *MUXERS[extension],
                 tmp_name,
             ],
-            feed=chunks,
+            feed=None if source else chunks,
         )
         if result.returncode != 0 or os.path.getsize(tmp_name) == 0:
             raise UnreadableAudio(f"ffmpeg could not assemble the recording: {result.error_summary()}")
         os.replace(tmp_name, out_path)
     finally:
-        if os.path.exists(tmp_name):
-            os.unlink(tmp_name)
+        for leftover in (tmp_name, source):
+            if leftover is not None and os.path.exists(leftover):
+                os.unlink(leftover)
+
+
+def _spool(chunks: Iterable[BinaryIO], path: str) -> None:
+    """Copy the chunks, in order, into one file at `path` (a block at a time)."""
+    with open(path, "wb") as out:
+        for chunk in chunks:
+            shutil.copyfileobj(chunk, out)
 
 
 def assemble(segments: Sequence[Iterable[BinaryIO]], out_path: Path | str, extension: str) -> None:

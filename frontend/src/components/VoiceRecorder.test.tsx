@@ -1,6 +1,7 @@
 import "fake-indexeddb/auto";
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { ApiError, UNREACHABLE } from "../api/client";
 import type { Recording } from "../recording/api";
 import { addChunk, chunksOf, forget, localRecordings, saveRecording } from "../recording/store";
 import VoiceRecorder from "./VoiceRecorder";
@@ -172,5 +173,41 @@ describe("a phone's screen locking while recording", () => {
     track.dispatchEvent(new Event("ended")); // the system took the microphone
     await waitFor(() => expect(api.finishRecording).toHaveBeenCalledWith(701, 1), SLOW);
     expect(sentinel.release).toHaveBeenCalled();
+  });
+});
+
+describe("uploading an audio file", () => {
+  it("sends it in slices kept here, and after a failure goes on with the slices the server lacks", async () => {
+    api.createRecording.mockResolvedValue({
+      ...serverRecording(801),
+      limits: { chunk_bytes: 4, total_bytes: 100, seconds: 600 },
+    });
+    api.getRecording.mockResolvedValue(serverRecording(801, { chunks: [0, 1, 2], next_chunk: 3 }));
+    api.finishRecording.mockReturnValue(new Promise(() => undefined));
+    let failures = 1;
+    api.putChunk.mockImplementation(async (_id: number, n: number) => {
+      if (n === 1 && failures-- > 0) throw new ApiError(0, "Could not reach the server.", UNREACHABLE);
+    });
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    const file = new File(["0123456789"], "walk.m4a", { type: "" });
+    fireEvent.change(await screen.findByLabelText("Upload a recording", {}, SLOW), { target: { files: [file] } });
+    await waitFor(() => expect(api.finishRecording).toHaveBeenCalledWith(801, 3), SLOW);
+    expect(api.createRecording).toHaveBeenCalledWith(expect.objectContaining({ mime_type: "audio/mp4" }));
+    // Slice 0 was sent once: after the failure the upload went on from slice 1, not from the start.
+    expect(api.putChunk.mock.calls.map((call) => call[1])).toEqual([0, 1, 1, 2]);
+  });
+
+  it("larger than a recording may be is refused at once, with the limit", async () => {
+    api.createRecording.mockResolvedValue({
+      ...serverRecording(802),
+      limits: { chunk_bytes: 4, total_bytes: 5, seconds: 600 },
+    });
+    api.discardRecording.mockResolvedValue(undefined);
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    const file = new File(["0123456789"], "long.mp3", { type: "audio/mpeg" });
+    fireEvent.change(await screen.findByLabelText("Upload a recording", {}, SLOW), { target: { files: [file] } });
+    expect(await screen.findByText(/Could not upload long.mp3: .*at most 1 MB/, {}, SLOW)).toBeTruthy();
+    expect(api.discardRecording).toHaveBeenCalledWith(802);
+    expect(api.putChunk).not.toHaveBeenCalled();
   });
 });

@@ -1,6 +1,7 @@
 // Record a voice entry a few seconds at a time (src/recording): nothing recorded is lost to a
 // closed tab or a dropped network, and the transcript grows while one speaks. A recording left
-// unfinished is offered here again, to finish, continue or discard.
+// unfinished is offered here again, to finish, continue or discard. An audio file is sent the
+// same way, in slices, so a large one resumes after a failure.
 import { getNode } from "../api/nodes";
 import { formatDate } from "../format";
 import { useChunkedRecorder } from "../recording/useChunkedRecorder";
@@ -34,6 +35,21 @@ export default function VoiceRecorder({ parentId, privacy, aiExcluded = false, o
         <button type="button" className="secondary" onClick={rec.start} title="Dictate an entry; it is transcribed for you">
           ● Record
         </button>
+      )}
+      {rec.state === "idle" && (
+        <label className="button secondary" title="Send a recording made elsewhere; it is transcribed for you">
+          Upload a recording
+          <input
+            type="file"
+            accept="audio/*,.m4a,.mp3,.wav,.ogg,.opus,.webm,.flac,.aac"
+            className="visually-hidden"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = "";
+              if (file) void rec.uploadFile(file);
+            }}
+          />
+        </label>
       )}
       {rec.state === "recording" && (
         <button type="button" className="danger" onClick={rec.stop}>

@@ -23,6 +23,7 @@ export interface Recording {
   node_id: number | null;
   task_id: string | null;
   created_at: string;
+  limits?: { chunk_bytes: number; total_bytes: number; seconds: number };
   /** GET /api/recordings/<id> only. */
   transcript?: string;
 }

@@ -63,6 +63,15 @@ export async function addChunk(recordingId: number, number: number, bytes: Blob,
   await (await db()).put("chunks", { recordingId, number, bytes, uploaded: false, startsSegment });
 }
 
+/** Keep `file` as the chunks of a recording: slices of at most `size` bytes, numbered from 0. */
+export async function addFile(recordingId: number, file: Blob, size: number): Promise<number> {
+  let number = 0;
+  for (let offset = 0; offset < file.size; offset += size) {
+    await addChunk(recordingId, number++, file.slice(offset, offset + size));
+  }
+  return number;
+}
+
 /** The number a continuation's first chunk takes: after every chunk stored here or on the server. */
 export function nextNumber(...stored: number[][]): number {
   return Math.max(-1, ...stored.flat()) + 1;

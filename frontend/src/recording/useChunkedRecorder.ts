@@ -10,6 +10,7 @@ import type { Privacy } from "../types";
 import { createRecording, discardRecording, finishRecording, getRecording, openRecordings, putChunk } from "./api";
 import {
   addChunk,
+  addFile,
   chunksOf,
   forget,
   getLocalRecording,
@@ -24,6 +25,20 @@ import { ScreenKeeper } from "./screenLock";
 import { UploadQueue, type QueueState } from "./uploadQueue";
 
 export const SLICE_MS = 5000;
+export const FILE_CHUNK_BYTES = 4 * 1024 * 1024;
+// A file's type where the browser gives none (by its name's ending).
+const FILE_TYPES: Record<string, string> = {
+  m4a: "audio/mp4",
+  mp4: "audio/mp4",
+  aac: "audio/aac",
+  mp3: "audio/mpeg",
+  wav: "audio/wav",
+  ogg: "audio/ogg",
+  oga: "audio/ogg",
+  opus: "audio/ogg",
+  webm: "audio/webm",
+  flac: "audio/flac",
+};
 const TRANSCRIPT_CHECK_MS = 10_000; // in case a `part` event was missed
 const TYPES = ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus", "audio/mp4"];
 
@@ -243,6 +258,31 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
     }
   };
 
+  /** Send an audio file as a recording of one stream: kept here in slices first, so that a send
+   *  that fails (or a closed tab) resumes with the slices the server lacks. */
+  const uploadFile = async (file: File) => {
+    setError(null);
+    const mimeType = file.type || FILE_TYPES[file.name.split(".").pop()?.toLowerCase() ?? ""] || "";
+    try {
+      const made = await createRecording({ mime_type: mimeType, parent_id: parentId, privacy, ai_excluded: aiExcluded });
+      const id = made.recording_id;
+      const limits = made.limits;
+      if (limits && file.size > limits.total_bytes) {
+        await discardRecording(id);
+        const mb = (bytes: number) => Math.ceil(bytes / (1024 * 1024));
+        throw new Error(`This file is ${mb(file.size)} MB; a recording may hold at most ${mb(limits.total_bytes)} MB.`);
+      }
+      await saveRecording({ id, mimeType, parentId: place, createdAt: Date.now(), stopped: true });
+      await addFile(id, file, Math.min(FILE_CHUNK_BYTES, limits?.chunk_bytes ?? FILE_CHUNK_BYTES));
+      setPieces({});
+      setServerTranscript("");
+      setTaskId(null);
+      await finish(id);
+    } catch (err) {
+      setError(`Could not upload ${file.name}: ${messageOf(err)}`);
+    }
+  };
+
   const stop = () => {
     if (recorder.current?.state === "recording") recorder.current.stop();
   };
@@ -280,6 +320,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
     unfinished,
     start,
     continueRecording,
+    uploadFile,
     stop,
     finish,
     discard,
