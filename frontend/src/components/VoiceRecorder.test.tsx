@@ -190,7 +190,7 @@ describe("uploading an audio file", () => {
     });
     render(<VoiceRecorder onUploaded={vi.fn()} />);
     const file = new File(["0123456789"], "walk.m4a", { type: "" });
-    fireEvent.change(await screen.findByLabelText("Upload a recording", {}, SLOW), { target: { files: [file] } });
+    fireEvent.change(await screen.findByLabelText("Upload an audio file", {}, SLOW), { target: { files: [file] } });
     await waitFor(() => expect(api.finishRecording).toHaveBeenCalledWith(801, 3), SLOW);
     expect(api.createRecording).toHaveBeenCalledWith(expect.objectContaining({ mime_type: "audio/mp4" }));
     // Slice 0 was sent once: after the failure the upload went on from slice 1, not from the start.
@@ -205,7 +205,7 @@ describe("uploading an audio file", () => {
     api.discardRecording.mockResolvedValue(undefined);
     render(<VoiceRecorder onUploaded={vi.fn()} />);
     const file = new File(["0123456789"], "long.mp3", { type: "audio/mpeg" });
-    fireEvent.change(await screen.findByLabelText("Upload a recording", {}, SLOW), { target: { files: [file] } });
+    fireEvent.change(await screen.findByLabelText("Upload an audio file", {}, SLOW), { target: { files: [file] } });
     expect(await screen.findByText(/Could not upload long.mp3: .*at most 1 MB/, {}, SLOW)).toBeTruthy();
     expect(api.discardRecording).toHaveBeenCalledWith(802);
     expect(api.putChunk).not.toHaveBeenCalled();

@@ -38,7 +38,7 @@ export default function VoiceRecorder({ parentId, privacy, aiExcluded = false, o
       )}
       {rec.state === "idle" && (
         <label className="button secondary" title="Send a recording made elsewhere; it is transcribed for you">
-          Upload a recording
+          Upload an audio file
           <input
             type="file"
             accept="audio/*,.m4a,.mp3,.wav,.ogg,.opus,.webm,.flac,.aac"
