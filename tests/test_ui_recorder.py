@@ -8,9 +8,12 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
 from tests.audio_samples import make_speech, transcode
 from tests.test_ui import sign_up
+from wop.extensions import db
+from wop.models import Recording
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST_INDEX = ROOT / "frontend" / "dist" / "index.html"
@@ -219,10 +222,33 @@ def test_an_audio_file_is_sent_in_slices_and_a_failed_slice_is_sent_again_withou
             route.abort("internetdisconnected")  # the network fails under the second slice
 
     page.route(re.compile(r"/chunks/1$"), cut_once)
-    page.get_by_label("Upload a recording").set_input_files(str(memo))
+    page.get_by_label("Upload an audio file").set_input_files(str(memo))
     node_id = expect_entry_with_transcript(page)
     assert cut and sent == ["0", "1", "1"]  # the first slice was not sent again
     recording = api_get(page, "/api/recordings")["items"][0]
     assert recording["node_id"] == node_id and recording["chunk_count"] == 2
     _, job = finished(page, recording["recording_id"])
     assert abs(job["result"]["duration_seconds"] - 30) < 1
+
+
+def test_the_transcript_grows_in_the_page_while_recording(app, context):
+    page = context.new_page()
+    sign_up(page)
+    stop = start_recording(page)
+    recording_id = open_recording(page)["recording_id"]
+    with app.app_context():  # this recording is transcribed 5 seconds at a time
+        db.session.execute(update(Recording).where(Recording.id == recording_id).values(piece_seconds=5.0))
+        db.session.commit()
+    so_far = page.get_by_label("Transcript so far")
+    # Each piece's text appears as it is transcribed, while the microphone is still recording.
+    expect(so_far).to_contain_text("piece-0001.mp3", timeout=JOB_TIMEOUT_MS)
+    first = so_far.inner_text()
+    expect(so_far).to_contain_text("piece-0002.mp3", timeout=JOB_TIMEOUT_MS)
+    expect(stop).to_be_visible()
+    grown = so_far.inner_text()
+    assert grown.startswith(first) and len(grown) > len(first)
+    assert grown.index("piece-0001.mp3") < grown.index("piece-0002.mp3")
+    stop.click()
+    node_id = expect_entry_with_transcript(page)
+    content = api_get(page, f"/api/nodes/{node_id}")["content"]
+    assert content.startswith(grown)
