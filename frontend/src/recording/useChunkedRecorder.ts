@@ -69,7 +69,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
   const [unfinished, setUnfinished] = useState<Unfinished[]>([]);
   const recorder = useRef<MediaRecorder | null>(null);
   const queue = useRef<UploadQueue | null>(null);
-  const screen = useRef(new ScreenKeeper());
+  const screenKeeper = useRef(new ScreenKeeper());
 
   const queueFor = (id: number): UploadQueue => {
     if (queue.current?.recordingId !== id) {
@@ -127,7 +127,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
     () => () => {
       recorder.current?.stream.getTracks().forEach((t) => t.stop());
       queue.current?.close();
-      void screen.current.release();
+      void screenKeeper.current.release();
     },
     [],
   );
@@ -211,7 +211,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
       rec.onstop = () => {
         rec.stream.getTracks().forEach((t) => t.stop());
         recorder.current = null;
-        void screen.current.release();
+        void screenKeeper.current.release();
         void written.then(() => markStopped(id)).then(() => finish(id));
       };
       setPieces({});
@@ -227,7 +227,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
       rec.onerror = stopCapturing;
       rec.start(SLICE_MS);
       recorder.current = rec;
-      void screen.current.hold();
+      void screenKeeper.current.hold();
       setState("recording");
     } catch (err) {
       stream?.getTracks().forEach((t) => t.stop());
