@@ -192,9 +192,11 @@ def test_an_unfinished_recording_is_continued_into_and_holds_both_parts(context)
     stop = page.get_by_role("button", name=re.compile("Stop"))
     expect(stop).to_be_visible()
     continued = time.monotonic()
-    # The new stream's chunks follow the last one stored, the first marked as beginning it.
+    # The new stream's chunks follow the last one stored (a chunk may have arrived as the page
+    # closed), the first marked as beginning it.
     shown = wait_for_chunks(page, recording_id, before + 2)
-    assert shown["segment_starts"] == [0, before]
+    assert len(shown["segment_starts"]) == 2 and shown["segment_starts"][1] >= before
+    before = shown["segment_starts"][1]
     stop.click()
     recorded_after = time.monotonic() - continued
     node_id = expect_entry_with_transcript(page)
