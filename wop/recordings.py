@@ -2,7 +2,8 @@
 the jobs (wop/tasks/recording.py) share.
 
 A recording is a row, its chunks (byte slices of one continuous stream, stored as they come, in
-any order) and its pieces (stretches of audio transcribed on their own). Chunks 0 … k stored
+any order; a recording continued later is several streams, its segments, each begun by a chunk
+marked `starts_segment`) and its pieces (stretches of audio transcribed on their own). Chunks 0 … k stored
 without a gap are a stream ffmpeg can decode; whenever about a piece more of it has arrived, a
 `recording_cut` job cuts new pieces from it (wop/audio/pieces.py) and each piece becomes a
 `recording_piece` job. The transcript so far is the pieces' texts joined in order. Finishing
@@ -100,15 +101,31 @@ def chunk_numbers(recording_id: int) -> list[int]:
     )
 
 
-def chunk_paths(recording_id: int, count: int) -> list[str]:
-    """The stored files of chunks 0 … count-1, in order."""
+def segment_starts(recording_id: int) -> list[int]:
+    """The chunks that begin a stream of their own (0, and where the recording was continued)."""
     return list(
         db.session.scalars(
-            select(RecordingChunk.path)
-            .where(RecordingChunk.recording_id == recording_id, RecordingChunk.number < count)
+            select(RecordingChunk.number)
+            .where(RecordingChunk.recording_id == recording_id, RecordingChunk.starts_segment)
             .order_by(RecordingChunk.number)
         )
     )
+
+
+def segment_paths(recording_id: int, count: int) -> list[list[str]]:
+    """The stored files of chunks 0 … count-1, in order, grouped by the stream (segment) each
+    belongs to: a new group at every chunk that begins one."""
+    segments: list[list[str]] = []
+    rows = db.session.execute(
+        select(RecordingChunk.path, RecordingChunk.starts_segment)
+        .where(RecordingChunk.recording_id == recording_id, RecordingChunk.number < count)
+        .order_by(RecordingChunk.number)
+    )
+    for path, starts in rows:
+        if starts or not segments:
+            segments.append([])
+        segments[-1].append(path)
+    return segments
 
 
 def pieces_of(recording_id: int) -> list[RecordingPiece]:

@@ -25,6 +25,7 @@ from ..recordings import (
     forget_parts,
     lock,
     pieces_of,
+    segment_starts,
     should_cut,
     status_of,
     submit_cut,
@@ -79,6 +80,7 @@ def recording_json(recording: Recording, viewer: User, detail: bool = True) -> d
         "privacy": recording.privacy,
         "ai_excluded": recording.ai_excluded,
         "chunks": chunk_numbers(recording.id),
+        "segment_starts": segment_starts(recording.id),
         "next_chunk": recording.contiguous_chunks,
         "chunk_count": recording.chunk_count,
         "bytes_received": recording.bytes_received,
@@ -181,6 +183,7 @@ def put_chunk(recording_id: int, number: str) -> ResponseReturnValue:
     user = logged_in_user()
     recording = own_recording(recording_id, user)
     chunk_number = _chunk_number(number)
+    starts_segment = chunk_number == 0 or _starts_segment(request.args.get("starts_segment"))
     if recording.status != RecordingStatus.OPEN:
         raise _closed(recording)
     limits = _limits()
@@ -194,11 +197,12 @@ def put_chunk(recording_id: int, number: str) -> ResponseReturnValue:
     try:
         if size == 0:
             raise BadRequest("The chunk is empty: send its bytes as the request body.")
-        if chunk_number == 0 and not _looks_like_audio(head):
+        if starts_segment and not _looks_like_audio(head):
             raise UnsupportedMedia(
-                f"Chunk 0 does not start like a recording: it must be the first bytes of the stream ({ACCEPTED})."
+                f"Chunk {chunk_number} does not start like a recording: a chunk that begins a stream "
+                f"must be its first bytes ({ACCEPTED})."
             )
-        chunk, created = _store_chunk(recording.id, chunk_number, size, digest, rel, limits)
+        chunk, created = _store_chunk(recording.id, chunk_number, starts_segment, size, digest, rel, limits)
     except BaseException:
         db.session.rollback()
         remove(rel)
@@ -211,6 +215,7 @@ def put_chunk(recording_id: int, number: str) -> ResponseReturnValue:
     return jsonify(
         recording_id=recording.id,
         number=chunk.number,
+        starts_segment=chunk.starts_segment,
         size=chunk.size,
         sha256=chunk.sha256,
         next_chunk=recording.contiguous_chunks,
@@ -225,6 +230,14 @@ def _chunk_number(number: str) -> int:
     return int(number)
 
 
+def _starts_segment(value: str | None) -> bool:
+    if value in (None, "", "0", "false"):
+        return False
+    if value in ("1", "true"):
+        return True
+    raise BadRequest(f"starts_segment is true or false, not '{value[:20]}'.")
+
+
 def _chunk_too_large() -> TooLarge:
     limit = current_app.config["RECORDING_CHUNK_MAX_MB"]
     return TooLarge(
@@ -234,10 +247,11 @@ def _chunk_too_large() -> TooLarge:
 
 
 def _store_chunk(
-    recording_id: int, number: int, size: int, digest: str, rel: str, limits: dict[str, int]
+    recording_id: int, number: int, starts_segment: bool, size: int, digest: str, rel: str, limits: dict[str, int]
 ) -> tuple[RecordingChunk, bool]:
     """Record a chunk whose bytes are saved at `rel`: (the chunk, whether it is new). The same
-    chunk again with the same bytes is the stored one; with other bytes a 409."""
+    chunk again with the same bytes is the stored one; with other bytes (or now beginning a
+    stream where it did not, or the other way round) a 409."""
     # Counting the bytes locks the row first: chunks of one recording are recorded one at a time.
     moved = rows_affected(
         update(Recording)
@@ -252,10 +266,7 @@ def _store_chunk(
     )
     if existing is not None:
         db.session.rollback()
-        if existing.sha256 != digest or existing.size != size:
-            raise Conflict(
-                f"Chunk {number} was already stored with different bytes; a stored chunk cannot be replaced."
-            )
+        _same_chunk(existing, starts_segment, size, digest)
         return existing, False
     if recording.bytes_received > limits["total_bytes"]:
         raise TooLarge(
@@ -267,7 +278,9 @@ def _store_chunk(
             f"This recording has reached the {current_app.config['MAX_AUDIO_MINUTES']}-minute limit "
             "(MAX_AUDIO_MINUTES): finish it, and go on in a new recording."
         )
-    chunk = RecordingChunk(recording_id=recording_id, number=number, size=size, sha256=digest, path=rel)
+    chunk = RecordingChunk(
+        recording_id=recording_id, number=number, starts_segment=starts_segment, size=size, sha256=digest, path=rel
+    )
     db.session.add(chunk)
     db.session.flush()
     advance_contiguous(recording)
@@ -280,12 +293,22 @@ def _store_chunk(
         )
         if existing is None:
             raise
-        if existing.sha256 != digest:
-            raise Conflict(
-                f"Chunk {number} was already stored with different bytes; a stored chunk cannot be replaced."
-            ) from None
+        _same_chunk(existing, starts_segment, size, digest)
         return existing, False
     return chunk, True
+
+
+def _same_chunk(existing: RecordingChunk, starts_segment: bool, size: int, digest: str) -> None:
+    """A chunk sent again must be the stored one: 409 otherwise."""
+    if existing.sha256 != digest or existing.size != size:
+        raise Conflict(
+            f"Chunk {existing.number} was already stored with different bytes; a stored chunk cannot be replaced."
+        )
+    if existing.starts_segment != starts_segment:
+        raise Conflict(
+            f"Chunk {existing.number} was stored {'as' if existing.starts_segment else 'not as'} the beginning of "
+            "a stream (starts_segment); send it as it was stored."
+        )
 
 
 @bp.post("/<int:recording_id>/finish")

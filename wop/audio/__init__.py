@@ -4,7 +4,7 @@ recordings sent in chunks: assemble (remux) and cut into pieces at pauses."""
 from .ffmpeg import UNREADABLE_MESSAGE, UnreadableAudio, ffmpeg_exe, run_ffmpeg
 from .pieces import Cut, Heard, decode_from, extract_piece, plan_cuts
 from .probe import AudioInfo, probe
-from .remux import MUXERS, remux
+from .remux import MUXERS, assemble, remux
 from .segment import concat, split_for_transcription
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Cut",
     "Heard",
     "UnreadableAudio",
+    "assemble",
     "concat",
     "decode_from",
     "extract_piece",

@@ -87,12 +87,11 @@ def concat(parts: list[Path], out_path: Path | str) -> None:
     out_path = Path(out_path)
     folder = out_path.parent
     list_fd, list_name = tempfile.mkstemp(prefix=".concat-", suffix=".txt", dir=folder)
+    os.close(list_fd)
     tmp_fd, tmp_name = tempfile.mkstemp(prefix=".concat-", suffix=".mp3", dir=folder)
     os.close(tmp_fd)
     try:
-        with os.fdopen(list_fd, "w", encoding="utf-8") as listing:
-            for part in parts:
-                listing.write(f"file '{_quote(Path(part).resolve())}'\n")
+        concat_list(parts, list_name)
         result = run_ffmpeg(
             [
                 "-loglevel",
@@ -121,6 +120,14 @@ def concat(parts: list[Path], out_path: Path | str) -> None:
         for leftover in (list_name, tmp_name):
             if os.path.exists(leftover):
                 os.unlink(leftover)
+
+
+def concat_list(parts: list[Path], list_path: Path | str) -> Path:
+    """Write the list file of ffmpeg's concat demuxer naming `parts`, in order; its path."""
+    with open(list_path, "w", encoding="utf-8") as listing:
+        for part in parts:
+            listing.write(f"file '{_quote(Path(part).resolve())}'\n")
+    return Path(list_path)
 
 
 def _quote(path: Path) -> str:

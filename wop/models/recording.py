@@ -3,7 +3,7 @@
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Boolean, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from ..enums import PieceStatus, RecordingStatus
@@ -42,7 +42,9 @@ class Recording(Model):
 
 
 class RecordingChunk(Model):
-    """One stored chunk: a byte slice of the recording, number `number` (from 0)."""
+    """One stored chunk: a byte slice of the recording, number `number` (from 0). A recording
+    continued after a pause is made of several streams (segments), each beginning with its own
+    container header: `starts_segment` marks the chunk that begins one (chunk 0 always does)."""
 
     __tablename__ = "recording_chunk"
     __table_args__ = (UniqueConstraint("recording_id", "number"),)
@@ -52,6 +54,7 @@ class RecordingChunk(Model):
     size: Mapped[int] = mapped_column(Integer, nullable=False)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     path: Mapped[str] = mapped_column(String(255), nullable=False)
+    starts_segment: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime, default=utcnow, nullable=False)
 
 

@@ -4,7 +4,7 @@
   allows (at pauses, wop/audio/pieces.py) and start a `recording_piece` job for each.
 - `recording_piece`: transcribe one piece; its text joins the transcript and is pushed as a
   `part` event. A piece that finally fails leaves a marker in the transcript.
-- `recording_finish`: assemble the chunks into one file (remux), cut and transcribe what no
+- `recording_finish`: assemble the chunks into one file (remux each segment, join them), cut and transcribe what no
   piece covers yet (the tail, and any piece still waiting), then create the voice entry with
   the joined transcript, in the transaction that completes the job.
 """
@@ -17,7 +17,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import func, select
 
-from ..audio import Cut, Heard, decode_from, extract_piece, plan_cuts, probe, remux
+from ..audio import Cut, Heard, assemble, decode_from, extract_piece, plan_cuts, probe
 from ..errors import JobFailed, NotFound
 from ..extensions import db
 from ..jobs import JobRun, job_kind
@@ -28,13 +28,13 @@ from ..providers.speech_to_text import get_transcriber
 from ..queues import Queue
 from ..recordings import (
     MARKER,
-    chunk_paths,
     last_cut,
     lock,
     piece_done,
     piece_failed,
     piece_key,
     pieces_of,
+    segment_paths,
     should_cut,
     submit_cut,
     submit_piece,
@@ -99,14 +99,14 @@ def cut_pieces(run: JobRun) -> None:
         return
     recording_id, piece_seconds = recording.id, recording.piece_seconds
     start, lead, count = last_cut(recording_id)
-    chunks, stream_bytes = recording.contiguous_chunks, recording.contiguous_bytes
-    paths = chunk_paths(recording_id, chunks)
+    chunks, stream_bytes, extension = recording.contiguous_chunks, recording.contiguous_bytes, recording.extension
+    segments = segment_paths(recording_id, chunks)
     db.session.commit()  # no transaction stays open while ffmpeg works
     folder = scratch_dir("recording-cut-")
     try:
         wav = folder / "heard.wav"
         try:
-            heard = decode_from(read_stored(paths), start, wav, lead)
+            heard = _decode_received(segments, start, wav, lead, folder / f"received.{extension}")
         except JobFailed:
             # The stream may not decode yet (its header is still arriving); the next chunk tries again.
             run.complete(result={"pieces": 0})
@@ -131,6 +131,16 @@ def cut_pieces(run: JobRun) -> None:
     current = db.session.get(Recording, recording_id, populate_existing=True)
     if current is not None and should_cut(current):
         submit_cut(current)  # more arrived while this cut ran
+
+
+def _decode_received(segments: list[list[str]], start: float, wav: Path, lead: float, joined: Path) -> Heard:
+    """Decode what has been received from `start` (see decode_from). One stream is read straight
+    from its chunks; a recording of several is assembled into `joined` first, so that its
+    seconds run on across the segments."""
+    if len(segments) == 1:
+        return decode_from(read_stored(segments[0]), start, wav, lead)
+    assemble([read_stored(paths) for paths in segments], joined, joined.suffix.lstrip("."))
+    return decode_from(joined, start, wav, lead)
 
 
 def _transcribe_piece(run: JobRun, recording: Recording, piece: RecordingPiece, count: int) -> str | None:
@@ -195,13 +205,13 @@ def finish_recording(run: JobRun) -> None:
         recording.folder,
         recording.extension,
     )
-    paths = chunk_paths(recording_id, recording.chunk_count or 0)
+    segments = segment_paths(recording_id, recording.chunk_count or 0)
     db.session.commit()
     run.progress(5, "Assembling the recording")
     scratch = scratch_dir("recording-assemble-")
     try:
         audio = scratch / f"recording.{extension}"
-        remux(read_stored(paths), audio, extension)
+        assemble([read_stored(paths) for paths in segments], audio, extension)
         info = probe(audio)
         limit = current_app.config["MAX_AUDIO_MINUTES"]
         if info.duration_seconds > limit * 60:

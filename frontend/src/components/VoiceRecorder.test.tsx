@@ -1,6 +1,7 @@
 import "fake-indexeddb/auto";
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
 import { beforeEach, describe, expect, it, vi } from "vitest";
+import { ApiError, UNREACHABLE } from "../api/client";
 import type { Recording } from "../recording/api";
 import { addChunk, chunksOf, forget, localRecordings, saveRecording } from "../recording/store";
 import VoiceRecorder from "./VoiceRecorder";
@@ -72,5 +73,141 @@ describe("an unfinished recording", () => {
     await waitFor(async () => expect((await localRecordings()).some((r) => r.id === 504)).toBe(false), SLOW);
     expect(await chunksOf(504)).toEqual([]);
     expect(screen.queryByRole("button", { name: "Finish it" })).toBeNull();
+  });
+});
+
+/** A MediaRecorder that hands out the chunks a test gives it. */
+class FakeRecorder {
+  static latest: FakeRecorder | null = null;
+  static isTypeSupported = (type: string) => type.startsWith("audio/webm");
+  ondataavailable: ((e: { data: Blob }) => void) | null = null;
+  onstop: (() => void) | null = null;
+  state = "inactive";
+  constructor(
+    readonly stream: { getTracks: () => { stop: () => void }[] },
+    readonly options?: { mimeType?: string },
+  ) {
+    FakeRecorder.latest = this;
+  }
+  get mimeType() {
+    return this.options?.mimeType ?? "audio/webm";
+  }
+  start() {
+    this.state = "recording";
+  }
+  emit(text: string) {
+    this.ondataavailable?.({ data: new Blob([text]) });
+  }
+  stop() {
+    this.state = "inactive";
+    this.onstop?.();
+  }
+}
+
+/** The fake microphone's one track: a test ends it as the system would. */
+let track: EventTarget & { stop: () => void };
+
+function fakeMicrophone() {
+  vi.stubGlobal("MediaRecorder", FakeRecorder);
+  track = Object.assign(new EventTarget(), { stop: () => undefined });
+  Object.defineProperty(navigator, "mediaDevices", {
+    configurable: true,
+    value: { getUserMedia: async () => ({ getTracks: () => [track] }) },
+  });
+}
+
+describe("continuing an unfinished recording", () => {
+  beforeEach(fakeMicrophone);
+
+  it("sends what the server lacks, then records new chunks after the last one, the first beginning a stream", async () => {
+    await saveRecording({ id: 601, mimeType: "audio/webm", parentId: null, createdAt: Date.now(), stopped: false });
+    for (const n of [0, 1, 2]) await addChunk(601, n, new Blob([`chunk ${n}`]));
+    api.getRecording.mockResolvedValue(serverRecording(601, { chunks: [0, 1], next_chunk: 2 }));
+    api.finishRecording.mockReturnValue(new Promise(() => undefined));
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Continue recording" }, SLOW));
+    const stop = await screen.findByRole("button", { name: /Stop/ }, SLOW);
+    expect(FakeRecorder.latest?.mimeType).toBe("audio/webm"); // the recording's own type: one codec throughout
+    FakeRecorder.latest?.emit("more 1");
+    FakeRecorder.latest?.emit("more 2");
+    await waitFor(() => expect(api.putChunk).toHaveBeenCalledTimes(5), SLOW);
+    const sent = api.putChunk.mock.calls.map((call) => [call[1], call[3]]);
+    expect(sent).toEqual([
+      [0, false],
+      [1, false],
+      [2, false],
+      [3, true],
+      [4, false],
+    ]);
+    fireEvent.click(stop);
+    await waitFor(() => expect(api.finishRecording).toHaveBeenCalledWith(601, 5), SLOW);
+  });
+
+  it("is refused when this browser cannot record the recording's type", async () => {
+    const made = serverRecording(602, { mime_type: "audio/mp4" });
+    api.openRecordings.mockResolvedValue([made]);
+    api.getRecording.mockResolvedValue(made);
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    fireEvent.click(await screen.findByRole("button", { name: "Continue recording" }, SLOW));
+    expect(await screen.findByText(/made as audio\/mp4, which this browser cannot record/, {}, SLOW)).toBeTruthy();
+    expect(api.putChunk).not.toHaveBeenCalled();
+  });
+});
+
+describe("a phone's screen locking while recording", () => {
+  beforeEach(fakeMicrophone);
+
+  it("is held off while recording, and when the microphone is taken anyway what was captured is finished", async () => {
+    const sentinel = { released: false, release: vi.fn(async () => void (sentinel.released = true)) };
+    const request = vi.fn(async () => sentinel);
+    Object.defineProperty(navigator, "wakeLock", { configurable: true, value: { request } });
+    api.createRecording.mockResolvedValue(serverRecording(701));
+    api.getRecording.mockResolvedValue(serverRecording(701, { chunks: [0], next_chunk: 1 }));
+    api.finishRecording.mockReturnValue(new Promise(() => undefined));
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    fireEvent.click(await screen.findByRole("button", { name: /Record/ }, SLOW));
+    await screen.findByRole("button", { name: /Stop/ }, SLOW);
+    await waitFor(() => expect(request).toHaveBeenCalledWith("screen"), SLOW);
+    FakeRecorder.latest?.emit("said before the screen locked");
+    await waitFor(() => expect(api.putChunk).toHaveBeenCalledTimes(1), SLOW);
+    track.dispatchEvent(new Event("ended")); // the system took the microphone
+    await waitFor(() => expect(api.finishRecording).toHaveBeenCalledWith(701, 1), SLOW);
+    expect(sentinel.release).toHaveBeenCalled();
+  });
+});
+
+describe("uploading an audio file", () => {
+  it("sends it in slices kept here, and after a failure goes on with the slices the server lacks", async () => {
+    api.createRecording.mockResolvedValue({
+      ...serverRecording(801),
+      limits: { chunk_bytes: 4, total_bytes: 100, seconds: 600 },
+    });
+    api.getRecording.mockResolvedValue(serverRecording(801, { chunks: [0, 1, 2], next_chunk: 3 }));
+    api.finishRecording.mockReturnValue(new Promise(() => undefined));
+    let failures = 1;
+    api.putChunk.mockImplementation(async (_id: number, n: number) => {
+      if (n === 1 && failures-- > 0) throw new ApiError(0, "Could not reach the server.", UNREACHABLE);
+    });
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    const file = new File(["0123456789"], "walk.m4a", { type: "" });
+    fireEvent.change(await screen.findByLabelText("Upload an audio file", {}, SLOW), { target: { files: [file] } });
+    await waitFor(() => expect(api.finishRecording).toHaveBeenCalledWith(801, 3), SLOW);
+    expect(api.createRecording).toHaveBeenCalledWith(expect.objectContaining({ mime_type: "audio/mp4" }));
+    // Slice 0 was sent once: after the failure the upload went on from slice 1, not from the start.
+    expect(api.putChunk.mock.calls.map((call) => call[1])).toEqual([0, 1, 1, 2]);
+  });
+
+  it("larger than a recording may be is refused at once, with the limit", async () => {
+    api.createRecording.mockResolvedValue({
+      ...serverRecording(802),
+      limits: { chunk_bytes: 4, total_bytes: 5, seconds: 600 },
+    });
+    api.discardRecording.mockResolvedValue(undefined);
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    const file = new File(["0123456789"], "long.mp3", { type: "audio/mpeg" });
+    fireEvent.change(await screen.findByLabelText("Upload an audio file", {}, SLOW), { target: { files: [file] } });
+    expect(await screen.findByText(/Could not upload long.mp3: .*at most 1 MB/, {}, SLOW)).toBeTruthy();
+    expect(api.discardRecording).toHaveBeenCalledWith(802);
+    expect(api.putChunk).not.toHaveBeenCalled();
   });
 });

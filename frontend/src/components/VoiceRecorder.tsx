@@ -1,6 +1,7 @@
 // Record a voice entry a few seconds at a time (src/recording): nothing recorded is lost to a
 // closed tab or a dropped network, and the transcript grows while one speaks. A recording left
-// unfinished is offered here again, to finish or discard.
+// unfinished is offered here again, to finish, continue or discard. An audio file is sent the
+// same way, in slices, so a large one resumes after a failure.
 import { getNode } from "../api/nodes";
 import { formatDate } from "../format";
 import { useChunkedRecorder } from "../recording/useChunkedRecorder";
@@ -35,6 +36,21 @@ export default function VoiceRecorder({ parentId, privacy, aiExcluded = false, o
           ● Record
         </button>
       )}
+      {rec.state === "idle" && (
+        <label className="button secondary" title="Send a recording made elsewhere; it is transcribed for you">
+          Upload an audio file
+          <input
+            type="file"
+            accept="audio/*,.m4a,.mp3,.wav,.ogg,.opus,.webm,.flac,.aac"
+            className="visually-hidden"
+            onChange={(e) => {
+              const file = e.target.files?.[0];
+              e.target.value = "";
+              if (file) void rec.uploadFile(file);
+            }}
+          />
+        </label>
+      )}
       {rec.state === "recording" && (
         <button type="button" className="danger" onClick={rec.stop}>
           ■ Stop {clock(rec.seconds)}
@@ -61,6 +77,9 @@ export default function VoiceRecorder({ parentId, privacy, aiExcluded = false, o
             An unfinished recording from {formatDate(u.createdAt)}.{" "}
             <button type="button" onClick={() => rec.finish(u.id)}>
               Finish it
+            </button>{" "}
+            <button type="button" className="secondary" onClick={() => rec.continueRecording(u.id)}>
+              Continue recording
             </button>{" "}
             <button type="button" className="link-button" onClick={() => rec.discard(u.id)}>
               Discard it

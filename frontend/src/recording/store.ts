@@ -17,6 +17,8 @@ export interface LocalChunk {
   number: number;
   bytes: Blob;
   uploaded: boolean;
+  /** The first chunk of a new stream: the recording was continued here (or a file sent). */
+  startsSegment?: boolean;
 }
 
 interface RecorderDB extends DBSchema {
@@ -57,8 +59,28 @@ export async function markStopped(id: number): Promise<void> {
   if (recording) await database.put("recordings", { ...recording, stopped: true });
 }
 
-export async function addChunk(recordingId: number, number: number, bytes: Blob): Promise<void> {
-  await (await db()).put("chunks", { recordingId, number, bytes, uploaded: false });
+export async function addChunk(recordingId: number, number: number, bytes: Blob, startsSegment = false): Promise<void> {
+  await (await db()).put("chunks", { recordingId, number, bytes, uploaded: false, startsSegment });
+}
+
+/** Keep `file` as the chunks of a recording: slices of at most `size` bytes, numbered from 0. */
+export async function addFile(recordingId: number, file: Blob, size: number): Promise<number> {
+  let number = 0;
+  for (let offset = 0; offset < file.size; offset += size) {
+    await addChunk(recordingId, number++, file.slice(offset, offset + size));
+  }
+  return number;
+}
+
+/** The number a continuation's first chunk takes: after every chunk stored here or on the server. */
+export function nextNumber(...stored: number[][]): number {
+  return Math.max(-1, ...stored.flat()) + 1;
+}
+
+export async function markContinued(id: number): Promise<void> {
+  const database = await db();
+  const recording = await database.get("recordings", id);
+  if (recording) await database.put("recordings", { ...recording, stopped: false });
 }
 
 export async function markUploaded(recordingId: number, number: number): Promise<void> {

@@ -4,7 +4,7 @@
 import { ApiError, UNREACHABLE, messageOf } from "../api/client";
 import { chunksOf, markUploaded } from "./store";
 
-export type Send = (recordingId: number, number: number, bytes: Blob) => Promise<void>;
+export type Send = (recordingId: number, number: number, bytes: Blob, startsSegment: boolean) => Promise<void>;
 
 export const FIRST_PAUSE_MS = 1000;
 export const LONGEST_PAUSE_MS = 15_000;
@@ -74,7 +74,7 @@ export class UploadQueue {
         if (this.stopped) return;
         for (;;) {
           try {
-            await this.send(this.recordingId, chunk.number, chunk.bytes);
+            await this.send(this.recordingId, chunk.number, chunk.bytes, chunk.startsSegment ?? false);
             await markUploaded(this.recordingId, chunk.number);
             this.pause = FIRST_PAUSE_MS;
             this.setState({ waiting: this.state.waiting - 1, error: null });

@@ -1,16 +1,44 @@
 // Records with MediaRecorder a few seconds at a time: each chunk goes to IndexedDB first, then to
 // the server (UploadQueue). Stopping sends what is missing and asks the server to finish; the
 // finish job is then followed by the caller (its task id). Recordings left unfinished (a closed
-// tab, a reload) are offered again: finish them or discard them.
+// tab, a reload) are offered again: finish them, continue recording into them (a new stream,
+// its first chunk marked as such), or discard them.
 import { useEffect, useRef, useState } from "react";
 import { ApiError, messageOf } from "../api/client";
 import { useEvents } from "../hooks/useEvents";
 import type { Privacy } from "../types";
 import { createRecording, discardRecording, finishRecording, getRecording, openRecordings, putChunk } from "./api";
-import { addChunk, chunksOf, forget, getLocalRecording, localRecordings, markStopped, saveRecording, unbrokenCount } from "./store";
+import {
+  addChunk,
+  addFile,
+  chunksOf,
+  forget,
+  getLocalRecording,
+  localRecordings,
+  markContinued,
+  markStopped,
+  nextNumber,
+  saveRecording,
+  unbrokenCount,
+} from "./store";
+import { ScreenKeeper } from "./screenLock";
 import { UploadQueue, type QueueState } from "./uploadQueue";
 
 export const SLICE_MS = 5000;
+export const FILE_CHUNK_BYTES = 4 * 1024 * 1024;
+// A file's type where the browser gives none (by its name's ending).
+const FILE_TYPES: Record<string, string> = {
+  m4a: "audio/mp4",
+  mp4: "audio/mp4",
+  aac: "audio/aac",
+  mp3: "audio/mpeg",
+  wav: "audio/wav",
+  ogg: "audio/ogg",
+  oga: "audio/ogg",
+  opus: "audio/ogg",
+  webm: "audio/webm",
+  flac: "audio/flac",
+};
 const TRANSCRIPT_CHECK_MS = 10_000; // in case a `part` event was missed
 const TYPES = ["audio/webm;codecs=opus", "audio/webm", "audio/ogg;codecs=opus", "audio/mp4"];
 
@@ -41,6 +69,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
   const [unfinished, setUnfinished] = useState<Unfinished[]>([]);
   const recorder = useRef<MediaRecorder | null>(null);
   const queue = useRef<UploadQueue | null>(null);
+  const screenKeeper = useRef(new ScreenKeeper());
 
   const queueFor = (id: number): UploadQueue => {
     if (queue.current?.recordingId !== id) {
@@ -98,6 +127,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
     () => () => {
       recorder.current?.stream.getTracks().forEach((t) => t.stop());
       queue.current?.close();
+      void screenKeeper.current.release();
     },
     [],
   );
@@ -140,46 +170,116 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
     }
   };
 
-  const start = async () => {
+  /** Record into `into` (a recording continued: its chunks go on from `first`, in a new stream),
+   *  or into a new recording. */
+  const record = async (into?: { id: number; mimeType: string; first: number }) => {
     setError(null);
     if (!navigator.mediaDevices?.getUserMedia || typeof MediaRecorder === "undefined") {
       setError("This browser cannot record audio here (recording needs HTTPS or localhost).");
       return;
     }
+    if (into && !MediaRecorder.isTypeSupported(into.mimeType)) {
+      setError(`This recording was made as ${into.mimeType}, which this browser cannot record: finish it instead.`);
+      return;
+    }
     let stream: MediaStream | null = null;
     try {
       stream = await navigator.mediaDevices.getUserMedia({ audio: true });
-      const mimeType = TYPES.find((t) => MediaRecorder.isTypeSupported(t));
+      const mimeType = into?.mimeType ?? TYPES.find((t) => MediaRecorder.isTypeSupported(t));
       const rec = new MediaRecorder(stream, mimeType ? { mimeType } : undefined);
-      const type = rec.mimeType || mimeType || "audio/webm";
-      const made = await createRecording({ mime_type: type, parent_id: parentId, privacy, ai_excluded: aiExcluded });
-      const id = made.recording_id;
-      await saveRecording({ id, mimeType: type, parentId: place, createdAt: Date.now(), stopped: false });
+      const type = into?.mimeType ?? (rec.mimeType || mimeType || "audio/webm");
+      let id: number;
+      if (into) {
+        id = into.id;
+        if (await getLocalRecording(id)) await markContinued(id);
+        else await saveRecording({ id, mimeType: type, parentId: place, createdAt: Date.now(), stopped: false });
+      } else {
+        id = (await createRecording({ mime_type: type, parent_id: parentId, privacy, ai_excluded: aiExcluded })).recording_id;
+        await saveRecording({ id, mimeType: type, parentId: place, createdAt: Date.now(), stopped: false });
+      }
       const q = queueFor(id);
-      let next = 0;
+      const first = into?.first ?? 0;
+      let next = first;
       let written = Promise.resolve();
       rec.ondataavailable = (e) => {
         if (!e.data.size) return;
         const number = next++;
-        // Stored before it is sent, in order: what is in IndexedDB survives the tab.
-        written = written.then(() => addChunk(id, number, e.data)).then(() => void q.drain());
+        // Stored before it is sent, in order: what is in IndexedDB survives the tab. A continuation's
+        // first chunk begins a stream of its own (its own container header).
+        written = written.then(() => addChunk(id, number, e.data, number === first && first > 0)).then(() => void q.drain());
       };
       rec.onstop = () => {
         rec.stream.getTracks().forEach((t) => t.stop());
         recorder.current = null;
+        void screenKeeper.current.release();
         void written.then(() => markStopped(id)).then(() => finish(id));
       };
       setPieces({});
-      setServerTranscript("");
       setTaskId(null);
       setRecordingId(id);
       setSeconds(0);
+      setUnfinished((list) => list.filter((u) => u.id !== id));
+      // The microphone taken away (a locked phone screen, another app): finish what was captured.
+      const stopCapturing = () => {
+        if (rec.state !== "inactive") rec.stop();
+      };
+      stream.getTracks().forEach((t) => t.addEventListener("ended", stopCapturing));
+      rec.onerror = stopCapturing;
       rec.start(SLICE_MS);
       recorder.current = rec;
+      void screenKeeper.current.hold();
       setState("recording");
     } catch (err) {
       stream?.getTracks().forEach((t) => t.stop());
       setError(`Could not start recording: ${messageOf(err)}`);
+    }
+  };
+
+  const start = () => {
+    setServerTranscript("");
+    return record();
+  };
+
+  /** Go on recording into an unfinished recording: what the server lacks is sent first, then the
+   *  new chunks follow the last stored one. */
+  const continueRecording = async (id: number) => {
+    setError(null);
+    try {
+      const q = queueFor(id);
+      await q.drain();
+      if (q.state.refused) throw new Error(q.state.error ?? "The server refused part of the recording.");
+      const there = await getRecording(id);
+      if (there.status !== "open") throw new Error("This recording can no longer be continued: finish it or discard it.");
+      const local = (await chunksOf(id)).map((c) => c.number);
+      setServerTranscript(there.transcript ?? "");
+      await record({ id, mimeType: there.mime_type, first: nextNumber(local, there.chunks) });
+    } catch (err) {
+      setError(messageOf(err));
+    }
+  };
+
+  /** Send an audio file as a recording of one stream: kept here in slices first, so that a send
+   *  that fails (or a closed tab) resumes with the slices the server lacks. */
+  const uploadFile = async (file: File) => {
+    setError(null);
+    const mimeType = file.type || FILE_TYPES[file.name.split(".").pop()?.toLowerCase() ?? ""] || "";
+    try {
+      const made = await createRecording({ mime_type: mimeType, parent_id: parentId, privacy, ai_excluded: aiExcluded });
+      const id = made.recording_id;
+      const limits = made.limits;
+      if (limits && file.size > limits.total_bytes) {
+        await discardRecording(id);
+        const mb = (bytes: number) => Math.ceil(bytes / (1024 * 1024));
+        throw new Error(`This file is ${mb(file.size)} MB; a recording may hold at most ${mb(limits.total_bytes)} MB.`);
+      }
+      await saveRecording({ id, mimeType, parentId: place, createdAt: Date.now(), stopped: true });
+      await addFile(id, file, Math.min(FILE_CHUNK_BYTES, limits?.chunk_bytes ?? FILE_CHUNK_BYTES));
+      setPieces({});
+      setServerTranscript("");
+      setTaskId(null);
+      await finish(id);
+    } catch (err) {
+      setError(`Could not upload ${file.name}: ${messageOf(err)}`);
     }
   };
 
@@ -219,6 +319,8 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
     error,
     unfinished,
     start,
+    continueRecording,
+    uploadFile,
     stop,
     finish,
     discard,
