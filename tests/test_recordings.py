@@ -314,7 +314,7 @@ def test_bad_chunks_and_types_are_refused_clearly(alice, tmp_path):
     empty = put_chunk(alice, recording_id, 0, b"")
     assert empty.status_code == 400 and "empty" in empty.get_json()["error"]
     not_audio = put_chunk(alice, recording_id, 0, b"<html>hello</html>")
-    assert not_audio.status_code == 415 and "first bytes" in not_audio.get_json()["error"]
+    assert not_audio.status_code == 415 and "not a recording" in not_audio.get_json()["error"]
     no_count = alice.post(f"/api/recordings/{recording_id}/finish", json={})
     assert no_count.status_code == 422 and "chunk_count" in no_count.get_json()["error"]
     unknown = alice.get("/api/recordings?status=lost")

@@ -37,7 +37,7 @@ from ..security import logged_in_user, login_required
 from ..storage import StreamTooLarge, file_in, new_media_folder, new_media_path, remove, remove_folder, save_stream
 from .pagination import each, paged
 from .validation import Id, body
-from .voice import ACCEPTED, MIME_EXTENSIONS, _looks_like_audio
+from .voice import ACCEPTED, MIME_EXTENSIONS, looks_like_audio
 
 bp = Blueprint("recordings", __name__, url_prefix="/api/recordings")
 MAX_CHUNKS = 100_000  # chunk numbers 0 … 99,999: over 27 hours in one-second chunks
@@ -197,7 +197,9 @@ def put_chunk(recording_id: int, number: str) -> ResponseReturnValue:
     try:
         if size == 0:
             raise BadRequest("The chunk is empty: send its bytes as the request body.")
-        if starts_segment and not _looks_like_audio(head):
+        if starts_segment and not looks_like_audio(head):
+            if chunk_number == 0:  # a whole file picked by the writer: say it of the file
+                raise UnsupportedMedia(f"This is not a recording: it does not start like one. Send {ACCEPTED}.")
             raise UnsupportedMedia(
                 f"Chunk {chunk_number} does not start like a recording: a chunk that begins a stream "
                 f"must be its first bytes ({ACCEPTED})."

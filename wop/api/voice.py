@@ -100,7 +100,7 @@ def _extension(filename: str, mimetype: str) -> str:
     return by_type
 
 
-def _looks_like_audio(head: bytes) -> bool:
+def looks_like_audio(head: bytes) -> bool:
     """The file starts like one of the accepted containers (a damaged recording still does)."""
     return (
         head.startswith((b"OggS", b"fLaC", b"ID3", b"\x1a\x45\xdf\xa3"))  # ogg, flac, mp3 tag, webm
@@ -115,7 +115,7 @@ def _check_content(path: Path) -> None:
     which ffmpeg finds decodable audio. Other files (a web page, an image) are deleted: 415."""
     with open(path, "rb") as f:
         head = f.read(16)
-    if _looks_like_audio(head):
+    if looks_like_audio(head):
         return  # a damaged recording is kept: its job fails with a clear message, the file stays
     try:
         probe(path)

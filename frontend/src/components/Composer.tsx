@@ -9,7 +9,6 @@ import { useDraft } from "../hooks/useDraft";
 import { usePreferences } from "../hooks/usePreferences";
 import type { NodeDetail, Privacy } from "../types";
 import { submitOnCtrlEnter } from "../keyboard";
-import AudioUpload from "./AudioUpload";
 import ErrorMessage from "./ErrorMessage";
 import KeepFromAI from "./KeepFromAI";
 import PrivacySelect from "./PrivacySelect";
@@ -65,12 +64,6 @@ export default function Composer({ parentId, onCreated, placeholder = "What is o
         <KeepFromAI checked={aiExcluded} onChange={setAiExcluded} />
         <span className="spacer" />
         <VoiceRecorder
-          parentId={parentId}
-          privacy={topLevel ? (privacy ?? undefined) : undefined}
-          aiExcluded={aiExcluded}
-          onUploaded={(node) => onCreated(node, "voice")}
-        />
-        <AudioUpload
           parentId={parentId}
           privacy={topLevel ? (privacy ?? undefined) : undefined}
           aiExcluded={aiExcluded}

@@ -7,6 +7,7 @@ import { useEffect, useRef, useState } from "react";
 import { ApiError, messageOf } from "../api/client";
 import { useEvents } from "../hooks/useEvents";
 import type { Privacy } from "../types";
+import { refusal } from "./audioFile";
 import { createRecording, discardRecording, finishRecording, getRecording, openRecordings, putChunk } from "./api";
 import {
   addChunk,
@@ -261,11 +262,14 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
   /** Send an audio file as a recording of one stream: kept here in slices first, so that a send
    *  that fails (or a closed tab) resumes with the slices the server lacks. */
   const uploadFile = async (file: File) => {
-    setError(null);
+    const refused = refusal(file, null); // its size is checked against the recording's limits below
+    setError(refused);
+    if (refused) return;
+    let id: number | undefined;
     const mimeType = file.type || FILE_TYPES[file.name.split(".").pop()?.toLowerCase() ?? ""] || "";
     try {
       const made = await createRecording({ mime_type: mimeType, parent_id: parentId, privacy, ai_excluded: aiExcluded });
-      const id = made.recording_id;
+      id = made.recording_id;
       const limits = made.limits;
       if (limits && file.size > limits.total_bytes) {
         await discardRecording(id);
@@ -280,6 +284,8 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
       await finish(id);
     } catch (err) {
       setError(`Could not upload ${file.name}: ${messageOf(err)}`);
+      // Refused by the server (not audio after all, too large): nothing to resume, so nothing kept.
+      if (id !== undefined && queue.current?.recordingId === id && queue.current.state.refused) await discard(id);
     }
   };
 
