@@ -18,6 +18,7 @@ import pytest
 import requests
 
 from tests.services import children_of, free_port
+from wop.settings import Settings
 from wop.supervisor import Supervisor
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -163,6 +164,10 @@ def test_wop_up_restarts_a_killed_worker_and_redis_and_stops_everything(wop_up):
     redis_pid = running_child(proc, is_redis)
     wait_until(lambda: f"127.0.0.1:{redis_port} wop:{data_dir}" in cmdline(redis_pid), 30, "Redis's process title")
     assert f"wop:{data_dir}" in log.read_text()
+    # Commands run meanwhile (`wop doctor`, `wop backup`) find it through DATA_DIR.
+    url_file = data_dir / "redis" / "url"
+    assert url_file.read_text().strip() == f"redis://127.0.0.1:{redis_port}/0"
+    assert Settings.of(DATA_DIR=data_dir).redis_url == f"redis://127.0.0.1:{redis_port}/0"
 
     # Kill the worker's whole process group, as a crashed machine would.
     worker_pid = running_child(proc, is_worker)
@@ -211,6 +216,7 @@ def test_wop_up_restarts_a_killed_worker_and_redis_and_stops_everything(wop_up):
     text = log.read_text()
     order = [text.index(f"stopping {name} (pid") for name in ("worker", "web", "redis")]
     assert order == sorted(order)
+    assert not url_file.exists()  # no address of a Redis that is gone
 
 
 def test_a_crash_loop_gives_up_and_stops_the_rest(capsys):

@@ -51,3 +51,14 @@ def secure_data_dir(data_dir: Path) -> Path:
                 _tighten(entry)
         data_dir.chmod(0o700)
     return data_dir
+
+
+PRIVATE_REDIS_URL_FILE = "redis/url"  # under DATA_DIR, written by `wop up` while it runs its own Redis
+
+
+def private_redis_url(data_dir: Path) -> str | None:
+    """The address of the private Redis a running `wop up` keeps for `data_dir`, if any."""
+    try:
+        return (data_dir / PRIVATE_REDIS_URL_FILE).read_text().strip() or None
+    except OSError:
+        return None

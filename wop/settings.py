@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
-from .data_dir import private_dir, secure_data_dir
+from .data_dir import private_dir, private_redis_url, secure_data_dir
 from .enums import Privacy
 
 # Who may transcribe and read aloud: "auto" is OpenAI when an API key is set, else the local one.
@@ -160,7 +160,9 @@ class Settings(BaseSettings):
 
     @property
     def redis_url(self) -> str:
-        return self.REDIS_URL or DEFAULT_REDIS_URL
+        """REDIS_URL; else the private Redis that a running `wop up` keeps for this DATA_DIR (so
+        `wop doctor` or `wop backup` in another terminal reach it); else the local default."""
+        return self.REDIS_URL or private_redis_url(self.DATA_DIR) or DEFAULT_REDIS_URL
 
     @classmethod
     def of(cls, **values: Any) -> "Settings":

@@ -32,7 +32,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .data_dir import PRIVATE_UMASK, private_dir, secure_data_dir
+from .data_dir import PRIVATE_REDIS_URL_FILE, PRIVATE_UMASK, private_dir, secure_data_dir
 from .metrics_files import use_metrics_dir
 from .queues import ALL_QUEUES, WORKER_ENV
 
@@ -332,6 +332,8 @@ def run_all() -> int:
                 say("the private Redis did not start; its output above says why")
                 return 1
             env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
+            url_file = data_dir / PRIVATE_REDIS_URL_FILE
+            url_file.write_text(env["REDIS_URL"] + "\n")  # for `wop doctor` and other commands meanwhile
         migrate = subprocess.run([sys.executable, "-m", "wop.cli", "db", "upgrade"], env=env, cwd=ROOT)
         if migrate.returncode != 0:
             say(f"migrating the database failed (exit code {migrate.returncode}); its output above says why")
@@ -344,6 +346,8 @@ def run_all() -> int:
         return supervisor.run()
     finally:
         supervisor.stop_all()
+        if not settings.REDIS_URL:
+            (data_dir / PRIVATE_REDIS_URL_FILE).unlink(missing_ok=True)
 
 
 if __name__ == "__main__":
