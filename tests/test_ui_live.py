@@ -8,19 +8,13 @@ import re
 
 import pytest
 
-from tests.test_ui import CHROMIUM, CHROMIUM_ARGS, JOB_TIMEOUT_MS, sign_up, sync_api, write_and_open
+from tests.test_ui import JOB_TIMEOUT_MS, browser, expect, sign_up, write_and_open
 
-expect = sync_api.expect
+# The browser (and page) fixtures of tests/test_ui.py, shared.
+FIXTURES = (browser,)
+
 pytestmark = pytest.mark.usefixtures("jobs_ready")
 MODEL = "test-gpt"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
 
 
 @pytest.fixture

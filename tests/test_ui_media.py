@@ -8,29 +8,14 @@ import re
 import pytest
 
 from tests.audio_samples import make_tone
-from tests.test_ui import CHROMIUM, CHROMIUM_ARGS, JOB_TIMEOUT_MS, sign_up, sync_api, write_and_open
+from tests.test_ui import JOB_TIMEOUT_MS, browser, expect, page, sign_up, write_and_open
 from tests.test_ui_journal2 import AXE, axe_problems
 
-expect = sync_api.expect
+# The browser (and page) fixtures of tests/test_ui.py, shared.
+FIXTURES = (browser, page)
+
 pytestmark = pytest.mark.usefixtures("jobs_ready")
 SECONDS = 40  # long enough to be still playing after a seek and a page change
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with sync_api.sync_playwright() as pw:
-        chromium = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
-@pytest.fixture
-def page(browser, live_server, worker):
-    context = browser.new_context(base_url=live_server.url, viewport={"width": 1100, "height": 900})
-    context.set_default_timeout(15_000)
-    tab = context.new_page()
-    yield tab
-    context.close()
 
 
 @pytest.fixture(scope="module")

@@ -178,8 +178,8 @@ def test_the_theme_can_be_chosen_and_is_kept(page):
 MEASURE = """(min) => {
   const small = [];
   const controls = document.querySelectorAll(
-    'button, select, input:not([type="checkbox"]):not([type="radio"]), .nav a, a.button-link, a.thread-card, a.preview, ' +
-      'label:has(> input[type="checkbox"]), label:has(> input[type="radio"])'
+    'button, select, input:not([type="checkbox"]):not([type="radio"]), .nav a, a.button-link, ' +
+      'a.thread-card, a.preview, label:has(> input[type="checkbox"]), label:has(> input[type="radio"])'
   );
   for (const el of controls) {
     const box = el.getBoundingClientRect();
