@@ -1,9 +1,24 @@
 import { act, renderHook, waitFor } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import { ApiError } from "../api/client";
+import type { StreamSignal } from "../live/events";
 import { replyJob } from "../test/jobs";
 import type { Job } from "../types";
 import { useFollowedJob } from "./useFollowedJob";
+
+const stream = vi.hoisted(() => ({ listeners: new Set<(signal: StreamSignal) => void>() }));
+vi.mock("./useEvents", async () => {
+  const { useEffect } = await import("react");
+  return {
+    useEvents: (listener: (signal: StreamSignal) => void) => {
+      useEffect(() => {
+        stream.listeners.add(listener);
+        return () => void stream.listeners.delete(listener);
+      });
+    },
+  };
+});
+const send = (signal: StreamSignal) => stream.listeners.forEach((listener) => listener(signal));
 
 const settle = () => act(async () => new Promise((done) => setTimeout(done, 10)));
 
@@ -47,5 +62,14 @@ describe("useFollowedJob", () => {
     await waitFor(() => expect(find).toHaveBeenCalledWith(7));
     rerender({ id: 8 });
     await waitFor(() => expect(find).toHaveBeenCalledWith(8));
+  });
+
+  it("follows the job's retry when it is tried again elsewhere, and no other job", async () => {
+    const { result } = renderHook(() => useFollowedJob(async () => replyJob("failed"), 7));
+    await waitFor(() => expect(result.current[0]).toBe("task-1"));
+    act(() => send({ type: "job", id: "1-0", data: replyJob("pending", { task_id: "other", retry_of: "elsewhere" }) }));
+    expect(result.current[0]).toBe("task-1");
+    act(() => send({ type: "job", id: "1-1", data: replyJob("pending", { task_id: "task-2", retry_of: "task-1" }) }));
+    expect(result.current[0]).toBe("task-2");
   });
 });

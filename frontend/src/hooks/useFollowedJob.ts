@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
 import type { Job, JobStatus } from "../types";
+import { useEvents } from "./useEvents";
 
 /** Statuses of a job that still wants its writer's attention: running, or failed (to try again). */
 export const UNSETTLED: readonly JobStatus[] = ["pending", "processing", "failed"];
@@ -8,6 +9,7 @@ export const UNSETTLED: readonly JobStatus[] = ["pending", "processing", "failed
  * The job a panel follows: one it started (set it), or else one's latest job of its kind, found
  * by `find` (a status route) when `key` changes, if its status is one of `resume`: so a job
  * started before a reload, or in another tab, is shown again. A `key` of null looks for none.
+ * When the followed job is tried again anywhere, its retry is followed instead.
  */
 export function useFollowedJob(
   find: () => Promise<Job>,
@@ -32,6 +34,13 @@ export function useFollowedJob(
       live = false;
     };
   }, [key]);
+
+  // Tried again elsewhere (the jobs menu, another tab): the panel follows the new attempt.
+  useEvents((signal) => {
+    if (signal.type === "job" && signal.data.retry_of !== null && signal.data.retry_of === taskId) {
+      setTaskId(signal.data.task_id);
+    }
+  });
 
   return [taskId, setTaskId];
 }
