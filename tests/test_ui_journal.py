@@ -254,3 +254,23 @@ def test_the_theme_follows_the_system(browser, live_server, scheme, paper):
         assert tab.evaluate("() => getComputedStyle(document.documentElement).colorScheme") == scheme
     finally:
         context.close()
+
+
+def test_delete_all_my_data_asks_for_the_word_then_leaves_an_empty_journal(page):
+    sign_up(page)
+    entry_id = write_and_open(page, "Words I will take back.")
+    page.get_by_role("link", name="Settings", exact=True).click()
+    panel = page.get_by_role("region", name="Delete all my data")
+    expect(panel).to_contain_text("What stays: your account")
+    delete = panel.get_by_role("button", name="Delete all my data")
+    panel.get_by_label("Type DELETE to confirm").fill("delete")
+    expect(delete).to_be_disabled()
+
+    panel.get_by_label("Type DELETE to confirm").fill("DELETE")
+    delete.click()
+    expect(panel.get_by_role("status")).to_have_text("Deleted 1 entry, 0 jobs and 0 profiles.")
+    status = page.evaluate("async (id) => (await fetch(`/api/nodes/${id}`)).status", entry_id)
+    assert status == 404  # gone, not merely hidden: there is no "deleted" page for it
+
+    page.get_by_role("link", name="Journal", exact=True).click()
+    expect(page.get_by_text("Nothing here yet")).to_be_visible()

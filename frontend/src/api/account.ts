@@ -1,6 +1,6 @@
 // One's account: preferences, API tokens, and ending every session.
 import type { ApiToken, Page, Preferences } from "../types";
-import { del, get, post, put, setCsrfToken } from "./client";
+import { del, get, post, put, request, setCsrfToken } from "./client";
 
 export const getPreferences = () => get<Preferences>("/api/me/preferences");
 
@@ -28,3 +28,10 @@ export async function logoutEverywhere(): Promise<void> {
     setCsrfToken(null);
   }
 }
+
+/** What "delete all my data" removed, by kind (see wop/account_deletion.py). */
+export type Deleted = Record<string, number>;
+
+/** Deletes every entry, version, profile, draft, job and file of one's own; the account stays. */
+export const deleteMyData = () =>
+  request<{ deleted: Deleted }>("DELETE", "/api/delete_my_data", { confirm: "DELETE" }).then((a) => a.data.deleted);

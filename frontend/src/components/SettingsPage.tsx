@@ -1,9 +1,10 @@
-// One's account: defaults, the theme, API tokens, and ending every session.
+// One's account: defaults, the theme, API tokens, ending every session, and deleting all one wrote.
 import { useState } from "react";
 import { logoutEverywhere } from "../api/account";
 import { useAction } from "../hooks/useAction";
 import type { User } from "../types";
 import ConfirmDialog from "./ConfirmDialog";
+import DeleteMyDataPanel from "./DeleteMyDataPanel";
 import PreferencesPanel from "./PreferencesPanel";
 import ThemePicker from "./ThemePicker";
 import TokensPanel from "./TokensPanel";
@@ -36,6 +37,7 @@ export default function SettingsPage({ user, onLoggedOut }: Props) {
           Log out everywhere
         </button>
       </section>
+      <DeleteMyDataPanel />
       {confirming && (
         <ConfirmDialog
           title="Log out everywhere?"
