@@ -274,3 +274,22 @@ def test_delete_all_my_data_asks_for_the_word_then_leaves_an_empty_journal(page)
 
     page.get_by_role("link", name="Journal", exact=True).click()
     expect(page.get_by_text("Nothing here yet")).to_be_visible()
+
+
+def test_settings_change_the_password_and_list_the_sessions(page):
+    name = sign_up(page)
+    page.get_by_role("link", name="Settings", exact=True).click()
+    sessions = page.get_by_role("list", name="Your sessions")
+    expect(sessions).to_contain_text("this browser")
+
+    page.get_by_label("Current password").fill(PASSWORD)
+    page.get_by_label("New password").fill("a brand new passphrase")
+    page.get_by_role("button", name="Change password").click()
+    expect(page.get_by_role("status")).to_contain_text("Password changed")
+    expect(sessions).to_contain_text("this browser")  # this browser stays logged in
+
+    page.get_by_role("button", name="Log out", exact=True).click()
+    page.get_by_label("Username").fill(name)
+    page.get_by_label("Password").fill("a brand new passphrase")
+    page.get_by_role("button", name="Log in").click()
+    expect(page.get_by_role("heading", name="Your journal")).to_be_visible()

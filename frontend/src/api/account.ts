@@ -35,3 +35,25 @@ export type Deleted = Record<string, number>;
 /** Deletes every entry, version, profile, draft, job and file of one's own; the account stays. */
 export const deleteMyData = () =>
   request<{ deleted: Deleted }>("DELETE", "/api/delete_my_data", { confirm: "DELETE" }).then((a) => a.data.deleted);
+
+export interface Session {
+  id: number;
+  created_at: string;
+  last_seen_at: string;
+  user_agent: string | null;
+  ip: string | null;
+  current: boolean;
+}
+
+export const listSessions = () => get<Page<Session>>("/auth/sessions").then((page) => page.items);
+
+export const endSession = (id: number) => del(`/auth/sessions/${id}`);
+
+/** Ends every other session and revokes every API token; this browser goes on under a new key. */
+export async function changePassword(currentPassword: string, newPassword: string): Promise<void> {
+  const answer = await post<{ csrf_token: string | null }>("/auth/password", {
+    current_password: currentPassword,
+    new_password: newPassword,
+  });
+  setCsrfToken(answer.csrf_token);
+}

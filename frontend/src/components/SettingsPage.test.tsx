@@ -10,6 +10,10 @@ const api = vi.hoisted(() => ({
   revokeToken: vi.fn(),
   logoutEverywhere: vi.fn(),
   listModels: vi.fn(),
+  listSessions: vi.fn(async () => [] as unknown[]),
+  endSession: vi.fn(),
+  changePassword: vi.fn(),
+  deleteMyData: vi.fn(),
 }));
 vi.mock("../api/account", () => api);
 vi.mock("../api/models", () => ({ listModels: api.listModels }));
@@ -80,5 +84,34 @@ describe("SettingsPage", () => {
     fireEvent.click(within(dialog).getByRole("button", { name: "Log out everywhere" }));
     await waitFor(() => expect(onLoggedOut).toHaveBeenCalled());
     expect(api.logoutEverywhere).toHaveBeenCalled();
+  });
+
+  it("lists the sessions and ends another one", async () => {
+    const seen = new Date().toISOString();
+    const here = { id: 1, created_at: seen, last_seen_at: seen, user_agent: "Firefox", ip: "10.0.0.1", current: true };
+    const phone = { ...here, id: 2, user_agent: "Phone", current: false };
+    api.listSessions.mockResolvedValue([here, phone]);
+    api.endSession.mockResolvedValue(undefined);
+    await settings();
+    const list = await screen.findByRole("list", { name: "Your sessions" });
+    expect(list.textContent).toContain("this browser");
+    api.listSessions.mockResolvedValue([here]);
+    fireEvent.click(within(list).getByRole("button", { name: "End session" }));
+    await waitFor(() => expect(within(list).queryByRole("button", { name: "End session" })).toBeNull());
+    expect(api.endSession).toHaveBeenCalledWith(2);
+  });
+
+  it("changes the password, refusing a short one before asking the server", async () => {
+    api.changePassword.mockResolvedValue(undefined);
+    await settings();
+    fireEvent.change(screen.getByLabelText("Current password"), { target: { value: "correct horse battery" } });
+    fireEvent.change(screen.getByLabelText("New password"), { target: { value: "short" } });
+    fireEvent.click(screen.getByRole("button", { name: "Change password" }));
+    expect((await screen.findByRole("alert")).textContent).toContain("Use at least 8 characters.");
+    expect(api.changePassword).not.toHaveBeenCalled();
+    fireEvent.change(screen.getByLabelText("New password"), { target: { value: "a much longer one" } });
+    fireEvent.click(screen.getByRole("button", { name: "Change password" }));
+    await screen.findByText(/Password changed/);
+    expect(api.changePassword).toHaveBeenCalledWith("correct horse battery", "a much longer one");
   });
 });

@@ -5,7 +5,9 @@ import { useAction } from "../hooks/useAction";
 import type { User } from "../types";
 import ConfirmDialog from "./ConfirmDialog";
 import DeleteMyDataPanel from "./DeleteMyDataPanel";
+import PasswordPanel from "./PasswordPanel";
 import PreferencesPanel from "./PreferencesPanel";
+import SessionsList from "./SessionsList";
 import ThemePicker from "./ThemePicker";
 import TokensPanel from "./TokensPanel";
 
@@ -17,6 +19,7 @@ interface Props {
 
 export default function SettingsPage({ user, onLoggedOut }: Props) {
   const [confirming, setConfirming] = useState(false);
+  const [passwordChanges, setPasswordChanges] = useState(0); // the session list changes with it
   const { busy, error, run } = useAction();
   const endAll = () =>
     run(async () => {
@@ -29,9 +32,11 @@ export default function SettingsPage({ user, onLoggedOut }: Props) {
       <h1 className="page-title">Settings</h1>
       <PreferencesPanel />
       <ThemePicker />
+      <PasswordPanel onChanged={() => setPasswordChanges((n) => n + 1)} />
       <TokensPanel username={user.username} />
       <section className="card panel" aria-labelledby="sessions-title">
         <h2 id="sessions-title">Sessions</h2>
+        <SessionsList version={passwordChanges} />
         <p className="muted">Logged in somewhere you no longer use? End every session, this one too, and revoke every API token.</p>
         <button type="button" className="secondary" onClick={() => setConfirming(true)}>
           Log out everywhere
