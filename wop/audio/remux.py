@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from .ffmpeg import UnreadableAudio, run_ffmpeg
-from .segment import concat_list
+from .segment import concat_input, concat_list
 
 # Recording file extension -> ffmpeg muxer (and its options) that holds the same codec.
 MUXERS: dict[str, list[str]] = {
@@ -107,12 +107,7 @@ def assemble(segments: Sequence[Iterable[BinaryIO]], out_path: Path | str, exten
                 "-loglevel",
                 "error",
                 "-y",
-                "-f",
-                "concat",
-                "-safe",
-                "0",
-                "-i",
-                str(listing),
+                *concat_input(listing),
                 "-map",
                 "0:a:0",
                 "-c",

@@ -97,12 +97,7 @@ def concat(parts: list[Path], out_path: Path | str) -> None:
                 "-loglevel",
                 "error",
                 "-y",
-                "-f",
-                "concat",
-                "-safe",
-                "0",
-                "-i",
-                list_name,
+                *concat_input(list_name),
                 "-vn",
                 "-c:a",
                 "libmp3lame",
@@ -128,6 +123,11 @@ def concat_list(parts: list[Path], list_path: Path | str) -> Path:
         for part in parts:
             listing.write(f"file '{_quote(Path(part).resolve())}'\n")
     return Path(list_path)
+
+
+def concat_input(list_path: Path | str) -> list[str]:
+    """ffmpeg's input arguments reading the parts named by a concat list (absolute paths allowed)."""
+    return ["-f", "concat", "-safe", "0", "-i", str(list_path)]
 
 
 def _quote(path: Path) -> str:
