@@ -1,36 +1,14 @@
 // For administrators: accounts to approve, deactivate or reactivate; recent failed jobs with the
 // operator's error detail and a retry; the workers and how long each queue is; operations (queues,
 // job kinds, workers' memory, Redis) with pausing a queue.
-import { useCallback, useEffect, useState } from "react";
 import { changeUser, failedJobs, getReadiness, listUsers, type Readiness } from "../api/admin";
-import { messageOf } from "../api/client";
 import { retryJob } from "../api/jobs";
 import { formatDate } from "../format";
 import { useAction } from "../hooks/useAction";
+import { useLoaded } from "../hooks/useLoaded";
 import type { Job, User } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import OperationsPanel from "./OperationsPanel";
-
-/** Something loaded once and again on demand, with its error. */
-function useLoaded<T>(load: () => Promise<T>) {
-  const [data, setData] = useState<T | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const reload = useCallback(
-    () =>
-      load().then(
-        (value) => {
-          setData(value);
-          setError(null);
-        },
-        (err) => setError(messageOf(err)),
-      ),
-    [load],
-  );
-  useEffect(() => {
-    void reload();
-  }, [reload]);
-  return { data, error, reload };
-}
 
 const usersPage = () => listUsers().then((page) => page.items);
 const jobsPage = () => failedJobs().then((page) => page.items);

@@ -1,9 +1,8 @@
 // For administrators: the running system (queues, job kinds over 24 h, workers, Redis, the oldest
 // pending job) and pausing a queue for maintenance: its jobs wait, none is lost.
-import { useCallback, useEffect, useState } from "react";
-import { messageOf } from "../api/client";
 import { getOperations, setQueuePaused, type Operations, type QueueState } from "../api/operations";
 import { useAction } from "../hooks/useAction";
+import { useLoaded } from "../hooks/useLoaded";
 import ErrorMessage from "./ErrorMessage";
 
 const MIB = 1024 * 1024;
@@ -131,22 +130,7 @@ function Details({ ops, reload }: { ops: Operations; reload: () => void }) {
 }
 
 export default function OperationsPanel() {
-  const [ops, setOps] = useState<Operations | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const reload = useCallback(
-    () =>
-      getOperations().then(
-        (value) => {
-          setOps(value);
-          setError(null);
-        },
-        (err) => setError(messageOf(err)),
-      ),
-    [],
-  );
-  useEffect(() => {
-    void reload();
-  }, [reload]);
+  const { data: ops, error, reload } = useLoaded(getOperations);
   return (
     <section className="card stack" aria-labelledby="admin-operations">
       <div className="row">
