@@ -5,19 +5,16 @@ wop.access (counts and the replies' filter: its SQL twin, readable_sql)."""
 
 from functools import cache
 
-from sqlalchemy import DateTime, Integer, Select, and_, bindparam, cast, literal_column, or_, select
+from sqlalchemy import Integer, Select, bindparam, cast, literal_column, select
 from sqlalchemy.orm import aliased
 
 from .access import readable_among
-from .errors import BadRequest
 from .extensions import db
 from .models import Node, User
 from .models.node import VIEWER, readable_sql, reply_counts, viewer_param
-from .threads import load_text, nodes_by_ids, path_ids, path_to
+from .threads import CHILDREN_SHOWN, load_text, nodes_by_ids, path_ids, path_to, reply_page
 
 ANCESTORS_SHOWN = 50  # the nearest ancestors an entry is read with; GET …/thread pages the rest
-CHILDREN_SHOWN = 50  # the first replies an entry is read with; GET …/children pages the rest
-MAX_CHILDREN_PAGE = 200
 
 
 def ancestor_path(node: Node) -> list[Node]:
@@ -64,32 +61,6 @@ def subtree_counts(top: Node, top_readable: bool, viewer: User | None) -> dict[i
         replies[parent_id] = replies.get(parent_id, 0) + readable
         descendants[parent_id] = descendants.get(parent_id, 0) + readable + descendants.get(node_id, 0)
     return {node_id: (replies[node_id], descendants[node_id]) for node_id in replies}
-
-
-@cache
-def _reply_page_query(after: bool) -> Select:
-    """The readable replies to an entry the viewer may read, oldest first, from a cursor when
-    `after`; built once per shape, run with parameters."""
-    readable = readable_sql(Node, literal_column("1", Integer), VIEWER) == 1
-    query = select(Node).where(Node.parent_id == bindparam("node_id"), readable)
-    if after:
-        created, last_id = bindparam("after_created_at", type_=DateTime), bindparam("after_id", type_=Integer)
-        query = query.where(or_(Node.created_at > created, and_(Node.created_at == created, Node.id > last_id)))
-    return query.order_by(Node.created_at, Node.id).limit(bindparam("limit", type_=Integer))
-
-
-def reply_page(node: Node, viewer: User | None, after: int | None, limit: int) -> tuple[list[Node], int | None]:
-    """The replies to `node` (which `viewer` may read) that `viewer` may read, oldest first: the
-    first `limit`, or the `limit` after the reply `after`; and the `after` of the next page
-    (None when there is none). One query, however many replies."""
-    params: dict = {"node_id": node.id, "limit": limit + 1, **viewer_param(viewer)}
-    if after is not None:
-        last = db.session.get(Node, after)
-        if last is None or last.parent_id != node.id:
-            raise BadRequest(f"after must be a reply to entry {node.id}; {after} is not.")
-        params |= {"after_created_at": last.created_at, "after_id": last.id}
-    page = db.session.scalars(_reply_page_query(after is not None), params).unique().all()
-    return list(page[:limit]), page[limit - 1].id if len(page) > limit else None
 
 
 def reply_previews(node: Node, viewer: User | None, after: int | None, limit: int) -> dict:

@@ -310,7 +310,9 @@ export interface Conversation {
   /** The `before` that gets the part above (null at the root). */
   earlier: number | null;
   entries: ThreadEntry[];
+  /** The entry's first replies; `children_next` is the `after` of the rest (GET …/children). */
   children: NodePreview[];
+  children_next: number | null;
 }
 
 /** One card of a journal grouped by thread (GET /api/threads). */

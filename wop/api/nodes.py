@@ -14,7 +14,8 @@ from ..models import NodeType, NodeVersion
 from ..models.base import utcnow
 from ..models.draft import edit_place, writing_place
 from ..security import current_user, logged_in_user, login_optional, login_required
-from ..thread_queries import CHILDREN_SHOWN, MAX_CHILDREN_PAGE, reply_previews
+from ..thread_queries import reply_previews
+from ..threads import CHILDREN_SHOWN, MAX_CHILDREN_PAGE
 from ..writing import discard_draft, edit_text, new_node, node_detail, restore_version
 from .model_choice import usable_model_id
 from .pagination import MAX_PAGE, each, paged, whole_arg
