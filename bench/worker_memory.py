@@ -137,17 +137,17 @@ def main() -> None:
                     outcomes[(kind, status)] = outcomes.get((kind, status), 0) + 1
                 now = pool(worker)
                 seen |= set(now)
-                rows.append((batch[-1] + 1, now, memory(worker.proc.pid)))
+                rows.append((batch[-1] + 1, now, len(seen), memory(worker.proc.pid)))
         minutes = (time.monotonic() - started) / 60
 
         print(f"\n{args.jobs} mixed jobs in {minutes:.1f} minutes, {args.in_flight} at a time; pool processes")
         print(f"are replaced after {MAX_TASKS_PER_CHILD} tasks. Memory after each {args.every} jobs, MiB:\n")
         print("| jobs done | pool RSS (each) | pool USS (each) | pool processes seen | main RSS |")
         print("| ---: | --- | --- | ---: | ---: |")
-        for count, now, main_now in rows:
+        for count, now, seen_so_far, main_now in rows:
             rss = " + ".join(f"{m['rss']:.0f}" for m in now.values())
             uss = " + ".join(f"{m['uss']:.0f}" for m in now.values())
-            print(f"| {count:,} | {rss} | {uss} | {len(seen)} | {main_now['rss']:.0f} |")
+            print(f"| {count:,} | {rss} | {uss} | {seen_so_far} | {main_now['rss']:.0f} |")
         print("\n| job | outcome | count |\n| --- | --- | ---: |")
         for (kind, status), count in sorted(outcomes.items()):
             print(f"| {kind} | {status} | {count} |")
