@@ -74,7 +74,7 @@ def engine(rows: list[Row]) -> None:
 def threads(rows: list[Row]) -> None:
     folder = Path(tempfile.mkdtemp(prefix="wop-bench-threads-"))
     redis, postgres = RedisServer(folder / "redis").start(), PostgresServer().start()
-    args = Namespace(depths="10,100,1000", repeat=5, wide=1000)
+    args = Namespace(depths="10,100,1000", repeat=5, wide=1000, cpu=False)
     try:
         for n, kind in enumerate(("sqlite", "postgres")):
             if kind == "postgres":
