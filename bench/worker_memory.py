@@ -13,6 +13,7 @@ benchmark, not a test: prints markdown tables.
 import argparse
 import contextlib
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -156,6 +157,7 @@ def main() -> None:
         worker.stop()
         fake.stop()
         redis.stop()
+        shutil.rmtree(folder, ignore_errors=True)
 
 
 if __name__ == "__main__":
