@@ -1,5 +1,6 @@
 """The whole system's idle memory: start `wop up` (supervisor, private Redis, gunicorn, Celery
-worker, Celery beat) on a fresh DATA_DIR, wait until it answers /api/ready, let it settle, and
+worker, Celery beat) on a fresh DATA_DIR whose database is installed (migrated) already, as
+it is at every start but the first, time it until it answers /api/ready, let it settle, and
 read each process's proportional set size (PSS: shared pages divided among the processes that
 share them, so the column adds up) from /proc/<pid>/smaps_rollup. A benchmark, not a test:
 prints a markdown table.
@@ -70,6 +71,8 @@ def measure(code: Path, settle: float) -> dict[str, list[float]]:
         k: v for k, v in os.environ.items() if k not in ("REDIS_URL", "DATABASE_URL", "WEB_CONCURRENCY", "PYTHONPATH")
     }
     env.update(DATA_DIR=str(folder / "data"), PORT=str(port), PYTHONPATH=str(code), PYTHONUNBUFFERED="1")
+    install = [sys.executable, "-m", "wop.cli", "db", "upgrade"]
+    subprocess.run(install, env=env, cwd=code, check=True, capture_output=True)
     log = open(folder / "wop-up.log", "wb")  # noqa: SIM115 (closed below)
     proc = subprocess.Popen([sys.executable, "-m", "wop.cli", "up"], env=env, cwd=code, stdout=log, stderr=log)
     try:

@@ -8,12 +8,15 @@ Each run is a fresh process with a fresh database (a temporary SQLite file, or a
 throwaway PostgreSQL cluster) and a private Redis; requests go through the Flask app in that
 process (the test client: routing, login, access rules, SQL; no network). The thread is one
 chain, every other entry an AI reply made from the entry above it, as in a long conversation.
-Each figure is the median of --repeat requests (one request when it takes over 3 s).
+Each figure is the median of --repeat requests (one request when it takes over 3 s). `--cpu`
+gives the CPU time the app's process spent instead of the time each request took: steadier
+on a loaded machine, but without PostgreSQL's own work (SQLite's is in the process).
 `--before DIR` runs the same measurements with the `wop` package of another checkout (for
 example the main branch before a change) and prints its column beside this one.
 """
 
 import argparse
+import gc
 import json
 import os
 import shutil
@@ -31,7 +34,7 @@ if not os.environ.get("WOP_BENCH_CHILD"):  # a child imports `wop` from the chec
 from tests.services import PostgresServer, RedisServer  # noqa: E402
 
 
-def measure(depths: list[int], repeat: int, wide: int) -> dict[str, float]:
+def measure(depths: list[int], repeat: int, wide: int, cpu: bool = False) -> dict[str, float]:
     """In a child process: build the threads and time the requests (seconds, medians)."""
     from flask_migrate import upgrade
     from sqlalchemy import text
@@ -81,18 +84,24 @@ def measure(depths: list[int], repeat: int, wide: int) -> dict[str, float]:
         db.session.execute(text("ANALYZE"))
         db.session.commit()
 
+    clock = time.process_time if cpu else time.perf_counter
+
     def timed(call) -> float:
         times: list[float] = []
         while len(times) < repeat:
-            start = time.perf_counter()
+            start = clock()
             resp = call()
-            times.append(time.perf_counter() - start)
+            times.append(clock() - start)
             assert resp.status_code in (200, 201), resp.get_json()
             if times[-1] > 3:
                 break
         return statistics.median(times)
 
     client.get(f"/api/nodes/{chain[0]}")  # warm up: first-request set-up is not what is measured
+    # As in a gunicorn worker (deploy/gunicorn.conf.py freezes what the master loaded before it
+    # forks): a full collection then skips the app's objects instead of taking 100-250 ms.
+    gc.collect()
+    gc.freeze()
     results = {}
     for depth in depths:
         node_id = chain[depth - 1]
@@ -117,6 +126,7 @@ def run(code: Path, database_url: str, redis_url: str, data_dir: Path, args: arg
         WOP_BENCH_CHILD="1",
     )
     cmd = [sys.executable, __file__, "--depths", args.depths, "--repeat", str(args.repeat), "--wide", str(args.wide)]
+    cmd += ["--cpu"] if args.cpu else []
     out = subprocess.run(cmd, env=env, capture_output=True, text=True)
     if out.returncode:
         sys.exit(f"{code}: {out.stderr}")
@@ -138,13 +148,14 @@ def main() -> None:
     parser.add_argument("--wide", type=int, default=1000, help="direct replies of the wide entry")
     parser.add_argument("--before", type=Path, help="another checkout to measure beside this one")
     parser.add_argument("--db", default="sqlite,postgres")
+    parser.add_argument("--cpu", action="store_true", help="the app process's CPU time instead of elapsed time")
     args = parser.parse_args()
     depths = [int(d) for d in args.depths.split(",")]
     if os.environ.get("WOP_BENCH_CHILD"):
         import wop
 
         assert Path(wop.__file__).resolve().is_relative_to(Path(os.environ["PYTHONPATH"]).resolve()), wop.__file__
-        print(json.dumps(measure(depths, args.repeat, args.wide)))
+        print(json.dumps(measure(depths, args.repeat, args.wide, args.cpu)))
         return
 
     folder = Path(tempfile.mkdtemp(prefix="wop-threads-bench-"))

@@ -174,11 +174,43 @@ def test_an_entry_with_many_replies_costs_the_same_queries(app, alice, count_que
     few, many = alice.write("few", privacy="public"), alice.write("many", privacy="public")
     _replies(app, few["id"], alice.user["id"], bot_id, 2)
     _replies(app, many["id"], alice.user["id"], bot_id, 1000)
-    assert _queries(count_queries, lambda: alice.get(f"/api/nodes/{many['id']}")) <= _queries(
-        count_queries, lambda: alice.get(f"/api/nodes/{few['id']}")
-    )
-    children = alice.get(f"/api/nodes/{many['id']}").get_json()["children"]
-    assert len(children) == 1000 and all(c["child_count"] == 1 for c in children)
+    for path in ["", "/thread"]:
+        assert _queries(count_queries, lambda path=path: alice.get(f"/api/nodes/{many['id']}{path}")) <= _queries(
+            count_queries, lambda path=path: alice.get(f"/api/nodes/{few['id']}{path}")
+        )
+    data = alice.get(f"/api/nodes/{many['id']}").get_json()
+    assert data["children_count"] == 1000 and all(c["child_count"] == 1 for c in data["children"])
+
+    # The rest comes in pages, a page far down costing what the second one does.
+    listed, after, afters = list(data["children"]), data["children_next"], []
+    while after is not None:
+        afters.append(after)
+        more = alice.get(f"/api/nodes/{many['id']}/children?after={after}&limit=200").get_json()
+        listed, after = listed + more["items"], more["next"]
+    assert len({c["id"] for c in listed}) == 1000 and all(c["child_count"] == 1 for c in listed)
+
+    def page(after: int) -> int:
+        return _queries(count_queries, lambda: alice.get(f"/api/nodes/{many['id']}/children?after={after}"))
+
+    assert page(afters[-1]) <= page(afters[0])
+
+
+def test_an_entry_is_read_with_its_first_replies_and_how_many_there_are(app, alice):
+    """However many replies an entry has, it is read with the first CHILDREN_SHOWN of them, as
+    an entry and as the end of its thread."""
+    from wop.threads import CHILDREN_SHOWN
+
+    bot_id = _bot(app)
+    top = alice.write("many", privacy="public")
+    _replies(app, top["id"], alice.user["id"], bot_id, CHILDREN_SHOWN + 3)
+    data = alice.get(f"/api/nodes/{top['id']}").get_json()
+    assert len(data["children"]) == CHILDREN_SHOWN
+    assert data["children_count"] == CHILDREN_SHOWN + 3
+    assert data["children_next"] == data["children"][-1]["id"]
+    thread = alice.get(f"/api/nodes/{top['id']}/thread").get_json()
+    assert [c["id"] for c in thread["children"]] == [c["id"] for c in data["children"]]
+    assert thread["children_next"] == data["children_next"]
+    assert thread["entries"][-1]["children_count"] == CHILDREN_SHOWN + 3
 
 
 def test_feed_and_dashboards_cost_the_same_queries_for_a_full_page(app, make_user, count_queries):

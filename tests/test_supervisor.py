@@ -257,6 +257,7 @@ def test_the_supervisor_is_light_and_keeps_the_soft_shutdown(tmp_path):
     command = worker_command(tmp_path)
     assert command[command.index("-Q") + 1] == "llm,audio,export,maintenance"  # every queue, named once in wop.queues
     assert "--beat" in command  # one machine, one worker: the scheduler runs inside it
+    assert {"--without-mingle", "--without-gossip"} <= set(command)  # no second of waiting for other workers at start
 
 
 def test_readiness_survives_a_redis_restart(app, worker, redis_server):

@@ -99,6 +99,39 @@ def test_a_deep_thread_loads_its_earlier_parts_on_demand(alice):
     assert alice.get(f"/api/nodes/{last}/thread?limit=lots").status_code == 400
 
 
+def test_an_entrys_replies_come_in_pages_of_what_the_reader_may_read(app, alice, bob):
+    top = alice.write("Ask me anything.", privacy="public")
+    replies = []
+    for i in range(5):
+        replies.append(alice.write(f"Alice {i}.", parent_id=top["id"]))
+        bobs = bob.write(f"Bob {i}.", parent_id=top["id"], privacy="public" if i % 2 else "private")
+        replies.append(bobs)
+    bobs_private = {r["id"] for r in replies[1::2][::2]}  # Bob's 0th, 2nd and 4th
+
+    def all_pages(client, limit: int) -> list[int]:
+        first = client.get(f"/api/nodes/{top['id']}/children?limit={limit}").get_json()
+        ids, after = [c["id"] for c in first["items"]], first["next"]
+        while after is not None:
+            page = client.get(f"/api/nodes/{top['id']}/children?limit={limit}&after={after}").get_json()
+            assert len(page["items"]) <= limit
+            ids, after = ids + [c["id"] for c in page["items"]], page["next"]
+        return ids
+
+    readable_by_alice = [r["id"] for r in replies if r["id"] not in bobs_private]
+    assert all_pages(alice, 2) == readable_by_alice
+    assert all_pages(bob, 3) == [r["id"] for r in replies]
+    assert all_pages(app.test_client(), 4) == readable_by_alice  # no login: the public ones
+    detail = alice.get(f"/api/nodes/{top['id']}").get_json()
+    assert detail["children_count"] == len(readable_by_alice) and detail["children_next"] is None
+
+    for bad in [f"after={top['id']}", "after=soon", "limit=many"]:
+        answer = alice.get(f"/api/nodes/{top['id']}/children?{bad}")
+        assert answer.status_code == 400, bad
+        assert bad.split("=")[0] in answer.get_json()["error"]
+    private = alice.write("Mine alone.")
+    assert bob.get(f"/api/nodes/{private['id']}/children").status_code == 404
+
+
 def set_created(app, node_id: int, when: str) -> None:
     """Place an entry in time, so that the order of activity does not rest on the clock's resolution."""
     from datetime import datetime

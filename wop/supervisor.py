@@ -107,10 +107,12 @@ def web_command() -> list[str]:
 def worker_command(data_dir: Path) -> list[str]:
     """The worker, with the scheduler (celery beat) inside it (`--beat`): one machine runs one
     worker, so there is one scheduler, and the scheduler forked from the worker shares its
-    memory instead of being a process of its own (about 45 MiB)."""
+    memory instead of being a process of its own (about 45 MiB). Without mingle (at start, a
+    worker waits a second for others to tell it the tasks they revoked: nothing here revokes
+    tasks) and gossip (events about other workers, which nothing here reads)."""
     return [
         *[sys.executable, "-m", "celery", "-A", "wop.worker", "worker", "--loglevel", "INFO", "-Q", ALL_QUEUES],
-        *["--beat", "--schedule", str(schedule_file(data_dir))],
+        *["--beat", "--schedule", str(schedule_file(data_dir)), "--without-mingle", "--without-gossip"],
     ]
 
 
@@ -265,17 +267,20 @@ class UpSettings:
     REDIS_URL: str | None
     REDIS_PORT: int | None
     PORT: int
+    MIGRATED: bool  # the database is at the newest migration already
 
 
 def read_settings() -> UpSettings:
     """The settings, validated in a forked child: the supervisor runs as long as the system
-    does, and the settings' library (pydantic) would hold about 20 MiB in it all that time.
-    Raises SystemExit with the child's message when a setting is bad."""
+    does, and the settings' library (pydantic) would hold about 20 MiB in it all that time; the
+    child also says whether the database needs migrating (SQLAlchemy and Alembic stay out of the
+    supervisor too). Raises SystemExit with the child's message when a setting is bad."""
     read_end, write_end = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: read, answer in one JSON line, and leave without cleaning up
         os.close(read_end)
         try:
+            from .migration_state import at_newest_migration
             from .settings import SettingsError, load_settings
 
             try:
@@ -285,6 +290,7 @@ def read_settings() -> UpSettings:
                     "REDIS_URL": s.REDIS_URL,
                     "REDIS_PORT": s.REDIS_PORT,
                     "PORT": s.PORT,
+                    "MIGRATED": at_newest_migration(s.database_url),
                 }
             except SettingsError as bad:
                 answer = {"error": str(bad)}
@@ -334,10 +340,11 @@ def run_all() -> int:
             env["REDIS_URL"] = f"redis://127.0.0.1:{port}/0"
             url_file = data_dir / PRIVATE_REDIS_URL_FILE
             url_file.write_text(env["REDIS_URL"] + "\n")  # for `wop doctor` and other commands meanwhile
-        migrate = subprocess.run([sys.executable, "-m", "wop.cli", "db", "upgrade"], env=env, cwd=ROOT)
-        if migrate.returncode != 0:
-            say(f"migrating the database failed (exit code {migrate.returncode}); its output above says why")
-            return 1
+        if not settings.MIGRATED:
+            migrate = subprocess.run([sys.executable, "-m", "wop.cli", "db", "upgrade"], env=env, cwd=ROOT)
+            if migrate.returncode != 0:
+                say(f"migrating the database failed (exit code {migrate.returncode}); its output above says why")
+                return 1
         if supervisor.stopping:
             return 0
         supervisor.add("web", web_command())

@@ -9,9 +9,10 @@ wop.models.node.readable_sql).
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Integer, Select, case, func, literal_column, or_, select
+from sqlalchemy import DateTime, Integer, Select, and_, bindparam, case, func, literal_column, or_, select
 from sqlalchemy.orm import aliased, defer
 
 from .access import can_read, could_read, sources_by_reply
@@ -20,22 +21,28 @@ from .errors import BadRequest
 from .extensions import db
 from .models import Node, User
 from .models.base import iso
-from .models.node import previews, readable_sql
+from .models.node import VIEWER, previews, readable_sql, viewer_param
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
+CHILDREN_SHOWN = 50  # the first replies an entry is read with; GET …/children pages the rest
+MAX_CHILDREN_PAGE = 200
+
+
+@cache
+def _path_query() -> Select:
+    """Built once, run with parameters (building a statement costs more than running this one)."""
+    up = select(Node.id, Node.parent_id).where(Node.id == bindparam("node_id")).cte("path_up", recursive=True)
+    parent = aliased(Node)
+    # UNION, not UNION ALL: a row seen twice ends the walk, so even a broken chain cannot loop.
+    up = up.union(select(parent.id, parent.parent_id).join(up, parent.id == up.c.parent_id))
+    return select(up.c.id, up.c.parent_id)
 
 
 def path_ids(node: Node) -> list[int]:
     """The ids of the thread's entries from its root down to `node`, root first, in one
     recursive query that loads no entries (a path may be thousands of entries long)."""
-    up = select(Node.id, Node.parent_id).where(Node.id == node.id).cte("path_up", recursive=True)
-    parent = aliased(Node)
-    # UNION, not UNION ALL: a row seen twice ends the walk, so even a broken chain cannot loop.
-    up = up.union(select(parent.id, parent.parent_id).join(up, parent.id == up.c.parent_id))
-    parent_of: dict[int, int | None] = {
-        row.id: row.parent_id for row in db.session.execute(select(up.c.id, up.c.parent_id))
-    }
+    parent_of: dict[int, int | None] = dict(db.session.execute(_path_query(), {"node_id": node.id}).all())
     chain: list[int] = []
     current: int | None = node.id
     while current is not None and current in parent_of:
@@ -83,6 +90,43 @@ def _children(parent_ids: list[int], with_text: bool) -> dict[int, list[Node]]:
     return found
 
 
+@cache
+def _reply_page_query(after: bool) -> Select:
+    """The readable replies to an entry the viewer may read, oldest first, from a cursor when
+    `after`; built once per shape, run with parameters."""
+    readable = readable_sql(Node, literal_column("1", Integer), VIEWER) == 1
+    query = select(Node).where(Node.parent_id == bindparam("node_id"), readable)
+    if after:
+        created, last_id = bindparam("after_created_at", type_=DateTime), bindparam("after_id", type_=Integer)
+        query = query.where(or_(Node.created_at > created, and_(Node.created_at == created, Node.id > last_id)))
+    return query.order_by(Node.created_at, Node.id).limit(bindparam("limit", type_=Integer))
+
+
+def reply_page(node: Node, viewer: User | None, after: int | None, limit: int) -> tuple[list[Node], int | None]:
+    """The replies to `node` (which `viewer` may read) that `viewer` may read, oldest first: the
+    first `limit`, or the `limit` after the reply `after`; and the `after` of the next page
+    (None when there is none). One query, however many replies."""
+    params: dict = {"node_id": node.id, "limit": limit + 1, **viewer_param(viewer)}
+    if after is not None:
+        last = db.session.get(Node, after)
+        if last is None or last.parent_id != node.id:
+            raise BadRequest(f"after must be a reply to entry {node.id}; {after} is not.")
+        params |= {"after_created_at": last.created_at, "after_id": last.id}
+    page = db.session.scalars(_reply_page_query(after is not None), params).unique().all()
+    return list(page[:limit]), page[limit - 1].id if len(page) > limit else None
+
+
+@cache
+def _reply_count_query() -> Select:
+    readable = readable_sql(Node, literal_column("1", Integer), VIEWER) == 1
+    return select(func.count()).select_from(Node).where(Node.parent_id == bindparam("node_id"), readable)
+
+
+def readable_reply_count(node: Node, viewer: User | None) -> int:
+    """How many replies to `node` (which `viewer` may read) `viewer` may read: one query."""
+    return db.session.execute(_reply_count_query(), {"node_id": node.id, **viewer_param(viewer)}).scalar_one()
+
+
 def conversation(node: Node, viewer: User | None, before: int | None, limit: int) -> dict[str, Any]:
     """The path from the root to `node` as full entries, oldest first: the newest `limit` of
     them, or the `limit` just above the entry `before`. Each entry says where the thread forks
@@ -99,7 +143,9 @@ def conversation(node: Node, viewer: User | None, before: int | None, limit: int
     page = loaded[1:] if start > 0 else loaded
     above = loaded[0] if start > 0 else None  # the parent of the page's first entry
     replies = _children([n.id for n in page if n.id != node.id] + ([above.id] if above else []), with_text=False)
-    replies.update(_children([node.id], with_text=True))
+    # The entry's own replies, however many: their number, and the first ones as previews.
+    children, children_next = reply_page(node, viewer, None, CHILDREN_SHOWN)
+    own_replies = readable_reply_count(node, viewer) if node in page else 0
     links = _linked_targets(page)
     all_replies = [c for kids in replies.values() for c in kids]
     sources = sources_by_reply([*page, *all_replies, *links.values()])
@@ -114,7 +160,7 @@ def conversation(node: Node, viewer: User | None, before: int | None, limit: int
         parent = page[i - 1] if i > 0 else above
         siblings = readable_replies(parent.id, keep=entry.id) if parent is not None else [entry.id]
         fork = {
-            "children_count": len(readable_replies(entry.id)),
+            "children_count": own_replies if entry.id == node.id else len(readable_replies(entry.id)),
             "siblings": {"ids": siblings, "index": siblings.index(entry.id)},
         }
         if entry.id in readable:
@@ -126,7 +172,6 @@ def conversation(node: Node, viewer: User | None, before: int | None, limit: int
             entries.append(_deleted(entry) | fork)
         else:
             entries.append({"id": entry.id, "hidden": True})
-    children = [c for c in replies[node.id] if c.id in readable]
     return {
         "node_id": node.id,
         "entries": entries,
@@ -134,6 +179,7 @@ def conversation(node: Node, viewer: User | None, before: int | None, limit: int
         "earlier": page[0].id if start > 0 and page else None,
         "depth": len(ids),
         "children": previews(children, viewer),
+        "children_next": children_next,
     }
 
 

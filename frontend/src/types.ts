@@ -86,8 +86,20 @@ export interface Node {
 /** An entry with the thread above it and the replies under it (GET /api/nodes/<id>). */
 export interface NodeDetail extends Node {
   ancestors: (NodePreview | HiddenNode)[];
+  /** The first replies the reader may read, oldest first. */
   children: NodePreview[];
+  /** How many replies the reader may read in all. */
+  children_count: number;
+  /** The `after` that gets the replies after `children` (GET …/children); null when all are here. */
+  children_next: number | null;
   linked_node?: NodePreview;
+}
+
+/** A page of an entry's replies (GET /api/nodes/<id>/children). */
+export interface RepliesPage {
+  items: NodePreview[];
+  /** The `after` of the next page; null after the last. */
+  next: number | null;
 }
 
 /** A voice entry just uploaded: the entry and the job that transcribes it. */
@@ -298,7 +310,9 @@ export interface Conversation {
   /** The `before` that gets the part above (null at the root). */
   earlier: number | null;
   entries: ThreadEntry[];
+  /** The entry's first replies; `children_next` is the `after` of the rest (GET …/children). */
   children: NodePreview[];
+  children_next: number | null;
 }
 
 /** One card of a journal grouped by thread (GET /api/threads). */

@@ -68,14 +68,19 @@ def _redis() -> tuple[Check, dict[str, int]]:
 
 
 def _workers() -> Check:
+    """The workers that answer a broadcast, and their queues. A broadcast waits its whole timeout
+    for answers: ask for 0.25 s first (a worker answers within milliseconds), and for 1 s only
+    when none did, so that a ready system says so in a quarter of a second."""
     celery = current_app.extensions["celery"]
-    for attempt in range(2):
+    replies: dict[str, Any] = {}
+    for attempt, timeout in enumerate([0.25, 1.0]):
         try:
-            replies = celery.control.inspect(timeout=1.0).active_queues() or {}
-            break
+            replies = celery.control.inspect(timeout=timeout).active_queues() or {}
         except Exception as exc:
             if attempt:  # the first failure may be a pooled connection that died with a restarted Redis
                 return {"ok": False, "error": str(exc)}
+        if replies:
+            break
     workers = {name: sorted(q["name"] for q in queues) for name, queues in replies.items()}
     if not workers:
         return {"ok": False, "error": "No worker answered within 1 s. Start one with `wop worker`.", "workers": {}}

@@ -14,10 +14,12 @@ from ..models import NodeType, NodeVersion
 from ..models.base import utcnow
 from ..models.draft import edit_place, writing_place
 from ..security import current_user, logged_in_user, login_optional, login_required
+from ..thread_queries import reply_previews
+from ..threads import CHILDREN_SHOWN, MAX_CHILDREN_PAGE
 from ..writing import discard_draft, edit_text, new_node, node_detail, restore_version
 from .model_choice import usable_model_id
-from .pagination import each, paged
-from .validation import body, parse_body
+from .pagination import MAX_PAGE, each, paged, whole_arg
+from .validation import MAX_ID, body, parse_body
 from .voice import create_voice_node
 
 bp = Blueprint("nodes", __name__, url_prefix="/api/nodes")
@@ -67,6 +69,18 @@ def get_node(node_id: int) -> ResponseReturnValue:
     """A node with its ancestors (root first) and children (previews with counts); 410 once deleted.
     Public entries are readable without logging in."""
     return jsonify(node_detail(readable_node(node_id, current_user(), deleted_status=410), current_user()))
+
+
+@bp.get("/<int:node_id>/children")
+@login_optional
+def list_children(node_id: int) -> ResponseReturnValue:
+    """The entry's replies the caller may read, oldest first, as previews: the `limit` after the
+    reply `after` (GET /api/nodes/<id> holds the first ones and the `after` of the rest)."""
+    viewer = current_user()
+    node = readable_node(node_id, viewer, deleted_status=410)
+    limit = min(max(whole_arg("limit", CHILDREN_SHOWN, MAX_PAGE), 1), MAX_CHILDREN_PAGE)
+    after = whole_arg("after", 0, MAX_ID) or None
+    return jsonify(reply_previews(node, viewer, after, limit))
 
 
 @bp.put("/<int:node_id>")

@@ -1,5 +1,6 @@
 from collections.abc import Iterable
 from datetime import datetime
+from functools import cache
 from typing import TYPE_CHECKING
 
 from sqlalchemy import (
@@ -8,8 +9,10 @@ from sqlalchemy import (
     Float,
     ForeignKey,
     Integer,
+    Select,
     String,
     Text,
+    bindparam,
     case,
     false,
     func,
@@ -125,13 +128,27 @@ def previews(nodes: "Iterable[Node]", viewer: "User | None") -> list[dict]:
     return [n.to_preview(viewer, counts.get(n.id, (0, 0))) for n in nodes]
 
 
-def readable_sql(node, parent_readable, viewer_id: int | None):
+# The viewer bound into the prebuilt statements below when no one is logged in: no account has id 0.
+NOBODY = 0
+
+
+def viewer_param(viewer: "User | None") -> dict[str, int]:
+    """The `viewer_id` parameter of a statement built with VIEWER."""
+    return {"viewer_id": viewer.id if viewer is not None else NOBODY}
+
+
+VIEWER = bindparam("viewer_id", type_=Integer)
+
+
+def readable_sql(node, parent_readable, viewer_id):
     """1 when `viewer_id` may read `node`, else 0: wop.access.can_read in SQL. An AI reply is
     readable when the entry it answers is (`parent_readable`) and so is every entry it was made
-    from."""
+    from. `viewer_id`: an id, None (no one logged in) or VIEWER (bound when run)."""
 
     def own_or_public(n):
-        return or_(n.privacy == Privacy.PUBLIC, n.user_id == viewer_id) if viewer_id else n.privacy == Privacy.PUBLIC
+        if viewer_id is None:
+            return n.privacy == Privacy.PUBLIC
+        return or_(n.privacy == Privacy.PUBLIC, n.user_id == viewer_id)
 
     source = aliased(Node)
     unreadable_source = (
@@ -149,6 +166,31 @@ def readable_sql(node, parent_readable, viewer_id: int | None):
     )
 
 
+@cache
+def _reply_counts_query() -> Select:
+    """Built once, run with parameters: building a statement this size costs more than running it."""
+    one = literal_column("1", Integer)
+    tree = (
+        select(
+            Node.parent_id.label("top_id"),
+            Node.id.label("id"),
+            one.label("depth"),
+            readable_sql(Node, one, VIEWER).label("readable"),
+        )
+        .where(Node.parent_id.in_(bindparam("node_ids", expanding=True)))
+        .cte("reply_tree", recursive=True)
+    )
+    child = aliased(Node)
+    tree = tree.union_all(
+        select(tree.c.top_id, child.id, tree.c.depth + 1, readable_sql(child, tree.c.readable, VIEWER)).where(
+            child.parent_id == tree.c.id
+        )
+    )
+    return select(
+        tree.c.top_id, func.sum(case((tree.c.depth == 1, tree.c.readable), else_=0)), func.sum(tree.c.readable)
+    ).group_by(tree.c.top_id)
+
+
 def reply_counts(node_ids: list[int], viewer: "User | None") -> dict[int, tuple[int, int]]:
     """{node id: (readable replies, readable descendants)} for nodes the viewer may read.
 
@@ -157,29 +199,7 @@ def reply_counts(node_ids: list[int], viewer: "User | None") -> dict[int, tuple[
     replies under it are."""
     if not node_ids:
         return {}
-    viewer_id = viewer.id if viewer is not None else None
-    one = literal_column("1", Integer)
-    tree = (
-        select(
-            Node.parent_id.label("top_id"),
-            Node.id.label("id"),
-            one.label("depth"),
-            readable_sql(Node, one, viewer_id).label("readable"),
-        )
-        .where(Node.parent_id.in_(node_ids))
-        .cte("reply_tree", recursive=True)
-    )
-    child = aliased(Node)
-    tree = tree.union_all(
-        select(tree.c.top_id, child.id, tree.c.depth + 1, readable_sql(child, tree.c.readable, viewer_id)).where(
-            child.parent_id == tree.c.id
-        )
-    )
-    rows = db.session.execute(
-        select(
-            tree.c.top_id, func.sum(case((tree.c.depth == 1, tree.c.readable), else_=0)), func.sum(tree.c.readable)
-        ).group_by(tree.c.top_id)
-    )
+    rows = db.session.execute(_reply_counts_query(), {"node_ids": list(node_ids), **viewer_param(viewer)})
     return {top: (int(children or 0), int(descendants or 0)) for top, children, descendants in rows}
 
 

@@ -1,5 +1,5 @@
 // Entries ("nodes"): read, write, edit, delete, and the jobs started on one entry.
-import type { NodeDetail, Page, Privacy, Started, VoiceNode } from "../types";
+import type { NodeDetail, Page, Privacy, RepliesPage, Started, VoiceNode } from "../types";
 import { del, get, post, put, request } from "./client";
 
 export interface NewEntry {
@@ -30,6 +30,9 @@ export type ReadAloudStart = { ready: true; tts_url: string } | { ready: false; 
 const path = (id: number) => `/api/nodes/${id}`;
 
 export const getNode = (id: number) => get<NodeDetail>(path(id));
+
+/** The entry's replies after the reply `after` (the entry's `children_next`, then each page's `next`). */
+export const getReplies = (id: number, after: number) => get<RepliesPage>(`${path(id)}/children`, { after });
 
 export const createNode = (entry: NewEntry) => post<NodeDetail>("/api/nodes/", entry);
 

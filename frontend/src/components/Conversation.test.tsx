@@ -33,7 +33,7 @@ function entry(id: number, content: string, extra: Partial<ThreadEntry> = {}): T
 }
 
 function thread(entries: ThreadEntry[], more: Partial<Thread> = {}): Thread {
-  return { node_id: entries[entries.length - 1].id, depth: entries.length, has_earlier: false, earlier: null, entries, children: [], ...more };
+  return { node_id: entries[entries.length - 1].id, depth: entries.length, has_earlier: false, earlier: null, entries, children: [], children_next: null, ...more };
 }
 
 beforeEach(() => {

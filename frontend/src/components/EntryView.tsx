@@ -144,7 +144,12 @@ export default function EntryView({ id, me }: Props) {
           {!node.audio_original_url && <ReadAloud nodeId={node.id} />}
         </div>
       )}
-      <Replies nodes={node.children} writing={replyTask} privacy={node.privacy} />
+      <Replies
+        nodes={node.children}
+        more={{ parentId: node.id, total: node.children_count, next: node.children_next }}
+        writing={replyTask}
+        privacy={node.privacy}
+      />
       {me ? (
         <Composer parentId={node.id} onCreated={load} placeholder="Write a reply…" submitLabel="Reply" />
       ) : (

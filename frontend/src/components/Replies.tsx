@@ -1,19 +1,25 @@
 // The replies under an entry, oldest first; each opens its own branch. An AI reply is shown in
 // full, in place: one being written where it will stand, growing as the model writes it; once
-// saved it stays there, whole, in place of its preview.
+// saved it stays there, whole, in place of its preview. An entry with many replies comes with the
+// first ones; the rest are loaded on demand.
 import { useEffect, useState } from "react";
-import { getNode } from "../api/nodes";
+import { getNode, getReplies } from "../api/nodes";
 import { pluralize } from "../format";
+import { useAction } from "../hooks/useAction";
 import { useLiveJob } from "../hooks/useEvents";
 import { href } from "../router";
 import type { Node, NodePreview, Privacy } from "../types";
 import AuthorLine from "./AuthorLine";
 import RelativeTime from "./RelativeTime";
 import EntryPreview from "./EntryPreview";
+import ErrorMessage from "./ErrorMessage";
 import Markdown from "./Markdown";
 
 interface Props {
+  /** The first replies (the entry's `children`). */
   nodes: NodePreview[];
+  /** The entry replied to, its replies in all and the `after` of those not in `nodes`, when some are not. */
+  more?: { parentId: number; total: number; next: number | null };
   /** An AI reply job to show as it is written. */
   writing?: string | null;
   /** The privacy a reply gets: its parent's. */
@@ -87,7 +93,25 @@ function AIReply({ node }: { node: NodePreview }) {
   );
 }
 
-export default function Replies({ nodes, writing = null, privacy }: Props) {
+/** The replies loaded after the first ones, and the `after` of the rest; both start again with new first replies. */
+function useLaterReplies(nodes: NodePreview[], more: Props["more"]) {
+  const next = more?.next ?? null;
+  const [later, setLater] = useState<{ items: NodePreview[]; next: number | null }>({ items: [], next });
+  useEffect(() => setLater({ items: [], next }), [nodes, next]);
+  const loading = useAction();
+  const loadMore = () =>
+    loading.run(async () => {
+      if (!more || later.next === null) return;
+      const page = await getReplies(more.parentId, later.next);
+      setLater({ items: [...later.items, ...page.items], next: page.next });
+    });
+  const shown = new Set(nodes.map((n) => n.id));
+  return { items: later.items.filter((n) => !shown.has(n.id)), next: later.next, loadMore, loading };
+}
+
+export default function Replies({ nodes: first, more, writing = null, privacy }: Props) {
+  const later = useLaterReplies(first, more);
+  const nodes = [...first, ...later.items];
   const fresh = useFreshReply(writing);
   const freshId = fresh?.node?.id;
   const listed = freshId !== undefined && nodes.some((n) => n.id === freshId);
@@ -103,10 +127,17 @@ export default function Replies({ nodes, writing = null, privacy }: Props) {
     ),
   );
   if (fresh && !listed) items.push(<FreshReply key="fresh" reply={fresh} privacy={privacy} />);
+  const total = Math.max(more?.total ?? 0, items.length);
   return (
     <section className="replies" aria-label="Replies">
-      <h2>{items.length ? `Replies (${items.length})` : "No replies yet"}</h2>
+      <h2>{total ? `Replies (${total})` : "No replies yet"}</h2>
       {items}
+      {later.next !== null && (
+        <button type="button" className="secondary small show-more-replies" onClick={later.loadMore} disabled={later.loading.busy}>
+          {later.loading.busy ? "Loading…" : `Show more replies (${total - items.length} more)`}
+        </button>
+      )}
+      <ErrorMessage message={later.loading.error} />
     </section>
   );
 }
