@@ -240,6 +240,45 @@ def test_a_crash_loop_gives_up_and_stops_the_rest(capsys):
     assert out.count("started steady") == 1
 
 
+def test_a_supervisor_whose_output_is_gone_keeps_supervising_and_stops_everything():
+    # Its output's reader (a terminal, a pipe to a log) goes away; a child then exits, and the
+    # message about it cannot be written. It used to raise, and stopping raised again before the
+    # other children were stopped, leaving them running.
+    script = (
+        "import os, sys\n"
+        "from wop.supervisor import Supervisor\n"
+        "s = Supervisor(dict(os.environ), first_delay=0.05, max_delay=0.2, crash_loop=(1000, 60.0))\n"
+        "s.install_signal_handlers()\n"
+        "try:\n"
+        "    s.add('steady', [sys.executable, '-c', 'import time; time.sleep(120)'])\n"
+        "    s.add('crasher', [sys.executable, '-c', 'import time; time.sleep(0.3)'])\n"
+        "    sys.exit(s.run())\n"
+        "finally:\n"
+        "    s.stop_all()\n"
+    )
+    proc = subprocess.Popen([sys.executable, "-c", script], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    out = proc.stdout
+    assert out is not None
+    try:
+        first = out.readline()
+        assert "started steady (pid " in first, first
+        steady = int(first.split("(pid ")[1].rstrip(")\n"))
+        out.close()  # the reader goes away
+        time.sleep(2)  # the crasher exits (and is restarted) a few times meanwhile
+        assert proc.poll() is None, "the supervisor died when its output went away"
+        assert not gone(steady)
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(30) == 0
+        deadline = time.monotonic() + 10
+        while not gone(steady) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert gone(steady), "a child was left running"
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+
+
 def test_the_supervisor_is_light_and_keeps_the_soft_shutdown(tmp_path):
     # It reads its settings (in a child: the settings' library, pydantic, stays out of it too).
     code = (

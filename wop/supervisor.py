@@ -117,7 +117,10 @@ def worker_command(data_dir: Path) -> list[str]:
 
 
 def say(message: str) -> None:
-    print(f"[wop] {message}", flush=True)
+    try:
+        print(f"[wop] {message}", flush=True)
+    except OSError:  # whoever read the output went away: keep supervising, and stopping, silently
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 @dataclass
