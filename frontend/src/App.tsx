@@ -164,7 +164,7 @@ export default function App() {
       screen = <ProfilePage />;
       break;
     case "settings":
-      screen = <SettingsPage user={user} onLoggedOut={loggedOut} />;
+      screen = <SettingsPage user={user} onLoggedOut={loggedOut} onUserChanged={(changed) => setSession({ state: "in", user: changed })} />;
       break;
     case "admin":
       screen = <AdminPage me={user} />;
