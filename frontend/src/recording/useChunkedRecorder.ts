@@ -68,6 +68,8 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
   const [taskId, setTaskId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [unfinished, setUnfinished] = useState<Unfinished[]>([]);
+  // The microphone while it records, for the level meter (the same stream the recorder has).
+  const [stream, setStream] = useState<MediaStream | null>(null);
   const recorder = useRef<MediaRecorder | null>(null);
   const queue = useRef<UploadQueue | null>(null);
   const screenKeeper = useRef(new ScreenKeeper());
@@ -212,6 +214,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
       rec.onstop = () => {
         rec.stream.getTracks().forEach((t) => t.stop());
         recorder.current = null;
+        setStream(null);
         void screenKeeper.current.release();
         void written.then(() => markStopped(id)).then(() => finish(id));
       };
@@ -228,6 +231,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
       rec.onerror = stopCapturing;
       rec.start(SLICE_MS);
       recorder.current = rec;
+      setStream(stream);
       void screenKeeper.current.hold();
       setState("recording");
     } catch (err) {
@@ -318,6 +322,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
   return {
     state,
     seconds,
+    stream,
     transcript,
     waiting: queueState.waiting,
     uploadError: queueState.error,
