@@ -211,6 +211,7 @@ def test_the_player_jobs_menu_and_token_chart_have_no_critical_or_serious_access
         expect(tab.get_by_role("region", name="Your jobs")).to_be_visible()
         found["jobs menu"] = axe_problems(tab)
 
+        tab.get_by_role("button", name="Menu").click()  # at phone width the page links are under it
         tab.get_by_role("link", name=re.compile("Profile")).click()
         expect(tab.get_by_role("region", name="Earlier profiles")).to_be_visible()
         found["profile"] = axe_problems(tab)
