@@ -197,6 +197,20 @@ describe("uploading an audio file", () => {
     expect(api.putChunk.mock.calls.map((call) => call[1])).toEqual([0, 1, 1, 2]);
   });
 
+  it("that the server refuses as not audio is discarded, here and there, and not offered again", async () => {
+    api.createRecording.mockResolvedValue({ ...serverRecording(803), limits: { chunk_bytes: 4, total_bytes: 100, seconds: 600 } });
+    api.putChunk.mockRejectedValue(new ApiError(415, "This is not a recording: it does not start like one.", "unsupported_media"));
+    api.discardRecording.mockResolvedValue(undefined);
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    const file = new File(["<html>a web page</html>"], "song.mp3", { type: "audio/mpeg" });
+    fireEvent.change(await screen.findByLabelText("Upload an audio file", {}, SLOW), { target: { files: [file] } });
+    expect(await screen.findByText("Could not upload song.mp3: This is not a recording: it does not start like one.", {}, SLOW)).toBeTruthy();
+    await waitFor(() => expect(api.discardRecording).toHaveBeenCalledWith(803), SLOW);
+    await waitFor(async () => expect(await localRecordings()).toEqual([]), SLOW);
+    expect(screen.queryByText(/An unfinished recording/)).toBeNull();
+    expect(api.finishRecording).not.toHaveBeenCalled();
+  });
+
   it("larger than a recording may be is refused at once, with the limit", async () => {
     api.createRecording.mockResolvedValue({
       ...serverRecording(802),

@@ -285,13 +285,17 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
       setPieces({});
       setServerTranscript("");
       setTaskId(null);
-      await finish(id);
+      await finish(id); // a failure it explains, and offers the recording to finish later
+      if (refusedHere(id)) throw new Error(queue.current?.state.error ?? "The server refused the file.");
     } catch (err) {
       setError(`Could not upload ${file.name}: ${messageOf(err)}`);
       // Refused by the server (not audio after all, too large): nothing to resume, so nothing kept.
-      if (id !== undefined && queue.current?.recordingId === id && queue.current.state.refused) await discard(id);
+      if (id !== undefined && refusedHere(id)) await discard(id);
     }
   };
+
+  /** Whether the server refused a chunk of recording `id` (its queue stopped for good). */
+  const refusedHere = (id: number) => queue.current?.recordingId === id && queue.current.state.refused;
 
   const stop = () => {
     if (recorder.current?.state === "recording") recorder.current.stop();
