@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.test_ui import browser, expect, page, sign_up, write_and_open
+from tests.test_ui import browser, expect, log_in, page, sign_up, write_and_open
 from tests.test_ui_journal import api_post
 from tests.test_ui_journal2 import AXE, axe_problems
 
@@ -162,8 +162,8 @@ def test_the_keyboard_saves_navigates_and_moves_focus(page):
     assert outline not in ("none", ""), outline
 
 
-def test_the_theme_can_be_chosen_and_is_kept(page):
-    sign_up(page)
+def test_the_theme_can_be_chosen_and_is_kept_and_follows_the_writer_to_another_browser(page, browser, live_server):
+    name = sign_up(page)
     page.get_by_role("link", name="Settings").click()
     page.get_by_role("radio", name="Dark").check()
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(26, 25, 23)"
@@ -172,6 +172,25 @@ def test_the_theme_can_be_chosen_and_is_kept(page):
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(26, 25, 23)"
     page.get_by_role("radio", name="Light").check()
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(250, 247, 242)"
+
+    # Kept with the account too: another browser the writer logs in to takes it.
+    with page.expect_response(lambda r: r.url.endswith("/api/me/preferences") and r.request.method == "PUT") as saved:
+        page.get_by_role("radio", name="Dark").check()
+    assert saved.value.ok
+    other = browser.new_context(base_url=live_server.url)
+    other.set_default_timeout(15_000)
+    try:
+        tab = other.new_page()
+        tab.goto("/login")
+        expect(tab.locator("html")).not_to_have_attribute("data-theme", "dark")
+        log_in(tab, name)
+        expect(tab.locator("html")).to_have_attribute("data-theme", "dark")
+        # Kept in that browser as well, so its next page load is painted dark from the start.
+        assert tab.evaluate("() => localStorage.getItem('wop:theme')") == "dark"
+        tab.goto("/settings")
+        expect(tab.get_by_role("radio", name="Dark")).to_be_checked()
+    finally:
+        other.close()
 
 
 # Every control a finger presses, as shown: its size, and whether the page is wider than the screen.
