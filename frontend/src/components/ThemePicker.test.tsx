@@ -26,16 +26,23 @@ function withAccount(children: ReactNode) {
 describe("the theme", () => {
   it("is shown at once when picked, and kept in this browser and with the account", async () => {
     api.getPreferences.mockResolvedValue(prefs(null));
-    api.savePreferences.mockResolvedValue(prefs("dark"));
+    let answer: () => void = () => undefined;
+    api.savePreferences.mockImplementationOnce(() => new Promise((resolve) => (answer = () => resolve(prefs("dark")))));
+    api.savePreferences.mockResolvedValue(prefs("system"));
     withAccount(<ThemePicker />);
     fireEvent.click(screen.getByRole("radio", { name: "Dark" }));
     expect(shown()).toBe("dark");
     expect(localStorage.getItem("wop:theme")).toBe("dark");
-    expect(api.savePreferences).toHaveBeenCalledWith({ theme: "dark" });
     expect((screen.getByRole("radio", { name: "Dark" }) as HTMLInputElement).checked).toBe(true);
+    await waitFor(() => expect(api.savePreferences).toHaveBeenCalledWith({ theme: "dark" }));
     fireEvent.click(screen.getByRole("radio", { name: "As the system" }));
     expect(shown()).toBeUndefined();
-    expect(api.savePreferences).toHaveBeenLastCalledWith({ theme: "system" });
+    // The second choice is sent once the first is saved, so the server ends with the last one.
+    await act(async () => undefined);
+    expect(api.savePreferences).toHaveBeenCalledTimes(1);
+    answer();
+    await waitFor(() => expect(api.savePreferences).toHaveBeenLastCalledWith({ theme: "system" }));
+    expect(api.savePreferences).toHaveBeenCalledTimes(2);
   });
 
   it("that the account keeps is applied on a browser that had none, and the picker shows it", async () => {

@@ -12,6 +12,15 @@ const CHOICES: { value: Theme; label: string }[] = [
   { value: "dark", label: "Dark" },
 ];
 
+let lastSave: Promise<unknown> = Promise.resolve();
+
+/** Saves choices one after another, so that the server ends with the last one made. */
+function saveTheme(theme: Theme) {
+  const next = lastSave.catch(() => undefined).then(() => savePreferences({ theme }));
+  lastSave = next;
+  return next;
+}
+
 /** Light, dark, or following the system: shown at once, kept in this browser and with the account. */
 export default function ThemePicker() {
   const theme = useSyncExternalStore(subscribeTheme, currentTheme);
@@ -20,7 +29,7 @@ export default function ThemePicker() {
   const pick = (value: Theme) => {
     chooseTheme(value);
     void run(async () => {
-      const now = await savePreferences({ theme: value });
+      const now = await saveTheme(value);
       if (owner !== null) rememberPreferences(owner, now);
     });
   };
