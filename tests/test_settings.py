@@ -15,6 +15,7 @@ def test_preferences_are_the_defaults_of_new_entries_and_ai_requests(alice):
         "default_model": None,
         "default_privacy": None,
         "default_ai_excluded": False,
+        "theme": None,
     }
     resp = alice.put("/api/me/preferences", json={"default_privacy": "public", "default_ai_excluded": True})
     assert resp.status_code == 200 and resp.get_json()["default_privacy"] == "public"
@@ -32,8 +33,27 @@ def test_preferences_are_the_defaults_of_new_entries_and_ai_requests(alice):
     assert job["model"] == "test-claude"
     alice.post(f"/api/jobs/{job['task_id']}/cancel")
     reset = alice.put("/api/me/preferences", json={"default_privacy": None, "default_ai_excluded": False})
-    assert reset.get_json() == {"default_model": "test-claude", "default_privacy": None, "default_ai_excluded": False}
+    assert reset.get_json() == {
+        "default_model": "test-claude",
+        "default_privacy": None,
+        "default_ai_excluded": False,
+        "theme": None,
+    }
     assert alice.write("Back to the server's default.")["privacy"] == "private"
+
+
+def test_the_theme_is_kept_with_the_account_and_left_alone_by_other_changes(app, alice, bob):
+    assert alice.put("/api/me/preferences", json={"theme": "dark"}).get_json()["theme"] == "dark"
+    assert alice.put("/api/me/preferences", json={"default_privacy": "public"}).get_json()["theme"] == "dark"
+    again = app.test_client()  # another browser of the same writer
+    assert again.post("/auth/login", json={"username": alice.username, "password": alice.password}).status_code == 200
+    assert again.get("/api/me/preferences").get_json()["theme"] == "dark"
+    assert alice.put("/api/me/preferences", json={"theme": "system"}).get_json()["theme"] == "system"
+    assert alice.put("/api/me/preferences", json={"theme": None}).get_json()["theme"] is None  # each browser its own
+    assert bob.get("/api/me/preferences").get_json()["theme"] is None
+    wrong = alice.put("/api/me/preferences", json={"theme": "blue"})
+    assert wrong.status_code == 422
+    assert wrong.get_json()["fields"] == {"theme": "Use 'system', 'light' or 'dark'."}
 
 
 def test_bad_preferences_are_refused_naming_the_field(app, alice, bob):

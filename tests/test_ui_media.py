@@ -101,8 +101,26 @@ def test_a_file_that_is_not_audio_is_refused_with_a_clear_message(page, tmp_path
     # Nothing of it is kept to be offered again as an unfinished recording.
     open_ones = "async () => (await (await fetch('/api/recordings?status=open')).json()).items.length"
     page.wait_for_function(f"async () => (await ({open_ones})()) === 0")
+    # Nor in this browser, from which the page would offer it again after a reload.
+    page.wait_for_function(f"async () => (await ({KEPT_HERE})()) === 0")
     page.reload()
     expect(page.get_by_text("An unfinished recording")).to_have_count(0)
+
+
+# How many recordings this browser keeps (IndexedDB, frontend/src/recording/store.ts).
+KEPT_HERE = """() => new Promise((resolve, reject) => {
+  const opening = indexedDB.open("wop-recordings");
+  opening.onerror = () => reject(opening.error);
+  opening.onsuccess = () => {
+    const db = opening.result;
+    if (!db.objectStoreNames.contains("recordings")) return resolve(0);
+    const count = db.transaction("recordings").objectStore("recordings").count();
+    count.onsuccess = () => {
+      db.close();
+      resolve(count.result);
+    };
+  };
+})"""
 
 
 def test_the_jobs_menu_shows_a_running_reply_and_cancels_it(page, fake_ai):
@@ -211,6 +229,7 @@ def test_the_player_jobs_menu_and_token_chart_have_no_critical_or_serious_access
         expect(tab.get_by_role("region", name="Your jobs")).to_be_visible()
         found["jobs menu"] = axe_problems(tab)
 
+        tab.get_by_role("button", name="Menu").click()  # at phone width the page links are under it
         tab.get_by_role("link", name=re.compile("Profile")).click()
         expect(tab.get_by_role("region", name="Earlier profiles")).to_be_visible()
         found["profile"] = axe_problems(tab)

@@ -254,3 +254,41 @@ def test_the_transcript_grows_in_the_page_while_recording(app, context):
     node_id = expect_entry_with_transcript(page)
     content = api_get(page, f"/api/nodes/{node_id}")["content"]
     assert content.startswith(grown)
+
+
+# Counts the microphones opened and keeps every AudioContext made, so the test can see both.
+WATCH_AUDIO = """(() => {
+  window.microphonesOpened = 0;
+  window.audioContexts = [];
+  const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+  navigator.mediaDevices.getUserMedia = (constraints) => {
+    window.microphonesOpened += 1;
+    return open(constraints);
+  };
+  const Original = window.AudioContext;
+  window.AudioContext = class extends Original {
+    constructor(...args) {
+      super(...args);
+      window.audioContexts.push(this);
+    }
+  };
+})()"""
+
+LEVEL_ABOVE_ZERO = "() => Number(document.querySelector('[role=meter]')?.getAttribute('aria-valuenow')) > 0"
+
+
+def test_the_level_meter_follows_the_microphone_while_recording(context):
+    context.add_init_script(WATCH_AUDIO)
+    page = context.new_page()
+    sign_up(page)
+    stop = start_recording(page)
+    meter = page.get_by_role("meter", name="Input level")
+    expect(meter).to_have_attribute("aria-valuemin", "0")
+    expect(meter).to_have_attribute("aria-valuemax", "100")
+    page.wait_for_function(LEVEL_ABOVE_ZERO)  # the fake microphone's speech moves it
+    assert page.evaluate("() => window.microphonesOpened") == 1  # the meter listens to the recorder's stream
+    assert page.evaluate("() => window.audioContexts.map((c) => c.state)") == ["running"]
+    stop.click()
+    expect(meter).to_have_count(0)
+    page.wait_for_function("() => window.audioContexts.every((c) => c.state === 'closed')")
+    expect_entry_with_transcript(page)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from tests.test_ui import browser, expect, page, sign_up, write_and_open
+from tests.test_ui import browser, expect, log_in, page, sign_up, write_and_open
 from tests.test_ui_journal import api_post
 from tests.test_ui_journal2 import AXE, axe_problems
 
@@ -162,8 +162,8 @@ def test_the_keyboard_saves_navigates_and_moves_focus(page):
     assert outline not in ("none", ""), outline
 
 
-def test_the_theme_can_be_chosen_and_is_kept(page):
-    sign_up(page)
+def test_the_theme_can_be_chosen_and_is_kept_and_follows_the_writer_to_another_browser(page, browser, live_server):
+    name = sign_up(page)
     page.get_by_role("link", name="Settings").click()
     page.get_by_role("radio", name="Dark").check()
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(26, 25, 23)"
@@ -172,6 +172,25 @@ def test_the_theme_can_be_chosen_and_is_kept(page):
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(26, 25, 23)"
     page.get_by_role("radio", name="Light").check()
     assert page.evaluate("() => getComputedStyle(document.body).backgroundColor") == "rgb(250, 247, 242)"
+
+    # Kept with the account too: another browser the writer logs in to takes it.
+    with page.expect_response(lambda r: r.url.endswith("/api/me/preferences") and r.request.method == "PUT") as saved:
+        page.get_by_role("radio", name="Dark").check()
+    assert saved.value.ok
+    other = browser.new_context(base_url=live_server.url)
+    other.set_default_timeout(15_000)
+    try:
+        tab = other.new_page()
+        tab.goto("/login")
+        expect(tab.locator("html")).not_to_have_attribute("data-theme", "dark")
+        log_in(tab, name)
+        expect(tab.locator("html")).to_have_attribute("data-theme", "dark")
+        # Kept in that browser as well, so its next page load is painted dark from the start.
+        assert tab.evaluate("() => localStorage.getItem('wop:theme')") == "dark"
+        tab.goto("/settings")
+        expect(tab.get_by_role("radio", name="Dark")).to_be_checked()
+    finally:
+        other.close()
 
 
 # Every control a finger presses, as shown: its size, and whether the page is wider than the screen.
@@ -205,7 +224,10 @@ def screenshots(tmp_path) -> Path:
 
 
 def test_the_main_pages_fit_a_phone(browser, live_server, screenshots):
-    context = browser.new_context(base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True)
+    # axe-core is added as an inline script, which the page's policy refuses: bypassed for this test.
+    context = browser.new_context(
+        base_url=live_server.url, viewport=PHONE, is_mobile=True, has_touch=True, bypass_csp=True
+    )
     context.set_default_timeout(15_000)
     try:
         tab = context.new_page()
@@ -248,8 +270,62 @@ def test_the_main_pages_fit_a_phone(browser, live_server, screenshots):
         expect(tab.get_by_label("New entry")).to_be_focused()
         box = tab.get_by_role("button", name="Write").bounding_box()
         assert box and box["height"] >= TOUCH_MIN
+
+        check_the_phone_menu(tab, screenshots)
     finally:
         context.close()
+
+
+MENU_LINKS = ("Journal", "Feed", "Profile & export", "Settings")
+
+
+def check_the_phone_menu(tab, screenshots: Path) -> None:
+    """The page links and the account fold under "Menu"; Write and the jobs menu stay in the row."""
+    tab.goto("/")
+    expect(tab.get_by_role("heading", name="Your journal")).to_be_visible()
+    menu_button = tab.get_by_role("button", name="Menu")
+    expect(menu_button).to_have_attribute("aria-expanded", "false")
+    menu = tab.locator(f"#{menu_button.get_attribute('aria-controls')}")
+    for name in MENU_LINKS:
+        expect(menu.get_by_role("link", name=name, exact=True)).to_be_hidden()
+    header = tab.locator("header.nav").bounding_box()
+    for control in (menu_button, tab.get_by_role("button", name="Write"), tab.get_by_role("button", name="Jobs")):
+        box = control.bounding_box()
+        assert box and header and box["y"] >= header["y"] and box["y"] + box["height"] <= header["y"] + header["height"]
+
+    menu_button.click()
+    expect(menu_button).to_have_attribute("aria-expanded", "true")
+    reachable = [menu.get_by_role("link", name=name, exact=True) for name in MENU_LINKS]
+    reachable += [
+        menu.get_by_role("link", name=re.compile("Your public page")),
+        menu.get_by_role("button", name="Log out"),
+    ]
+    for control in reachable:
+        expect(control).to_be_visible()
+    tab.screenshot(path=str(screenshots / "phone-menu.png"))
+    measured = tab.evaluate(MEASURE, TOUCH_MIN)
+    assert measured["small"] == [], measured["small"]
+    assert measured["overflow"] <= 0, f"{measured['overflow']} px wider than the screen with the menu open"
+    assert 0 < measured["headerHeight"] <= 60, f"the header is {measured['headerHeight']} px high with the menu open"
+    assert axe_problems(tab) == []
+
+    # Every link is reached from the keyboard, in order, right after the button.
+    menu_button.focus()
+    for name in MENU_LINKS:
+        tab.keyboard.press("Tab")
+        expect(menu.get_by_role("link", name=name, exact=True)).to_be_focused()
+    # Escape closes it and gives the focus back to its button.
+    tab.keyboard.press("Escape")
+    expect(menu_button).to_have_attribute("aria-expanded", "false")
+    expect(menu_button).to_be_focused()
+    expect(menu.get_by_role("link", name="Settings", exact=True)).to_be_hidden()
+
+    # Choosing a link goes there and closes the menu.
+    menu_button.click()
+    menu.get_by_role("link", name="Settings", exact=True).click()
+    expect(tab.get_by_role("heading", name="Settings", exact=True)).to_be_visible()
+    expect(menu_button).to_have_attribute("aria-expanded", "false")
+    expect(menu.get_by_role("link", name="Feed", exact=True)).to_be_hidden()
 
 
 @pytest.mark.skipif(not AXE.is_file(), reason="axe-core is not installed (npm install in frontend/)")

@@ -15,6 +15,7 @@ import NotFound from "./components/NotFound";
 import ProfilePage from "./components/ProfilePage";
 import QuickNav from "./components/QuickNav";
 import SettingsPage from "./components/SettingsPage";
+import { AccountTheme } from "./components/ThemePicker";
 import VisitorBar from "./components/VisitorBar";
 import WriterPage from "./components/WriterPage";
 import { DraftOwner, clearDrafts, sendDrafts } from "./hooks/useDraft";
@@ -164,7 +165,7 @@ export default function App() {
       screen = <ProfilePage />;
       break;
     case "settings":
-      screen = <SettingsPage user={user} onLoggedOut={loggedOut} />;
+      screen = <SettingsPage user={user} onLoggedOut={loggedOut} onUserChanged={(changed) => setSession({ state: "in", user: changed })} />;
       break;
     case "admin":
       screen = <AdminPage me={user} />;
@@ -185,6 +186,7 @@ export default function App() {
 
   return (
     <DraftOwner value={user.id}>
+      <AccountTheme />
       <PlayerProvider>
         <SkipLink />
         <NavBar user={user} route={route} onLogout={logOut} />

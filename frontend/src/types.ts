@@ -328,6 +328,8 @@ export interface Preferences {
   default_model: string | null;
   default_privacy: Privacy | null;
   default_ai_excluded: boolean | null;
+  /** The web app's theme on every browser; null: never chosen, each browser keeps its own. */
+  theme?: "system" | "light" | "dark" | null;
 }
 
 export interface ApiToken {

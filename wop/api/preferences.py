@@ -1,4 +1,6 @@
-"""A writer's preferences: the defaults their new entries and AI requests use."""
+"""A writer's preferences: the defaults their new entries and AI requests use, and the web app's theme."""
+
+from typing import Literal
 
 from flask import Blueprint, jsonify
 from flask.typing import ResponseReturnValue
@@ -21,12 +23,16 @@ class Preferences(BaseModel):
         default=None, description="privacy of new top-level entries; null: the server's DEFAULT_PRIVACY"
     )
     default_ai_excluded: bool | None = Field(default=None, description="keep new entries away from AI unless told")
+    theme: Literal["system", "light", "dark"] | None = Field(
+        default=None, description="the web app's colour theme on every browser; null: each browser keeps its own"
+    )
 
 
 @bp.get("/preferences")
 @login_required
 def get_preferences() -> ResponseReturnValue:
-    """Your defaults: model for AI requests, privacy of new top-level entries, keeping new entries from AI."""
+    """Your defaults: model for AI requests, privacy of new top-level entries, keeping new entries from AI;
+    and the web app's theme."""
     return jsonify(logged_in_user().preferences())
 
 
@@ -45,5 +51,7 @@ def put_preferences(body: Preferences) -> ResponseReturnValue:
         user.default_privacy = body.default_privacy
     if "default_ai_excluded" in fields:
         user.default_ai_excluded = bool(body.default_ai_excluded)
+    if "theme" in fields:
+        user.theme = body.theme
     db.session.commit()
     return jsonify(user.preferences())

@@ -25,12 +25,16 @@ class User(Model):
     default_model: Mapped[str | None] = mapped_column(String(100))
     default_privacy: Mapped[str | None] = mapped_column(String(10))
     default_ai_excluded: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false(), nullable=False)
+    # The web app's colour theme ("system", "light" or "dark"), so it follows the writer to every
+    # browser; NULL: never chosen, each browser keeps its own.
+    theme: Mapped[str | None] = mapped_column(String(10))
 
     def preferences(self) -> dict:
         return {
             "default_model": self.default_model,
             "default_privacy": self.default_privacy,
             "default_ai_excluded": self.default_ai_excluded,
+            "theme": self.theme,
         }
 
     def to_dict(self, private: bool = False) -> dict:

@@ -1,5 +1,5 @@
 // One's account: preferences, API tokens, and ending every session.
-import type { ApiToken, Page, Preferences } from "../types";
+import type { ApiToken, Page, Preferences, User } from "../types";
 import { del, get, post, put, request, setCsrfToken } from "./client";
 
 export const getPreferences = () => get<Preferences>("/api/me/preferences");
@@ -57,3 +57,6 @@ export async function changePassword(currentPassword: string, newPassword: strin
   });
   setCsrfToken(answer.csrf_token);
 }
+
+/** Sets one's e-mail address, or removes it with "". Answers the account as it now is. */
+export const changeEmail = (email: string) => put<{ user: User }>("/api/dashboard/user", { email }).then((a) => a.user);

@@ -29,7 +29,9 @@ export default function PreferencesPanel() {
     event.preventDefault();
     if (!prefs) return;
     void run(async () => {
-      const now = await savePreferences(prefs);
+      // Only this form's fields: the theme is saved by its own picker.
+      const { default_model, default_privacy, default_ai_excluded } = prefs;
+      const now = await savePreferences({ default_model, default_privacy, default_ai_excluded });
       setPrefs(now);
       if (owner !== null) rememberPreferences(owner, now); // new entries start from these
       setSaved(true);

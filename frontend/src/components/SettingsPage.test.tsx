@@ -13,12 +13,13 @@ const api = vi.hoisted(() => ({
   listSessions: vi.fn(async () => [] as unknown[]),
   endSession: vi.fn(),
   changePassword: vi.fn(),
+  changeEmail: vi.fn(),
   deleteMyData: vi.fn(),
 }));
 vi.mock("../api/account", () => api);
 vi.mock("../api/models", () => ({ listModels: api.listModels }));
 
-const user = { id: 1, username: "ann" } as User;
+const user = { id: 1, username: "ann", email: "ann@example.com" } as User;
 const token = (id: number, name: string, revoked = false): ApiToken => ({ id, name, created_at: null, last_used_at: null, revoked });
 
 // The model list is fetched once per page load: each test loads the app's modules afresh.

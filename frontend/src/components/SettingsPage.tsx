@@ -1,10 +1,12 @@
-// One's account: defaults, the theme, API tokens, ending every session, and deleting all one wrote.
+// One's account: defaults, the theme, the e-mail address, the password, API tokens, ending every
+// session, and deleting all one wrote.
 import { useState } from "react";
 import { logoutEverywhere } from "../api/account";
 import { useAction } from "../hooks/useAction";
 import type { User } from "../types";
 import ConfirmDialog from "./ConfirmDialog";
 import DeleteMyDataPanel from "./DeleteMyDataPanel";
+import EmailPanel from "./EmailPanel";
 import PasswordPanel from "./PasswordPanel";
 import PreferencesPanel from "./PreferencesPanel";
 import SessionsList from "./SessionsList";
@@ -15,9 +17,11 @@ interface Props {
   user: User;
   /** Every session ended, this one too: the app shows the login screen. */
   onLoggedOut: () => void;
+  /** The account changed here (its e-mail address): the app keeps the new one. */
+  onUserChanged?: (user: User) => void;
 }
 
-export default function SettingsPage({ user, onLoggedOut }: Props) {
+export default function SettingsPage({ user, onLoggedOut, onUserChanged }: Props) {
   const [confirming, setConfirming] = useState(false);
   const [passwordChanges, setPasswordChanges] = useState(0); // the session list changes with it
   const { busy, error, run } = useAction();
@@ -32,6 +36,7 @@ export default function SettingsPage({ user, onLoggedOut }: Props) {
       <h1 className="page-title">Settings</h1>
       <PreferencesPanel />
       <ThemePicker />
+      <EmailPanel current={user.email ?? null} onChanged={onUserChanged} />
       <PasswordPanel onChanged={() => setPasswordChanges((n) => n + 1)} />
       <TokensPanel username={user.username} />
       <section className="card panel" aria-labelledby="sessions-title">

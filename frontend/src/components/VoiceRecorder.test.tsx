@@ -1,6 +1,6 @@
 import "fake-indexeddb/auto";
 import { fireEvent, render, screen, waitFor } from "@testing-library/react";
-import { beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError, UNREACHABLE } from "../api/client";
 import type { Recording } from "../recording/api";
 import { addChunk, chunksOf, forget, localRecordings, saveRecording } from "../recording/store";
@@ -197,6 +197,20 @@ describe("uploading an audio file", () => {
     expect(api.putChunk.mock.calls.map((call) => call[1])).toEqual([0, 1, 1, 2]);
   });
 
+  it("that the server refuses as not audio is discarded, here and there, and not offered again", async () => {
+    api.createRecording.mockResolvedValue({ ...serverRecording(803), limits: { chunk_bytes: 4, total_bytes: 100, seconds: 600 } });
+    api.putChunk.mockRejectedValue(new ApiError(415, "This is not a recording: it does not start like one.", "unsupported_media"));
+    api.discardRecording.mockResolvedValue(undefined);
+    render(<VoiceRecorder onUploaded={vi.fn()} />);
+    const file = new File(["<html>a web page</html>"], "song.mp3", { type: "audio/mpeg" });
+    fireEvent.change(await screen.findByLabelText("Upload an audio file", {}, SLOW), { target: { files: [file] } });
+    expect(await screen.findByText("Could not upload song.mp3: This is not a recording: it does not start like one.", {}, SLOW)).toBeTruthy();
+    await waitFor(() => expect(api.discardRecording).toHaveBeenCalledWith(803), SLOW);
+    await waitFor(async () => expect(await localRecordings()).toEqual([]), SLOW);
+    expect(screen.queryByText(/An unfinished recording/)).toBeNull();
+    expect(api.finishRecording).not.toHaveBeenCalled();
+  });
+
   it("larger than a recording may be is refused at once, with the limit", async () => {
     api.createRecording.mockResolvedValue({
       ...serverRecording(802),
@@ -209,5 +223,80 @@ describe("uploading an audio file", () => {
     expect(await screen.findByText(/Could not upload long.mp3: .*at most 1 MB/, {}, SLOW)).toBeTruthy();
     expect(api.discardRecording).toHaveBeenCalledWith(802);
     expect(api.putChunk).not.toHaveBeenCalled();
+  });
+});
+
+/** Web Audio as far as the level meter uses it: every frame reads samples of amplitude 0.1. */
+class FakeAudioContext {
+  static made: FakeAudioContext[] = [];
+  listened: unknown = null;
+  closed = false;
+  constructor() {
+    FakeAudioContext.made.push(this);
+  }
+  createAnalyser() {
+    return { fftSize: 2048, getFloatTimeDomainData: (samples: Float32Array) => samples.fill(0.1) };
+  }
+  createMediaStreamSource(stream: unknown) {
+    this.listened = stream;
+    return { connect: () => undefined, disconnect: () => undefined };
+  }
+  async resume() {}
+  async close() {
+    this.closed = true;
+  }
+}
+
+describe("the level meter", () => {
+  let microphone: ReturnType<typeof vi.fn>;
+  let cancelled: ReturnType<typeof vi.fn>;
+
+  beforeEach(() => {
+    fakeMicrophone();
+    microphone = vi.fn(async () => ({ getTracks: () => [track] }));
+    Object.defineProperty(navigator, "mediaDevices", { configurable: true, value: { getUserMedia: microphone } });
+    FakeAudioContext.made = [];
+    vi.stubGlobal("AudioContext", FakeAudioContext);
+    vi.stubGlobal("requestAnimationFrame", (step: FrameRequestCallback) => window.setTimeout(() => step(performance.now()), 16));
+    cancelled = vi.fn((frame: number) => window.clearTimeout(frame));
+    vi.stubGlobal("cancelAnimationFrame", cancelled);
+    api.createRecording.mockResolvedValue(serverRecording(901));
+    api.getRecording.mockResolvedValue(serverRecording(901, { chunks: [0], next_chunk: 1 }));
+    api.finishRecording.mockReturnValue(new Promise(() => undefined));
+  });
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  const startRecording = async () => {
+    const view = render(<VoiceRecorder onUploaded={vi.fn()} />);
+    fireEvent.click(await screen.findByRole("button", { name: /Record/ }, SLOW));
+    const stop = await screen.findByRole("button", { name: /Stop/ }, SLOW);
+    const meter = await screen.findByRole("meter", { name: "Input level" }, SLOW);
+    return { view, stop, meter };
+  };
+
+  it("shows the microphone's level while recording, from the stream being recorded, and stops with it", async () => {
+    const { stop, meter } = await startRecording();
+    expect(meter.getAttribute("aria-valuemin")).toBe("0");
+    expect(meter.getAttribute("aria-valuemax")).toBe("100");
+    await waitFor(() => expect(meter.getAttribute("aria-valuenow")).toBe("67"), SLOW); // RMS 0.1 is -20 dB
+    expect(microphone).toHaveBeenCalledTimes(1); // the microphone is opened once
+    const [context] = FakeAudioContext.made;
+    expect(FakeAudioContext.made).toHaveLength(1);
+    expect(context.listened).toBe(await microphone.mock.results[0].value);
+    FakeRecorder.latest?.emit("a few words");
+    fireEvent.click(stop);
+    await waitFor(() => expect(screen.queryByRole("meter")).toBeNull(), SLOW);
+    expect(context.closed).toBe(true);
+    expect(cancelled).toHaveBeenCalled();
+  });
+
+  it("stops measuring when the recorder goes away mid-recording", async () => {
+    const { view, meter } = await startRecording();
+    await waitFor(() => expect(meter.getAttribute("aria-valuenow")).toBe("67"), SLOW);
+    view.unmount();
+    expect(FakeAudioContext.made.map((c) => c.closed)).toEqual([true]);
+    expect(cancelled).toHaveBeenCalled();
   });
 });

@@ -8,6 +8,7 @@ import { useChunkedRecorder } from "../recording/useChunkedRecorder";
 import type { Job, NodeDetail, Privacy } from "../types";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
+import LevelMeter from "./LevelMeter";
 
 interface Props {
   parentId?: number;
@@ -56,6 +57,7 @@ export default function VoiceRecorder({ parentId, privacy, aiExcluded = false, o
           ■ Stop {clock(rec.seconds)}
         </button>
       )}
+      {rec.state === "recording" && <LevelMeter stream={rec.stream} />}
       {(rec.state === "recording" || rec.state === "finishing") && rec.waiting > 0 && (
         <span className="muted" role="status">
           {rec.waiting} {rec.waiting === 1 ? "part" : "parts"} waiting to upload

@@ -68,6 +68,8 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
   const [taskId, setTaskId] = useState<string | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [unfinished, setUnfinished] = useState<Unfinished[]>([]);
+  // The microphone while it records, for the level meter (the same stream the recorder has).
+  const [stream, setStream] = useState<MediaStream | null>(null);
   const recorder = useRef<MediaRecorder | null>(null);
   const queue = useRef<UploadQueue | null>(null);
   const screenKeeper = useRef(new ScreenKeeper());
@@ -212,6 +214,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
       rec.onstop = () => {
         rec.stream.getTracks().forEach((t) => t.stop());
         recorder.current = null;
+        setStream(null);
         void screenKeeper.current.release();
         void written.then(() => markStopped(id)).then(() => finish(id));
       };
@@ -228,6 +231,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
       rec.onerror = stopCapturing;
       rec.start(SLICE_MS);
       recorder.current = rec;
+      setStream(stream);
       void screenKeeper.current.hold();
       setState("recording");
     } catch (err) {
@@ -281,13 +285,17 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
       setPieces({});
       setServerTranscript("");
       setTaskId(null);
-      await finish(id);
+      await finish(id); // a failure it explains, and offers the recording to finish later
+      if (refusedHere(id)) throw new Error(queue.current?.state.error ?? "The server refused the file.");
     } catch (err) {
       setError(`Could not upload ${file.name}: ${messageOf(err)}`);
       // Refused by the server (not audio after all, too large): nothing to resume, so nothing kept.
-      if (id !== undefined && queue.current?.recordingId === id && queue.current.state.refused) await discard(id);
+      if (id !== undefined && refusedHere(id)) await discard(id);
     }
   };
+
+  /** Whether the server refused a chunk of recording `id` (its queue stopped for good). */
+  const refusedHere = (id: number) => queue.current?.recordingId === id && queue.current.state.refused;
 
   const stop = () => {
     if (recorder.current?.state === "recording") recorder.current.stop();
@@ -318,6 +326,7 @@ export function useChunkedRecorder({ parentId, privacy, aiExcluded = false }: Op
   return {
     state,
     seconds,
+    stream,
     transcript,
     waiting: queueState.waiting,
     uploadError: queueState.error,
