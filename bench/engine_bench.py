@@ -177,6 +177,8 @@ def engine(env: dict, folder: Path, jobs: int, burst: int) -> dict[str, float]:
     finally:
         web.stop()
         worker.stop()
+    slowest = sorted(range(len(times)), key=times.__getitem__)[-3:]
+    print("engine: slowest round trips (job number: ms)", ", ".join(f"{i}: {times[i]:.0f}" for i in slowest))
     return {"p50": percentile(times, 50), "p99": percentile(times, 99), "per_second": per_second}
 
 
