@@ -40,7 +40,7 @@ def announce(job_id: str, job: Job | None = None) -> None:
         row = db.session.execute(select(Job, User).join(User, User.id == Job.user_id).where(Job.id == job_id)).first()
         job, owner = row if row is not None else (None, None)
     if job is not None and owner is not None:
-        events.publish(owner.id, "job", job_json(job, owner))
+        events.publish(owner.id, "job", job_json(job, owner, so_far=False))
 
 
 def _key(job_id: str, what: str) -> str:
