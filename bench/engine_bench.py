@@ -186,6 +186,7 @@ def compare(db: str = "sqlite", jobs: int = 100, burst: int = 200) -> dict[str, 
     """{"engine": {...}, "raw Celery": {...}, "provider call": {...}}: p50 and p99 in ms,
     throughput in jobs/s."""
     folder = Path(tempfile.mkdtemp(prefix="wop-engine-bench-"))
+    print(f"logs in {folder}")
     redis, fake = RedisServer(folder / "redis").start(), FakeAI().start()
     pg = PostgresServer().start() if db == "postgres" else None
     env = dict(

@@ -82,14 +82,21 @@ def _share_loaded_objects_with_pool(**_kwargs: Any) -> None:
 
 @worker_process_init.connect
 def _fresh_connections_after_fork(**_kwargs: Any) -> None:
-    """A forked pool process must not share the parent's database connections; it makes its
-    own provider clients before it takes a job."""
+    """A forked pool process must not share the parent's database connections. It opens its
+    own, to the database and to Redis, and makes its provider clients before it takes a job."""
     app = _flask_app
     if app is not None:
         from ..extensions import db
+        from ..redis_client import redis_client
 
         with app.app_context():
             db.engine.dispose(close=False)
+            try:
+                with db.engine.connect():
+                    pass  # the pool keeps it for the first job
+                redis_client().ping()
+            except Exception as exc:  # the first job will try again, and say what is wrong
+                log.warning("A new pool process could not reach the database or Redis yet: %s", exc)
         _load_what_jobs_use(app)
 
 
