@@ -116,7 +116,9 @@ def _engine_options(url: str) -> dict:
 def _sqlite_pragmas(dbapi_connection, _record):
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
+        # Why each setting: docs/operations.md, "SQLite settings".
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=30000")
         # Deleted text is overwritten with zeros, not left in free pages (see account_deletion).

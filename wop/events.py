@@ -14,13 +14,16 @@ import json
 import logging
 import re
 import time
-from typing import Any, NamedTuple, cast
+from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from flask import current_app
 from redis.exceptions import RedisError, ResponseError
 from redis.typing import EncodableT, FieldT
 
 from .redis_client import blocking_redis_client, redis_client
+
+if TYPE_CHECKING:
+    from redis.client import Pipeline
 
 log = logging.getLogger(__name__)
 EVENTS = ("job", "text", "part", "restart", "reset")
@@ -61,21 +64,27 @@ def _places_key(user_id: int) -> str:
 def publish(user_id: int, event: str, data: dict[str, Any]) -> str | None:
     """Append an event to the user's stream; its id, or None when Redis is unreachable (logged,
     never raised: the caller's work must not fail because a live update could not be sent)."""
-    if event not in EVENTS:
-        raise ValueError(f"unknown event {event!r}; use one of {', '.join(EVENTS)}")
-    config = current_app.config
-    key, retention = stream_key(user_id), config["EVENTS_RETENTION_SECONDS"]
-    fields: dict[FieldT, EncodableT] = {"event": event, "data": json.dumps(data, separators=(",", ":"), default=str)}
     try:
         pipe = redis_client().pipeline(transaction=False)
-        pipe.xadd(key, fields, maxlen=config["EVENTS_STREAM_MAXLEN"], approximate=True)
-        pipe.xtrim(key, minid=int((time.time() - retention) * 1000), approximate=True)
-        pipe.expire(key, retention)
+        queue_publish(pipe, user_id, event, data)
         entry_id = pipe.execute()[0]
     except RedisError as exc:
         log.warning("live event %s for user %s not sent: %s", event, user_id, exc)
         return None
     return entry_id.decode()
+
+
+def queue_publish(pipe: "Pipeline", user_id: int, event: str, data: dict[str, Any]) -> None:
+    """Queue the publishing of an event on `pipe` (its XADD is the first command queued here), so
+    a caller with other Redis writes to make sends them all in one round trip."""
+    if event not in EVENTS:
+        raise ValueError(f"unknown event {event!r}; use one of {', '.join(EVENTS)}")
+    config = current_app.config
+    key, retention = stream_key(user_id), config["EVENTS_RETENTION_SECONDS"]
+    fields: dict[FieldT, EncodableT] = {"event": event, "data": json.dumps(data, separators=(",", ":"), default=str)}
+    pipe.xadd(key, fields, maxlen=config["EVENTS_STREAM_MAXLEN"], approximate=True)
+    pipe.xtrim(key, minid=int((time.time() - retention) * 1000), approximate=True)
+    pipe.expire(key, retention)
 
 
 def publish_text(user_id: int, task_id: str, node_id: int | None, offset: int, delta: str) -> str | None:

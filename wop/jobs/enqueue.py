@@ -22,6 +22,7 @@ from ..redis_client import redis_client
 from .job_log import job_event
 from .live import announce
 from .registry import KINDS
+from .session import commit_keeping_loaded
 from .watcher import cancel_key
 
 log = logging.getLogger(__name__)
@@ -58,10 +59,13 @@ def _submit(
             retry_of=retry_of,
             stage="Waiting for a worker",
             max_attempts=spec.max_attempts or current_app.config["JOB_MAX_ATTEMPTS"],
+            # Written with the row rather than after the send, to save a second commit; a send
+            # that fails clears it again, so the reaper sends the job within seconds.
+            enqueued_at=utcnow(),
         )
         db.session.add(job)
         try:
-            db.session.commit()
+            commit_keeping_loaded()  # the job is what was just written: no need to read it back
         except IntegrityError:
             db.session.rollback()
             if key is None:
@@ -70,8 +74,14 @@ def _submit(
             if active is not None:
                 return active, False
             continue  # the active duplicate ended between our insert and our look: insert again
-        send(job)
-        announce(job.id)
+        # Told before it is sent, so this `pending` can never reach the owner after the worker's
+        # `processing` or `completed`.
+        announce(job.id, job)
+        if not send_message(job):
+            db.session.execute(
+                update(Job).where(Job.id == job.id, Job.status == JobStatus.PENDING).values(enqueued_at=None)
+            )
+            commit_keeping_loaded()
         job_event("queued", job.id, kind, user_id, 0)
         return job, True
     raise RuntimeError(f"could not record a {kind} job: its duplicate key kept changing hands")
@@ -89,7 +99,18 @@ def active_job(dedupe_key: str | None) -> Job | None:
 
 
 def send(job: Job, countdown: float | None = None) -> bool:
-    """Hand the job to Celery. If the broker is unreachable the job stays pending for the reaper."""
+    """Hand the job to Celery and record when (or, for a retry, when it is due). If the broker is
+    unreachable the job stays pending for the reaper."""
+    if not send_message(job, countdown):
+        return False
+    sent_at = utcnow() + timedelta(seconds=countdown or 0)
+    db.session.execute(update(Job).where(Job.id == job.id, Job.status == JobStatus.PENDING).values(enqueued_at=sent_at))
+    db.session.commit()
+    return True
+
+
+def send_message(job: Job, countdown: float | None = None) -> bool:
+    """Only the Celery message; False when the broker could not be reached."""
     try:
         current_app.extensions["celery"].send_task(
             KINDS[job.kind].task_name,
@@ -102,9 +123,6 @@ def send(job: Job, countdown: float | None = None) -> bool:
     except Exception as exc:  # broker down: not an error for the caller
         log.warning("Could not send job %s to the broker (%s); the reaper will send it later.", job.id, exc)
         return False
-    sent_at = utcnow() + timedelta(seconds=countdown or 0)
-    db.session.execute(update(Job).where(Job.id == job.id, Job.status == JobStatus.PENDING).values(enqueued_at=sent_at))
-    db.session.commit()
     return True
 
 

@@ -28,15 +28,19 @@ TEXT_BATCH_SECONDS = 0.05  # a reply's pieces are sent at most this often
 PARTIAL_TTL_SECONDS = 3600  # how long the text and parts so far are kept for a late page
 
 
-def announce(job_id: str) -> None:
-    """Send the job, as its owner sees it, to the owner's stream."""
+def announce(job_id: str, job: Job | None = None) -> None:
+    """Send the job, as its owner sees it, to the owner's stream. `job`: the row as just written,
+    when the caller has it loaded (its owner is then most often loaded too)."""
     from .view import job_json
 
-    # One read for both: this runs after each of a job's commits, which expire what was loaded.
-    row = db.session.execute(select(Job, User).join(User, User.id == Job.user_id).where(Job.id == job_id)).first()
-    if row is not None:
-        job, owner = row
-        events.publish(owner.id, "job", job_json(job, owner))
+    if job is not None:
+        owner = db.session.get(User, job.user_id)
+    else:
+        # One read for both: this runs after a job's commits, which expire what was loaded.
+        row = db.session.execute(select(Job, User).join(User, User.id == Job.user_id).where(Job.id == job_id)).first()
+        job, owner = row if row is not None else (None, None)
+    if job is not None and owner is not None:
+        events.publish(owner.id, "job", job_json(job, owner, so_far=False))
 
 
 def _key(job_id: str, what: str) -> str:
@@ -66,24 +70,26 @@ def start_attempt(run: "JobRun") -> None:
     told to drop it too."""
     if run.attempt > 1:
         try:
-            redis_client().delete(_key(run.job_id, "text"), _key(run.job_id, "parts"))
+            pipe = redis_client().pipeline(transaction=False)
+            pipe.delete(_key(run.job_id, "text"), _key(run.job_id, "parts"))
+            events.queue_publish(pipe, run.user_id, "restart", {"task_id": run.job_id})
+            pipe.execute()
         except RedisError as exc:
             log.warning("could not clear the partial results of job %s: %s", run.job_id, exc)
-        events.publish_restart(run.user_id, run.job_id)
 
 
 def add_part(run: "JobRun", index: int, count: int, **made: Any) -> None:
     """Part `index` (from 1) of `count` is done: `url` of its audio, or its `text`, `seconds`."""
     data = {"task_id": run.job_id, "kind": run.kind, "index": index, "count": count}
     data.update({k: v for k, v in made.items() if v is not None})
-    try:
+    try:  # kept and told in one round trip
         pipe = redis_client().pipeline(transaction=False)
         pipe.rpush(_key(run.job_id, "parts"), json.dumps(data))
         pipe.expire(_key(run.job_id, "parts"), PARTIAL_TTL_SECONDS)
+        events.queue_publish(pipe, run.user_id, "part", data)
         pipe.execute()
     except RedisError as exc:
-        log.warning("could not keep part %s of job %s: %s", index, run.job_id, exc)
-    events.publish(run.user_id, "part", data)
+        log.warning("could not keep or send part %s of job %s: %s", index, run.job_id, exc)
 
 
 class TextStream:
@@ -109,13 +115,15 @@ class TextStream:
             return
         self.pending.clear()
         key = _key(self.run.job_id, "text")
-        try:
+        run = self.run
+        try:  # kept and told in one round trip
             pipe = redis_client().pipeline(transaction=False)
             pipe.append(key, delta)
             pipe.expire(key, PARTIAL_TTL_SECONDS)
+            text = {"task_id": run.job_id, "node_id": run.node_id, "offset": self.offset, "delta": delta}
+            events.queue_publish(pipe, run.user_id, "text", text)
             pipe.execute()
         except RedisError as exc:
-            log.warning("could not keep the text so far of job %s: %s", self.run.job_id, exc)
-        events.publish_text(self.run.user_id, self.run.job_id, self.run.node_id, self.offset, delta)
+            log.warning("could not keep or send the text so far of job %s: %s", run.job_id, exc)
         self.offset += len(delta)
         self.sent_at = time.monotonic()

@@ -24,6 +24,7 @@ from ..extensions import db, rows_affected
 from ..models import ACTIVE_STATUSES, FINISHED_STATUSES, Job, JobStatus, Node
 from ..models.base import utcnow
 from .live import announce, start_attempt
+from .session import commit_keeping_loaded
 
 PROGRESS_INTERVAL = 1.0  # seconds between percentage-only progress writes
 BACKOFF_CAP_SECONDS = 300.0
@@ -107,46 +108,25 @@ class JobRun:
     @classmethod
     def claim(cls, job_id: str) -> "JobRun | None":
         """Take the job if it is waiting, or if its owner died on this host. None: nothing to do."""
-        job = db.session.get(Job, job_id)
-        if job is None or job.status in FINISHED_STATUSES:
-            return None
-        guard = Job.status == JobStatus.PENDING
-        if job.status == JobStatus.PROCESSING:
-            if not owner_is_dead(job.worker):
-                return None  # a live attempt owns it; this message is a stale duplicate
-            guard = (Job.status == JobStatus.PROCESSING) & (Job.claim_token == job.claim_token)
-        if job.cancel_requested:
-            finish_cancelled(job_id, job.claim_token)
-            return None
-        if job.attempts >= job.max_attempts:
-            give_up(job_id, job.claim_token, job.attempts)
-            return None
-        token, now = str(uuid.uuid4()), utcnow()
-        claimed = rows_affected(
-            update(Job)
-            .where(Job.id == job_id, guard)
-            .values(
-                status=JobStatus.PROCESSING,
-                attempts=Job.attempts + 1,
-                claim_token=token,
-                worker=worker_id(),
-                started_at=now,
-                heartbeat_at=now,
-                stage="Started",
-                error=None,
-                error_detail=None,
-            )
+        token = str(uuid.uuid4())
+        # The usual case in one statement: a waiting job, not cancelled, with attempts left.
+        job = _take(
+            job_id,
+            token,
+            (Job.status == JobStatus.PENDING) & Job.cancel_requested.is_(False) & (Job.attempts < Job.max_attempts),
         )
-        db.session.commit()
-        if not claimed:
-            return None
-        db.session.expire_all()
-        run = cls(db.session.get_one(Job, job_id), token)
+        if job is None:
+            db.session.rollback()  # the UPDATE that matched nothing: end its transaction
+            job = _take_unusual(job_id, token)
+            if job is None:
+                return None
+        commit_keeping_loaded()  # the claimed row is what RETURNING gave: no need to read it back
+        run = cls(job, token)
         from .watcher import watch
 
         watch(run)
         start_attempt(run)
-        announce(job_id)
+        announce(job_id, job)
         return run
 
     def release(self) -> None:
@@ -246,7 +226,8 @@ class JobRun:
                 db.session.rollback()
                 self.check_cancelled()  # raises JobCancelled or JobSuperseded
                 raise JobSuperseded()
-            db.session.commit()
+            # What `apply` added (the reply, its author) is what the owner is told about next.
+            commit_keeping_loaded()
         except Exception:
             db.session.rollback()
             raise
@@ -295,6 +276,53 @@ class JobRun:
         if moved:
             send(db.session.get_one(Job, self.job_id), countdown=delay)
             announce(self.job_id)
+
+
+def _take(job_id: str, token: str, guard: Any) -> Job | None:
+    """Claim the job for this process with `token` if `guard` holds; the claimed row, or None."""
+    now = utcnow()
+    claim = (
+        update(Job)
+        .where(Job.id == job_id, guard)
+        .values(
+            status=JobStatus.PROCESSING,
+            attempts=Job.attempts + 1,
+            claim_token=token,
+            worker=worker_id(),
+            started_at=now,
+            heartbeat_at=now,
+            stage="Started",
+            error=None,
+            error_detail=None,
+        )
+        .returning(Job)
+        # The returned row replaces whatever of it the session had loaded.
+        .execution_options(synchronize_session=False, populate_existing=True)
+    )
+    return db.session.scalars(claim).first()
+
+
+def _take_unusual(job_id: str, token: str) -> Job | None:
+    """A job the usual claim did not take: finished, owned by a live attempt (a stale duplicate
+    message), owned by a dead one, cancelled while waiting to retry, or out of attempts."""
+    job = db.session.get(Job, job_id)
+    if job is None or job.status in FINISHED_STATUSES:
+        return None
+    guard = Job.status == JobStatus.PENDING
+    if job.status == JobStatus.PROCESSING:
+        if not owner_is_dead(job.worker):
+            return None  # a live attempt owns it; this message is a stale duplicate
+        guard = (Job.status == JobStatus.PROCESSING) & (Job.claim_token == job.claim_token)
+    if job.cancel_requested:
+        finish_cancelled(job_id, job.claim_token)
+        return None
+    if job.attempts >= job.max_attempts:
+        give_up(job_id, job.claim_token, job.attempts)
+        return None
+    claimed = _take(job_id, token, guard)
+    if claimed is None:
+        db.session.commit()  # another process took it first
+    return claimed
 
 
 _abort_handler_installed = False

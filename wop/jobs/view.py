@@ -44,8 +44,10 @@ OUTPUTS: dict[str, Callable[[Job, User], dict[str, Any]]] = {
 }
 
 
-def job_json(job: Job, viewer: User, *, outputs: bool = True) -> dict[str, Any]:
-    """The job as `viewer` (its owner, or an administrator) may see it."""
+def job_json(job: Job, viewer: User, *, outputs: bool = True, so_far: bool = True) -> dict[str, Any]:
+    """The job as `viewer` (its owner, or an administrator) may see it. `so_far`: add what a
+    running job has made so far (read from Redis); its live events leave it out, since the
+    `text` and `part` events carry it."""
     result = dict(job.result) if job.result is not None else None
     if outputs and result is not None and job.status == JobStatus.COMPLETED and job.user_id == viewer.id:
         add = OUTPUTS.get(job.kind)
@@ -71,7 +73,7 @@ def job_json(job: Job, viewer: User, *, outputs: bool = True) -> dict[str, Any]:
         "heartbeat_at": iso(job.heartbeat_at),
         "finished_at": iso(job.finished_at),
     }
-    if job.status == JobStatus.PROCESSING and job.user_id == viewer.id:
+    if so_far and job.status == JobStatus.PROCESSING and job.user_id == viewer.id:
         data.update(partial(job.id))  # the reply's text or the parts so far, for a page opened mid-job
     if viewer.is_admin:
         data.update(error_detail=job.error_detail, user_id=job.user_id, worker=job.worker)

@@ -10,10 +10,10 @@ the reply's sources: it stays readable only while they all are.
 """
 
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 from flask import current_app
-from sqlalchemy import insert, select
+from sqlalchemy import Table, bindparam, insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from ..access import can_read, kept_from_ai, sources_by_reply
@@ -184,6 +184,11 @@ def source_ids(sent: list[Node]) -> set[int]:
     return ids
 
 
+def is_human(entry: Node) -> bool:
+    """An entry whose words earn token credit: written by a person, not by a model."""
+    return entry.node_type != NodeType.LLM and not entry.author.is_bot
+
+
 def share_tokens(total: int, weights: list[int]) -> list[int]:
     """Split `total` in proportion to `weights`; the parts add up to `total` exactly."""
     weight_sum = sum(weights)
@@ -230,28 +235,26 @@ def llm_reply(run: JobRun) -> None:
             f"This entry is about {too_long.args[0]:,} tokens, more than {model_id} reads with room for "
             "a reply. Shorten the entry or choose a model with a larger context window."
         ) from too_long
-    sent_ids = [p.node.id for p in fitted.parts if p.node is not None]
+    sent = [p.node for p in fitted.parts if p.node is not None]
+    # What the save needs from the thread, taken now: the commits from here on expire the rows.
+    sources = source_ids(sent)
+    humans = [(p.node.id, p.node.user_id, len(p.text)) for p in fitted.parts if p.node is not None and is_human(p.node)]
+    parent_id, privacy = node.id, node.privacy
     run.progress(10, fitted.stage if fitted.trimmed else f"Asking {model_id}")
     messages = [llm.ChatMessage("system", SYSTEM_PROMPT)] + [p.message for p in fitted.parts]
     text = TextStream(run)  # the reply reaches the page as it is written
     with run.abortable():  # a cancel closes the stream at once
         answer = llm.complete(messages, model_id, current_app.config, on_text=text)
     text.flush()
-    run.progress(90, "Saving the reply")
     author = model_account(model_id)
-    sent = [(p.node, p.text) for p in fitted.parts if p.node is not None]  # (entry, its text as sent)
-    # The commits since the thread was read expired its entries: read them again in one query
-    # rather than one each on first touch.
-    db.session.scalars(select(Node).where(Node.id.in_(sent_ids))).all()
-    sources = source_ids([entry for entry, _text in sent])
 
     def apply() -> dict[str, Any]:
         reply = Node(
             user_id=author.id,
-            parent_id=node.id,
+            parent_id=parent_id,
             node_type=NodeType.LLM,
             llm_model=model_id,
-            privacy=node.privacy,
+            privacy=privacy,
             content=answer.text,
             token_count=count_tokens(answer.text),
             source_job_id=run.job_id,
@@ -263,16 +266,22 @@ def llm_reply(run: JobRun) -> None:
         if sources:
             db.session.execute(insert(ReplySource), [{"reply_id": reply.id, "source_id": i} for i in sorted(sources)])
         # The tokens are credited to the people whose words were sent, by length.
-        humans = [(entry, text) for entry, text in sent if entry.node_type != NodeType.LLM and not entry.author.is_bot]
-        shares = share_tokens(answer.total_tokens, [len(text) for _entry, text in humans])
-        credits = []
-        for (entry, _text), tokens in zip(humans, shares, strict=True):
-            if tokens:
-                entry.distributed_tokens += tokens
-                credits.append({"user_id": entry.user_id, "node_id": entry.id, "job_id": run.job_id, "tokens": tokens})
+        shares = share_tokens(answer.total_tokens, [length for _id, _user, length in humans])
+        credits = [
+            {"user_id": user_id, "node_id": node_id, "job_id": run.job_id, "tokens": tokens}
+            for (node_id, user_id, _length), tokens in zip(humans, shares, strict=True)
+            if tokens
+        ]
         if credits:
             db.session.execute(insert(TokenCredit), credits)
-        db.session.flush()
+            # Added in SQL, one statement for all: a count read before the model answered may be old.
+            nodes = cast(Table, Node.__table__)
+            db.session.execute(
+                update(nodes)
+                .where(nodes.c.id == bindparam("credited"))
+                .values(distributed_tokens=nodes.c.distributed_tokens + bindparam("tokens")),
+                [{"credited": c["node_id"], "tokens": c["tokens"]} for c in credits],
+            )
         return {
             "llm_node_id": reply.id,
             "model": model_id,

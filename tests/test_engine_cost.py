@@ -1,0 +1,142 @@
+"""What one AI reply costs the database and Redis, from the request to the job completed: the
+statements, commits and connection checkouts, and the Redis round trips, on the web side
+(`POST /api/nodes/<id>/llm`) and on the worker side (the job run in this process). Counts, not
+timings: a round trip added to every job fails here, on SQLite and PostgreSQL alike.
+
+The broker's send is recorded instead of sent (one round trip to Redis in production), so no
+worker of the test session takes the job."""
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+import pytest
+from redis.connection import AbstractConnection
+from sqlalchemy import event
+
+from wop.extensions import db
+from wop.jobs.runner import run_job
+from wop.models import Job, JobStatus
+from wop.tasks.llm_reply import llm_reply
+
+# The budget of one AI reply to a root entry (docs/benchmarks.md, "The job engine's cost").
+# Web: the session, the user and the entry are read, the job inserted and committed once (with
+# its enqueued_at), the owner told in one Redis round trip (the broker's send is one more).
+WEB = {"statements": 4, "commits": 1, "checkouts": 1, "redis": 1}
+# Worker: the claim is one UPDATE … RETURNING; the thread is read; the "Asking" stage is one
+# write; the reply, its sources and token credit and the job's completion are one transaction.
+# Redis: the owner is told of the claim, the stage and the completion, one round trip each, and
+# of the reply's text (kept and told in one round trip) at its first piece and at its end.
+WORKER = {"statements": 18, "commits": 3, "checkouts": 4, "redis": 5}
+
+
+@dataclass
+class Cost:
+    statements: list[str] = field(default_factory=list)
+    commits: int = 0
+    checkouts: int = 0  # transactions: each costs a ping and a BEGIN on PostgreSQL besides its statements
+    redis: int = 0  # round trips: a pipeline is one
+
+    def counts(self) -> dict[str, int]:
+        return {
+            "statements": len(self.statements),
+            "commits": self.commits,
+            "checkouts": self.checkouts,
+            "redis": self.redis,
+        }
+
+
+@contextmanager
+def counting(app) -> Iterator[Cost]:
+    """Counts what this thread sends (not the job watcher's thread, which waits on its own)."""
+    cost, here = Cost(), threading.get_ident()
+
+    def mine() -> bool:
+        return threading.get_ident() == here
+
+    def statement(_conn, _cursor, sql, *_args):
+        if mine():
+            cost.statements.append(sql)
+
+    def commit(_conn):
+        if mine():
+            cost.commits += 1
+
+    def checkout(*_args):
+        if mine():
+            cost.checkouts += 1
+
+    real_send = AbstractConnection.send_packed_command
+
+    def send(self, command, check_health=True):
+        if mine():
+            cost.redis += 1
+        return real_send(self, command, check_health)
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", statement)
+    event.listen(engine, "commit", commit)
+    event.listen(engine.pool, "checkout", checkout)
+    AbstractConnection.send_packed_command = send  # type: ignore[method-assign]
+    try:
+        yield cost
+    finally:
+        AbstractConnection.send_packed_command = real_send  # type: ignore[method-assign]
+        event.remove(engine, "before_cursor_execute", statement)
+        event.remove(engine, "commit", commit)
+        event.remove(engine.pool, "checkout", checkout)
+
+
+@pytest.fixture
+def recorded_sends(app):
+    celery = app.extensions["celery"]
+    sent: list[str] = []
+    real = celery.send_task
+    celery.send_task = lambda name, args=None, **_kw: sent.append(args[0])
+    yield sent
+    celery.send_task = real
+
+
+def test_one_ai_reply_costs_a_bounded_number_of_round_trips(app, alice, fake_ai, recorded_sends):
+    entry = alice.write("What should I write about today?")
+    alice.post(f"/api/nodes/{entry['id']}/llm", json={"model": "test-gpt"})  # warm: the model's account
+    with app.app_context():
+        job_id = recorded_sends[-1]
+        run_job(job_id, llm_reply)
+    second = alice.write("And tomorrow?")
+
+    with counting(app) as web:
+        resp = alice.post(f"/api/nodes/{second['id']}/llm", json={"model": "test-gpt"})
+    assert resp.status_code == 202, resp.get_json()
+    job_id = resp.get_json()["task_id"]
+    assert recorded_sends[-1] == job_id
+    with app.app_context(), counting(app) as worker:
+        run_job(job_id, llm_reply)
+    with app.app_context():
+        job = db.session.get_one(Job, job_id)
+        assert job.status == JobStatus.COMPLETED, job.error_detail
+        assert job.enqueued_at is not None  # the reaper tells a sent job from an unsent one by it
+
+    for name, budget in WEB.items():
+        assert web.counts()[name] <= budget, (name, web.counts(), web.statements)
+    for name, budget in WORKER.items():
+        assert worker.counts()[name] <= budget, (name, worker.counts(), worker.statements)
+
+
+def test_a_new_pool_process_makes_its_provider_clients_before_its_first_job(app):
+    """A pool process is replaced every MAX_TASKS_PER_CHILD tasks; the first AI job of each new
+    one imported the provider's SDK and built its client, most of a second that no job should
+    wait for. The worker's start-up hooks do it before a job arrives."""
+    from wop.jobs.celery_app import _load_what_jobs_use
+    from wop.providers import llm
+
+    llm._cached_client.cache_clear()
+    _load_what_jobs_use(app)  # what the worker runs before forking and in each new pool process
+    made = llm._cached_client.cache_info()
+    assert made.currsize == 2  # the OpenAI and the Anthropic client: both are configured here
+    with app.app_context():
+        llm.openai_client(app.config)
+        llm.anthropic_client(app.config)
+    assert llm._cached_client.cache_info().hits == made.hits + 2  # the job finds them made
