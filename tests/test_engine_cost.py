@@ -123,20 +123,3 @@ def test_one_ai_reply_costs_a_bounded_number_of_round_trips(app, alice, fake_ai,
         assert web.counts()[name] <= budget, (name, web.counts(), web.statements)
     for name, budget in WORKER.items():
         assert worker.counts()[name] <= budget, (name, worker.counts(), worker.statements)
-
-
-def test_a_new_pool_process_makes_its_provider_clients_before_its_first_job(app):
-    """A pool process is replaced every MAX_TASKS_PER_CHILD tasks; the first AI job of each new
-    one imported the provider's SDK and built its client, most of a second that no job should
-    wait for. The worker's start-up hooks do it before a job arrives."""
-    from wop.jobs.celery_app import _load_what_jobs_use
-    from wop.providers import llm
-
-    llm._cached_client.cache_clear()
-    _load_what_jobs_use(app)  # what the worker runs before forking and in each new pool process
-    made = llm._cached_client.cache_info()
-    assert made.currsize == 2  # the OpenAI and the Anthropic client: both are configured here
-    with app.app_context():
-        llm.openai_client(app.config)
-        llm.anthropic_client(app.config)
-    assert llm._cached_client.cache_info().hits == made.hits + 2  # the job finds them made

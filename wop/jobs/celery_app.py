@@ -70,20 +70,17 @@ def _logging_is_ours(loglevel: int | str | None = None, **_kwargs: Any) -> None:
 
 @worker_before_create_process.connect
 def _share_loaded_objects_with_pool(**_kwargs: Any) -> None:
-    """Before a pool process is forked: load once what every job of this deployment needs, so
-    that pool processes share it, then keep the garbage collector off the objects loaded so
+    """Before a pool process is forked: keep the garbage collector off the objects loaded so
     far, or its first collection in the pool process touches, and so copies, every page it
-    shares with this one."""
-    app = _flask_app
-    if app is not None:
-        _load_what_jobs_use(app)
+    shares with this one. The provider SDKs are not loaded here: an idle pool process stays
+    small (docs/benchmarks.md, "The round-trip tail", says what that costs)."""
     gc.freeze()
 
 
 @worker_process_init.connect
 def _fresh_connections_after_fork(**_kwargs: Any) -> None:
     """A forked pool process must not share the parent's database connections. It opens its
-    own, to the database and to Redis, and makes its provider clients before it takes a job."""
+    own, to the database and to Redis, before it takes a job."""
     app = _flask_app
     if app is not None:
         from ..extensions import db
@@ -97,27 +94,6 @@ def _fresh_connections_after_fork(**_kwargs: Any) -> None:
                 redis_client().ping()
             except Exception as exc:  # the first job will try again, and say what is wrong
                 log.warning("A new pool process could not reach the database or Redis yet: %s", exc)
-        _load_what_jobs_use(app)
-
-
-def _load_what_jobs_use(app: Flask) -> None:
-    """The token vocabulary, and the SDK and client of each AI provider that is configured (none
-    when no provider is: a deployment without AI keys loads nothing more). A pool process is
-    replaced after MAX_TASKS_PER_CHILD tasks; loaded at its first job instead, this cost that
-    job most of a second (importing an SDK), the engine's round-trip tail
-    (docs/benchmarks.md, "The job engine's cost")."""
-    from ..providers.errors import ProviderError
-    from ..providers.llm import anthropic_client, openai_client
-    from ..tokens import count_tokens
-
-    count_tokens("a")
-    for client in (openai_client, anthropic_client):
-        try:
-            client(app.config)  # the SDK once per worker; the client (its connections) per process
-        except ProviderError:
-            pass  # not configured
-        except Exception:  # never stop a worker from starting for this
-            log.exception("Could not prepare an AI provider's client")
 
 
 @worker_process_shutdown.connect
