@@ -160,7 +160,7 @@ class JobFollower {
     return { ...this.state, job };
   }
 
-  /** The text or parts so far that a running job carries (GET /api/jobs and job events). */
+  /** The text or parts so far that a running job carries (GET /api/jobs; a `job` event leaves them out). */
   private withSoFar(state: LiveJob, job: Job): LiveJob {
     let next = state;
     if (job.partial_text !== undefined) {
