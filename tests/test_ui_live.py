@@ -156,3 +156,27 @@ def test_read_aloud_starts_playing_before_its_job_completes_and_plays_on(page, f
     player.evaluate("(audio) => audio.pause()")
     expect(player).to_have_attribute("src", re.compile(r"^/api/media/tts/.*#t="))
     expect(player).not_to_have_attribute("data-part", re.compile("."))
+
+
+def test_read_aloud_plays_on_to_the_next_part_after_its_page_is_left(page, fake_ai):
+    sign_up(page)
+    sentence = "The garden kept its own hours, and I learned them slowly over many summers. "
+    write_and_open(page, sentence * 120)  # about 9,000 characters: three parts
+    expect_live(page)
+    fake_ai.set_latency(2.5)  # each part takes a while to speak: the rest is made after leaving
+    page.evaluate(RECORD_PLAYS)
+    page.get_by_role("button", name="Read aloud").click()
+    player = page.get_by_label("Entry read aloud")
+    expect(player).to_have_attribute("data-part", "1", timeout=JOB_TIMEOUT_MS)
+    page.wait_for_function("() => window.plays.length > 0", timeout=JOB_TIMEOUT_MS)
+
+    # To the journal while part 1 plays and the rest is being read.
+    page.get_by_role("link", name="Journal", exact=True).click()
+    expect(page.get_by_role("heading", name="Your journal")).to_be_visible()
+    expect(page.locator("section[aria-label='Read aloud']")).to_have_count(0)
+    player.evaluate("(audio) => { audio.currentTime = audio.duration - 0.3; }")
+    page.wait_for_function("() => window.plays.some((p) => p.part === '2')", timeout=JOB_TIMEOUT_MS)
+    second = page.evaluate("() => window.plays.find((p) => p.part === '2')")
+    assert re.search(r"/api/jobs/[^/]+/parts/2$", second["src"]), second
+    assert second["status"] is None, second  # played with no read-aloud on the page
+    expect(page.get_by_role("heading", name="Your journal")).to_be_visible()

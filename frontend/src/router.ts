@@ -2,7 +2,7 @@
 // public threads), /profile, /settings, /admin, /signup, /login. The server answers each of them
 // with the app (wop/frontend.py). Addresses of the older hash form (/#/node/5) are rewritten to
 // the clean one, so links and bookmarks made before keep working.
-import { useEffect, useState } from "react";
+import { useMemo, useSyncExternalStore } from "react";
 
 export type Route =
   | { name: "dashboard" }
@@ -51,25 +51,31 @@ export function redirectHashAddress(): void {
   window.history.replaceState(null, "", hash.slice(1) || "/");
 }
 
-function current(): Route {
-  redirectHashAddress();
-  return parseRoute(window.location.pathname);
+function subscribe(onChange: () => void): () => void {
+  window.addEventListener(CHANGE, onChange);
+  window.addEventListener("popstate", onChange);
+  window.addEventListener("hashchange", onChange); // an old /#/x address typed into the bar
+  return () => {
+    window.removeEventListener(CHANGE, onChange);
+    window.removeEventListener("popstate", onChange);
+    window.removeEventListener("hashchange", onChange);
+  };
 }
 
+function currentPath(): string {
+  redirectHashAddress();
+  return window.location.pathname;
+}
+
+/**
+ * The route of the address shown. It follows the address as an external store, which React draws
+ * before the browser's next task: a route kept in state would be drawn a task later, and a Back in
+ * between would fold the link and the Back into one render that never left the page, so the page
+ * would not load again (an entry deleted meanwhile would still show its text).
+ */
 export function useRoute(): Route {
-  const [route, setRoute] = useState(current);
-  useEffect(() => {
-    const update = () => setRoute(current());
-    window.addEventListener(CHANGE, update);
-    window.addEventListener("popstate", update);
-    window.addEventListener("hashchange", update); // an old /#/x address typed into the bar
-    return () => {
-      window.removeEventListener(CHANGE, update);
-      window.removeEventListener("popstate", update);
-      window.removeEventListener("hashchange", update);
-    };
-  }, []);
-  return route;
+  const path = useSyncExternalStore(subscribe, currentPath);
+  return useMemo(() => parseRoute(path), [path]);
 }
 
 export interface NavigateOptions {

@@ -1,11 +1,11 @@
 // Read an entry aloud: plays at once when the audio exists; else follows the speech job and plays
-// its parts as they are made. A job still running from before a reload is shown again, with its
-// player ready (it starts playing only when asked to on this page).
+// its parts as they are made, and on after the page is left (the player keeps the queue). A job
+// still running from before a reload is shown again, with its player ready (it starts playing only
+// when asked to on this page).
 import { useState } from "react";
 import { latestReadAloudJob } from "../api/jobs";
 import { readAloud } from "../api/nodes";
 import { useAction } from "../hooks/useAction";
-import { useLiveJob } from "../hooks/useEvents";
 import { useFollowedJob } from "../hooks/useFollowedJob";
 import ErrorMessage from "./ErrorMessage";
 import JobProgress from "./JobProgress";
@@ -18,7 +18,6 @@ export default function ReadAloud({ nodeId }: { nodeId: number }) {
   const [taskId, setTaskId] = useFollowedJob(() => latestReadAloudJob(nodeId), nodeId, RUNNING);
   const [asked, setAsked] = useState(false);
   const { busy, error, run } = useAction();
-  const { job, parts } = useLiveJob(taskId);
 
   const request = async () => {
     setAsked(true);
@@ -34,10 +33,6 @@ export default function ReadAloud({ nodeId }: { nodeId: number }) {
     });
   };
 
-  const done = job?.kind === "tts" && job.status === "completed" ? (job.result?.tts_url ?? null) : null;
-  const audioParts = job?.kind === "tts" ? parts.filter((p) => p.url) : [];
-  const count = audioParts[0]?.count ?? (job?.kind === "tts" ? (job.result?.parts ?? null) : null);
-
   return (
     <section className="tool" aria-label="Read aloud">
       <div className="row">
@@ -47,10 +42,8 @@ export default function ReadAloud({ nodeId }: { nodeId: number }) {
       </div>
       <ErrorMessage message={error} />
       {taskId && <JobProgress key={taskId} taskId={taskId} label="Reading aloud" />}
-      {ready && <SpeechPlayer key={ready} trackId={`read-aloud:${nodeId}`} parts={[]} count={null} wholeUrl={ready} autoPlay={asked} />}
-      {!ready && taskId && (
-        <SpeechPlayer key={taskId} trackId={`read-aloud:${nodeId}`} parts={audioParts} count={count} wholeUrl={done} autoPlay={asked} />
-      )}
+      {ready && <SpeechPlayer key={ready} trackId={`read-aloud:${nodeId}`} source={{ wholeUrl: ready }} autoPlay={asked} />}
+      {!ready && taskId && <SpeechPlayer key={taskId} trackId={`read-aloud:${nodeId}`} source={{ taskId }} autoPlay={asked} />}
     </section>
   );
 }

@@ -40,6 +40,7 @@ function savedRate(): number {
 export class AudioPlayer {
   private el: HTMLAudioElement | null = null;
   private listeners = new Set<() => void>();
+  private mediaHandlers = new Map<MediaHandled, Set<() => void>>();
   state: PlayerState = { track: null, playing: false, currentTime: 0, duration: null, rate: savedRate(), error: null };
 
   get element(): HTMLAudioElement | null {
@@ -53,6 +54,15 @@ export class AudioPlayer {
 
   getState = (): PlayerState => this.state;
 
+  /** Call `handler` on every `type` event of the player's element, whichever element it has then
+   * (after the player's own state has followed the event). */
+  onMedia(type: MediaHandled, handler: () => void): () => void {
+    const handlers = this.mediaHandlers.get(type) ?? new Set<() => void>();
+    this.mediaHandlers.set(type, handlers);
+    handlers.add(handler);
+    return () => handlers.delete(handler);
+  }
+
   /** Nothing is playing: a page may put its own audio in the player without interrupting anyone. */
   get idle(): boolean {
     return !this.state.playing;
@@ -63,9 +73,11 @@ export class AudioPlayer {
     if (this.el === el) return;
     this.el?.removeEventListener("error", this.failed);
     for (const type of MEDIA_EVENTS) this.el?.removeEventListener(type, this.sync);
+    for (const type of HANDLED) this.el?.removeEventListener(type, this.handled);
     this.el = el;
     if (!el) return;
     for (const type of MEDIA_EVENTS) el.addEventListener(type, this.sync);
+    for (const type of HANDLED) el.addEventListener(type, this.handled);
     el.addEventListener("error", this.failed);
     el.defaultPlaybackRate = this.state.rate;
     el.playbackRate = this.state.rate;
@@ -149,6 +161,10 @@ export class AudioPlayer {
     this.reportPosition();
   };
 
+  private handled = (event: Event): void => {
+    for (const handler of [...(this.mediaHandlers.get(event.type as MediaHandled) ?? [])]) handler();
+  };
+
   private failed = (): void => {
     if (!this.state.track) return;
     this.set({ playing: false, error: "This audio could not be played. Try again later." });
@@ -190,6 +206,10 @@ export class AudioPlayer {
     }
   }
 }
+
+/** The element's events others may follow (`onMedia`). */
+const HANDLED = ["ended", "pause"] as const;
+type MediaHandled = (typeof HANDLED)[number];
 
 const MEDIA_EVENTS = ["play", "playing", "pause", "ended", "timeupdate", "durationchange", "loadedmetadata", "seeked", "emptied"] as const;
 

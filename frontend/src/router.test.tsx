@@ -1,5 +1,7 @@
+import { render, screen } from "@testing-library/react";
+import { useEffect } from "react";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { href, interceptLinks, navigate, parseRoute, redirectHashAddress } from "./router";
+import { href, interceptLinks, navigate, parseRoute, redirectHashAddress, useRoute } from "./router";
 
 describe("parseRoute", () => {
   it("reads every clean address of the app", () => {
@@ -69,5 +71,45 @@ describe("addresses", () => {
     const newTab = new MouseEvent("click", { bubbles: true, cancelable: true, button: 0, ctrlKey: true });
     document.getElementById("app")!.dispatchEvent(newTab);
     expect(newTab.defaultPrevented).toBe(false);
+  });
+});
+
+describe("useRoute", () => {
+  const actEnvironment = (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT;
+  beforeEach(() => {
+    // The browser's own order of tasks is what is tested here, not React's test batching.
+    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = false;
+    window.history.replaceState(null, "", "/node/2");
+  });
+  afterEach(() => {
+    (globalThis as { IS_REACT_ACT_ENVIRONMENT?: boolean }).IS_REACT_ACT_ENVIRONMENT = actEnvironment;
+  });
+
+  const arrivals: number[] = [];
+  function Entry({ id }: { id: number }) {
+    useEffect(() => {
+      arrivals.push(id); // where a page loads what it shows
+    }, [id]);
+    return <p>entry {id}</p>;
+  }
+  function Pages() {
+    const route = useRoute();
+    return route.name === "node" ? <Entry key={route.id} id={route.id} /> : null;
+  }
+
+  it("shows the new page before the browser's next task, so that Back right after a link shows the page left afresh", async () => {
+    arrivals.length = 0;
+    render(<Pages />);
+    expect(await screen.findByText("entry 2")).toBeTruthy();
+
+    navigate("/node/1");
+    await Promise.resolve(); // the rest of the link's task; the browser's Back comes as a task of its own
+    expect(screen.getByText("entry 1")).toBeTruthy();
+
+    window.history.pushState(null, "", "/node/2"); // Back, as the browser reports it
+    window.dispatchEvent(new PopStateEvent("popstate"));
+    expect(await screen.findByText("entry 2")).toBeTruthy();
+    await Promise.resolve();
+    expect(arrivals).toEqual([2, 1, 2]);
   });
 });
