@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError, del, get, post, setCsrfToken, setUnauthorizedHandler, withQuery } from "./client";
+import { ApiError, del, GET_RETRY_PAUSES_MS, get, post, setCsrfToken, setUnauthorizedHandler, withQuery } from "./client";
 
 type Answer = { status: number; body?: unknown; text?: string };
 const json = (status: number, body?: unknown): Answer => ({ status, body });
@@ -44,14 +44,44 @@ describe("the API client", () => {
 
   it("says what happened when an error answer is not the API's (a proxy's page)", async () => {
     serve({ status: 502, text: "<html>Bad Gateway</html>" });
-    const err = await failure(get("/api/feed"));
+    const err = await failure(post("/api/nodes/", { content: "a" }));
     expect([err.status, err.code, err.message]).toEqual([502, "unknown", "The server answered 502 Bad Gateway."]);
   });
 
-  it("tells an unreachable server apart", async () => {
-    vi.stubGlobal("fetch", vi.fn(async () => Promise.reject(new TypeError("Failed to fetch"))));
-    const err = await failure(get("/api/feed"));
-    expect([err.status, err.code]).toEqual([0, "unreachable"]);
+  it("tells an unreachable server apart, after sending a read again", async () => {
+    vi.useFakeTimers();
+    try {
+      const fetch = vi.fn(async () => Promise.reject(new TypeError("Failed to fetch")));
+      vi.stubGlobal("fetch", fetch);
+      const pending = failure(get("/api/feed"));
+      await vi.runAllTimersAsync();
+      const err = await pending;
+      expect([err.status, err.code]).toEqual([0, "unreachable"]);
+      expect(fetch).toHaveBeenCalledTimes(GET_RETRY_PAUSES_MS.length + 1);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("sends a read again after a passing failure, and answers with what came then", async () => {
+    vi.useFakeTimers();
+    try {
+      const sent = serve({ status: 502, text: "<html>Bad Gateway</html>" }, json(503, {}), json(410, { error: "This entry was deleted.", code: "deleted" }));
+      const pending = failure(get("/api/nodes/4"));
+      await vi.runAllTimersAsync();
+      const err = await pending;
+      expect([err.status, err.code]).toEqual([410, "deleted"]);
+      expect(sent.map((s) => s.url)).toEqual(["/api/nodes/4", "/api/nodes/4", "/api/nodes/4"]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("never sends a write again, nor a read that got a real answer", async () => {
+    const sent = serve(json(503, { error: "The queue is paused.", code: "unavailable" }), json(500, { error: "Oops.", code: "internal" }));
+    expect((await failure(post("/api/nodes/1/llm", {}))).status).toBe(503);
+    expect((await failure(get("/api/feed"))).status).toBe(500);
+    expect(sent.filter((s) => s.url !== "/auth/csrf").length).toBe(2);
   });
 
   it("sends the CSRF token on unsafe requests only, fetching it once", async () => {

@@ -1,5 +1,5 @@
 // The one place that talks HTTP: same-origin cookies, the CSRF header on unsafe methods, query
-// strings, and every error answer ({error, code, ...}) turned into an ApiError. The modules beside
+// strings, reads sent again after a passing failure, and every error answer ({error, code, ...}) turned into an ApiError. The modules beside
 // this one (nodes, jobs, auth, ...) name the API's addresses; components call those modules.
 
 /** The API's error answer: a message for people and a `code` for programs. */
@@ -95,6 +95,25 @@ async function send(method: Method, path: string, body: unknown, csrf: string | 
   }
 }
 
+/** A GET that found the server unreachable, or a proxy's 502/503/504 (a restart, a moment of
+ * overload), is sent again after each of these pauses before the reader sees an error. A read
+ * changes nothing, so sending it twice is harmless; writes are never sent again. */
+export const GET_RETRY_PAUSES_MS = [300, 1000];
+const TRANSIENT_STATUSES = new Set([502, 503, 504]);
+
+async function sendGet(path: string): Promise<Response> {
+  for (const pause of GET_RETRY_PAUSES_MS) {
+    try {
+      const resp = await send("GET", path, undefined, null);
+      if (!TRANSIENT_STATUSES.has(resp.status)) return resp;
+    } catch (err) {
+      if (!(err instanceof ApiError)) throw err;
+    }
+    await new Promise((resolve) => setTimeout(resolve, pause));
+  }
+  return send("GET", path, undefined, null);
+}
+
 async function readJson(resp: Response): Promise<unknown> {
   const text = await resp.text();
   if (!text) return undefined;
@@ -120,7 +139,7 @@ export interface Answer<T> {
 export async function request<T>(method: Method, path: string, body?: unknown): Promise<Answer<T>> {
   const unsafe = method !== "GET";
   const csrf = unsafe ? (csrfToken ?? (await fetchCsrf())) : null;
-  let resp = await send(method, path, body, csrf);
+  let resp = unsafe ? await send(method, path, body, csrf) : await sendGet(path);
   let data = await readJson(resp);
   if (unsafe && resp.status === 403 && (data as ErrorBody | undefined)?.code === "csrf") {
     // A stale token (e.g. the session was renewed elsewhere): fetch a fresh one, try once more.
