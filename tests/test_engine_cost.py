@@ -6,6 +6,7 @@ timings: a round trip added to every job fails here, on SQLite and PostgreSQL al
 The broker's send is recorded instead of sent (one round trip to Redis in production), so no
 worker of the test session takes the job."""
 
+import json
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,11 +25,13 @@ from wop.tasks.llm_reply import llm_reply
 # Web: the session, the user and the entry are read, the job inserted and committed once (with
 # its enqueued_at), the owner told in one Redis round trip (the broker's send is one more).
 WEB = {"statements": 4, "commits": 1, "checkouts": 1, "redis": 1}
-# Worker: the claim is one UPDATE … RETURNING; the thread is read; the "Asking" stage is one
-# write; the reply, its sources and token credit and the job's completion are one transaction.
+# Worker: the claim is one UPDATE … RETURNING, its owner read once; the thread is read; the
+# "Asking" stage is one write; the reply, its sources and token credit and the job's completion
+# are one transaction. The owner's events are made from what the attempt wrote (no reading the
+# job back); the completed one shows the reply, checked as readable (its entry and sources).
 # Redis: the owner is told of the claim, the stage and the completion, one round trip each, and
 # of the reply's text (kept and told in one round trip) at its first piece and at its end.
-WORKER = {"statements": 18, "commits": 3, "checkouts": 4, "redis": 5}
+WORKER = {"statements": 15, "commits": 3, "checkouts": 4, "redis": 5}
 
 
 @dataclass
@@ -123,3 +126,33 @@ def test_one_ai_reply_costs_a_bounded_number_of_round_trips(app, alice, fake_ai,
         assert web.counts()[name] <= budget, (name, web.counts(), web.statements)
     for name, budget in WORKER.items():
         assert worker.counts()[name] <= budget, (name, worker.counts(), worker.statements)
+
+
+def test_the_job_events_made_from_the_attempt_show_the_job_as_it_is_read(app, make_user, fake_ai, recorded_sends):
+    """The worker tells the owner of its writes from what it wrote, without reading the job back:
+    each `job` event must still be the job as `GET /api/jobs/<id>` shows it (an administrator,
+    who sees more of it, included; and a job long enough for the watcher to write heartbeats on
+    its own thread, JOB_HEARTBEAT_SECONDS being 1 here)."""
+    from wop import events
+
+    for admin, provider_wait in ((False, 0.0), (True, 0.0), (False, 2.5)):
+        fake_ai.set_latency(provider_wait)
+        owner = make_user(admin=admin)
+        entry = owner.write("What did I miss?")
+        resp = owner.post(f"/api/nodes/{entry['id']}/llm", json={"model": "test-gpt"})
+        job_id = resp.get_json()["task_id"]
+        with app.app_context():
+            run_job(job_id, llm_reply)
+            sent = [json.loads(e.data) for e in events.read(owner.user["id"], "0-0", 0.01) if e.event == "job"]
+        shown = owner.get(f"/api/jobs/{job_id}").get_json()
+        told = [e for e in sent if e["task_id"] == job_id]
+        assert [e["status"] for e in told] == ["pending", "processing", "processing", "completed"]
+        assert told[-1] == shown
+        assert shown["result"]["node"]["content"]  # the reply itself, as its owner reads it
+        claimed, asking = told[1], told[2]
+        assert claimed["started_at"] == shown["started_at"] and claimed["stage"] == "Started"
+        assert asking["stage"].startswith("Asking") and asking["progress"] == 10
+        assert asking["heartbeat_at"] >= claimed["heartbeat_at"]
+        if provider_wait:  # the watcher's beats came after the stage's write
+            assert shown["heartbeat_at"] > asking["heartbeat_at"]
+        assert all(("worker" in e) == admin for e in told[1:])  # what only administrators see

@@ -28,13 +28,13 @@ TEXT_BATCH_SECONDS = 0.05  # a reply's pieces are sent at most this often
 PARTIAL_TTL_SECONDS = 3600  # how long the text and parts so far are kept for a late page
 
 
-def announce(job_id: str, job: Job | None = None) -> None:
+def announce(job_id: str, job: Job | None = None, owner: User | None = None) -> None:
     """Send the job, as its owner sees it, to the owner's stream. `job`: the row as just written,
-    when the caller has it loaded (its owner is then most often loaded too)."""
+    when the caller has it (its owner is then most often loaded too, or given as `owner`)."""
     from .view import job_json
 
     if job is not None:
-        owner = db.session.get(User, job.user_id)
+        owner = owner if owner is not None else db.session.get(User, job.user_id)
     else:
         # One read for both: this runs after a job's commits, which expire what was loaded.
         row = db.session.execute(select(Job, User).join(User, User.id == Job.user_id).where(Job.id == job_id)).first()

@@ -15,13 +15,14 @@ import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from flask import current_app
 from sqlalchemy import select, update
 
 from ..extensions import db, rows_affected
-from ..models import ACTIVE_STATUSES, FINISHED_STATUSES, Job, JobStatus, Node
+from ..models import ACTIVE_STATUSES, FINISHED_STATUSES, Job, JobStatus, Node, User
 from ..models.base import utcnow
 from .live import announce, start_attempt
 from .session import commit_keeping_loaded
@@ -103,6 +104,13 @@ class JobRun:
         self.cancel_seen = threading.Event()  # the owner cancelled: stop at the next chance
         self.abortable_depth = 0  # > 0 while a provider call may be interrupted by a signal
         self.completed = False  # this attempt wrote the job's result (so the job needs no reading to say so)
+        # The job as this attempt last wrote it, and its owner: what the owner's events are made
+        # from, with no reading back (every write of the attempt is guarded by its claim, so
+        # what it wrote is what the row holds). Both are detached from the session, so its
+        # commits do not expire them; set by claim().
+        self.job: Job | None = None
+        self.owner: User | None = None
+        self.beat_at: datetime | None = None  # the watcher's last heartbeat written (its own thread)
 
     # -- claiming
     @classmethod
@@ -122,12 +130,28 @@ class JobRun:
                 return None
         commit_keeping_loaded()  # the claimed row is what RETURNING gave: no need to read it back
         run = cls(job, token)
+        run.owner = db.session.get_one(User, job.user_id)
+        db.session.expunge(job)
+        db.session.expunge(run.owner)
+        run.job = job
         from .watcher import watch
 
         watch(run)
         start_attempt(run)
-        announce(job_id, job)
+        announce(job_id, job, run.owner)
         return run
+
+    def _announce(self, **written: Any) -> None:
+        """Tell the owner of what this attempt just wrote to the job's row."""
+        if self.job is None:  # a run made without claim(): read the row
+            announce(self.job_id)
+            return
+        for name, value in written.items():
+            setattr(self.job, name, value)
+        beat = self.beat_at
+        if beat is not None and (self.job.heartbeat_at is None or beat > self.job.heartbeat_at):
+            self.job.heartbeat_at = beat
+        announce(self.job_id, self.job, self.owner)
 
     def release(self) -> None:
         """The attempt is over: the process's watcher stops beating and listening for it."""
@@ -199,7 +223,7 @@ class JobRun:
         if stage is not None:
             self._stage = stage
         self._last_write = self.last_beat = now
-        announce(self.job_id)
+        self._announce(**values)
 
     # -- ending the attempt
     def complete(
@@ -212,6 +236,13 @@ class JobRun:
             self._lock_entry()
             if apply is not None:
                 result = apply()
+            values = {
+                "status": JobStatus.COMPLETED,
+                "progress": 100,
+                "stage": "Done",
+                "result": result,
+                "finished_at": utcnow(),
+            }
             done = rows_affected(
                 update(Job)
                 .where(
@@ -220,7 +251,7 @@ class JobRun:
                     Job.status == JobStatus.PROCESSING,
                     Job.cancel_requested.is_(False),
                 )
-                .values(status=JobStatus.COMPLETED, progress=100, stage="Done", result=result, finished_at=utcnow())
+                .values(**values)
             )
             if not done:
                 db.session.rollback()
@@ -232,7 +263,7 @@ class JobRun:
             db.session.rollback()
             raise
         self.completed = True
-        announce(self.job_id)
+        self._announce(**values)
         return result
 
     def _lock_entry(self) -> None:

@@ -97,14 +97,17 @@ def _listen(run: JobRun, wait: float) -> None:
 
 
 def _beat(run: JobRun) -> None:
+    beat = utcnow()
     with db.engine.begin() as conn:
         row = conn.execute(
             update(Job)
             .where(Job.id == run.job_id, Job.claim_token == run.token)
-            .values(heartbeat_at=utcnow())
+            .values(heartbeat_at=beat)
             .returning(Job.cancel_requested)
         ).first()
     run.last_beat = time.monotonic()
+    if row is not None:
+        run.beat_at = beat  # the owner's next event shows it
     if row is None:
         run.lost.set()
     elif row.cancel_requested:

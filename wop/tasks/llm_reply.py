@@ -247,6 +247,9 @@ def llm_reply(run: JobRun) -> None:
         answer = llm.complete(messages, model_id, current_app.config, on_text=text)
     text.flush()
     author = model_account(model_id)
+    # The reply, held until the owner is told of the completion: the session holds it only
+    # weakly, and the job's event shows it (read again otherwise).
+    made: list[Node] = []
 
     def apply() -> dict[str, Any]:
         reply = Node(
@@ -261,6 +264,7 @@ def llm_reply(run: JobRun) -> None:
         )
         db.session.add(reply)
         db.session.flush()
+        made.append(reply)
         # Rows whose ids nothing needs go in one statement each (the ORM would insert them one
         # by one on SQLite to read their ids back).
         if sources:
