@@ -142,7 +142,7 @@ class Page:
 
     def open_entry(self, content: str, polling: bool = False) -> int:
         node = self.api("POST", "/api/nodes/", {"content": content})
-        self.tab.goto(f"/{'?events=off' if polling else ''}#/node/{node['id']}")
+        self.tab.goto(f"/node/{node['id']}{'?events=off' if polling else ''}")
         mode = "polling" if polling else "live"
         self.tab.wait_for_function(f"() => document.documentElement.dataset.events === '{mode}'")
         self.tab.locator("select[name=model]").select_option(MODEL)
