@@ -54,7 +54,7 @@ describe("JobProgress", () => {
     expect(within(card).getByRole("progressbar").getAttribute("aria-valuenow")).toBe("100");
     expect(within(card).queryAllByRole("button").map((b) => b.textContent)).toEqual(["Dismiss"]);
     expect(card.textContent).toContain("The reply is below.");
-    expect(onCompleted).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(onCompleted).toHaveBeenCalledTimes(1)); // told in an effect, after the render
     expect(onCompleted).toHaveBeenCalledWith(done);
   });
 
@@ -67,7 +67,7 @@ describe("JobProgress", () => {
     expect(within(card).queryByText("Details for administrators")).toBeNull();
     expect(within(card).getByRole("button", { name: "Try again" })).toBeTruthy();
     expect(within(card).queryByRole("button", { name: "Cancel" })).toBeNull();
-    expect(onStopped).toHaveBeenCalledTimes(1);
+    await waitFor(() => expect(onStopped).toHaveBeenCalledTimes(1)); // told in an effect, after the render
   });
 
   it("folds an administrator's error_detail away under a disclosure", async () => {
