@@ -5,6 +5,7 @@ import { deleteMyData, type Deleted } from "../api/account";
 import { useAction } from "../hooks/useAction";
 import { pluralize } from "../format";
 import ErrorMessage from "./ErrorMessage";
+import Notice from "./Notice";
 
 const WORD = "DELETE";
 
@@ -47,11 +48,7 @@ export default function DeleteMyDataPanel() {
         </button>
       </form>
       <ErrorMessage message={error} />
-      {done && (
-        <p className="notice" role="status">
-          {done}
-        </p>
-      )}
+      <Notice>{done}</Notice>
     </section>
   );
 }

@@ -5,6 +5,7 @@ import { changeEmail } from "../api/account";
 import { ApiError, messageOf } from "../api/client";
 import type { User } from "../types";
 import ErrorMessage from "./ErrorMessage";
+import Notice from "./Notice";
 
 export const BAD_EMAIL = "Enter an e-mail address like name@example.com";
 
@@ -92,11 +93,7 @@ export default function EmailPanel({ current, onChanged }: Props) {
         </div>
       </form>
       <ErrorMessage message={error} />
-      {done && (
-        <p className="notice" role="status">
-          {done}
-        </p>
-      )}
+      <Notice>{done}</Notice>
     </section>
   );
 }

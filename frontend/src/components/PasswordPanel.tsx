@@ -3,6 +3,7 @@ import { useState } from "react";
 import { changePassword } from "../api/account";
 import { useAction } from "../hooks/useAction";
 import ErrorMessage from "./ErrorMessage";
+import Notice from "./Notice";
 
 export const MIN_PASSWORD = 8;
 
@@ -51,11 +52,7 @@ export default function PasswordPanel({ onChanged }: { onChanged?: () => void })
         </div>
       </form>
       <ErrorMessage message={error} />
-      {done && (
-        <p className="notice" role="status">
-          Password changed. Every other session has ended and your API tokens are revoked.
-        </p>
-      )}
+      <Notice>{done && "Password changed. Every other session has ended and your API tokens are revoked."}</Notice>
     </section>
   );
 }
