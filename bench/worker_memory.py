@@ -4,8 +4,8 @@ each pool process's resident (RSS), proportional (PSS) and private (USS) memory 
 /proc/<pid>/smaps_rollup once it is idle, then run --jobs jobs through the web app over HTTP
 (AI replies, read-aloud and transcriptions by the OpenAI-compatible fake, thread exports), a
 few at a time, and read them again every --every jobs. A pool process is replaced after
-MAX_TASKS_PER_CHILD tasks (wop/queues.py): the table counts the pool processes seen. A
-benchmark, not a test: prints markdown tables.
+MAX_TASKS_PER_CHILD tasks (wop/queues.py), or sooner past WORKER_MAX_MEMORY_MB: the table
+counts the pool processes seen. A benchmark, not a test: prints markdown tables.
 
     .venv/bin/python bench/worker_memory.py [--jobs 1000] [--concurrency 2] [--every 100]
 """
@@ -142,7 +142,8 @@ def main() -> None:
         minutes = (time.monotonic() - started) / 60
 
         print(f"\n{args.jobs} mixed jobs in {minutes:.1f} minutes, {args.in_flight} at a time; pool processes")
-        print(f"are replaced after {MAX_TASKS_PER_CHILD} tasks. Memory after each {args.every} jobs, MiB:\n")
+        print(f"are replaced after {MAX_TASKS_PER_CHILD} tasks or past WORKER_MAX_MEMORY_MB (default 512).")
+        print(f"Memory after each {args.every} jobs, MiB:\n")
         print("| jobs done | pool RSS (each) | pool USS (each) | pool processes seen | main RSS |")
         print("| ---: | --- | --- | ---: | ---: |")
         for count, now, seen_so_far, main_now in rows:

@@ -192,6 +192,49 @@ def test_whole_worker_killed_job_is_recovered_by_the_reaper(app, alice, fake_ai,
     assert len(reply_nodes(app, task_id)) == 1 and credits(app, task_id) == done["result"]["total_tokens"]
 
 
+def test_pool_process_over_the_memory_limit_is_replaced_after_its_job(
+    app, alice, fake_ai, worker, service_env, run_dir
+):
+    """WORKER_MAX_MEMORY_MB bounds a pool process: past it, the process is replaced once its
+    job is done. (Under it, a process serves many jobs: the next test.)"""
+    from tests.services import Worker
+
+    control = app.extensions["celery"].control
+    env = dict(service_env, WORKER_MAX_MEMORY_MB="1")
+    tight = Worker(env, run_dir / "tight-worker.log", concurrency=1, queues="llm").start()
+    control.cancel_consumer("llm", destination=[worker.name], reply=True)
+    try:
+        owners: list[str | None] = []
+        for text in ("first", "second"):
+            done = alice.wait_job(ask(alice, alice.write(text)["id"]), timeout=60)
+            assert done["status"] == "completed"
+            with app.app_context():
+                owners.append(db.session.get_one(Job, done["task_id"]).worker)
+    finally:
+        control.add_consumer("llm", destination=[worker.name], reply=True)
+        tight.stop()
+    first, second = (int((owner or "").rpartition(":")[2]) for owner in owners)
+    assert first != second
+
+
+def test_pool_process_under_the_memory_limit_serves_job_after_job(app, alice, fake_ai, worker, service_env, run_dir):
+    from tests.services import Worker
+
+    control = app.extensions["celery"].control
+    roomy = Worker(service_env, run_dir / "roomy-worker.log", concurrency=1, queues="llm").start()
+    control.cancel_consumer("llm", destination=[worker.name], reply=True)
+    try:
+        owners = set()
+        for text in ("first", "second", "third"):
+            done = alice.wait_job(ask(alice, alice.write(text)["id"]), timeout=60)
+            with app.app_context():
+                owners.add(db.session.get_one(Job, done["task_id"]).worker)
+    finally:
+        control.add_consumer("llm", destination=[worker.name], reply=True)
+        roomy.stop()
+    assert len(owners) == 1
+
+
 def test_worker_stopped_for_a_deploy_hands_its_job_over(app, alice, fake_ai, worker, service_env, run_dir):
     """SIGTERM is a soft shutdown: after 10 s the running task's message goes back to Redis and
     the other worker takes the job over at once, instead of waiting for the slow call to end."""

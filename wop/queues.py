@@ -20,7 +20,11 @@ ALL_QUEUES = ",".join(QUEUES)  # what a worker serving everything listens on (`-
 HARD_TIME_LIMIT = 3600  # seconds a task may run before its process is killed
 SOFT_TIME_LIMIT = 3300  # seconds before the task is asked to stop (SoftTimeLimitExceeded)
 VISIBILITY_TIMEOUT = 2 * HARD_TIME_LIMIT  # Redis redelivers unacknowledged messages after this
-MAX_TASKS_PER_CHILD = 50  # a pool process is replaced after this many tasks
+# A pool process is replaced after this many tasks, or sooner when its peak resident memory
+# passes WORKER_MAX_MEMORY_MB (a setting). Memory is the real bound; the count only catches
+# leaks of other things. Replacing every few tasks would cost: a new process pays its imports
+# (the provider SDK, 0.3-2 s) on its first job (docs/benchmarks.md, "The round-trip tail").
+MAX_TASKS_PER_CHILD = 1000
 SOFT_SHUTDOWN_SECONDS = 10.0  # on SIGTERM, running tasks get this long before they are handed back
 
 # Make SIGTERM a soft shutdown: running tasks get SOFT_SHUTDOWN_SECONDS, then their messages go

@@ -61,6 +61,8 @@ class Settings(BaseSettings):
     JOB_RESEND_SECONDS: float = Field(default=600.0, gt=0)
     JOB_RETRY_BASE_SECONDS: float = Field(default=5.0, ge=0)
     REAPER_INTERVAL_SECONDS: float = Field(default=15.0, gt=0)
+    # A pool process whose peak memory passes this is replaced after its task (room for Whisper)
+    WORKER_MAX_MEMORY_MB: int = Field(default=512, ge=1)
     # Audio
     MAX_UPLOAD_MB: int = Field(default=100, ge=1)
     MAX_AUDIO_MINUTES: int = Field(default=180, ge=1)

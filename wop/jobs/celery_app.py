@@ -42,6 +42,7 @@ def init_celery(app: Flask) -> Celery[Task[Any, Any]]:
         task_time_limit=HARD_TIME_LIMIT,
         task_soft_time_limit=SOFT_TIME_LIMIT,
         worker_max_tasks_per_child=MAX_TASKS_PER_CHILD,
+        worker_max_memory_per_child=app.config["WORKER_MAX_MEMORY_MB"] * 1024,  # Celery counts KiB
         worker_soft_shutdown_timeout=SOFT_SHUTDOWN_SECONDS,
         worker_enable_soft_shutdown_on_idle=True,
         worker_hijack_root_logger=False,
