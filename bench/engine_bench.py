@@ -12,6 +12,8 @@ round trip (submit → completed) p50/p99 and throughput. A benchmark, not a tes
   Throughput: `--burst` replies requested back to back, until the last one is completed.
 - Raw Celery: `send_task` of a task that only RPUSHes to a Redis list the sender BLPOPs on
   (bench/raw_celery.py); throughput: `--burst` tasks sent back to back, until the last one ran.
+- Raw Celery + provider call: the same, with a task that first makes the reply's provider call
+  (same SDK, same fake provider): the least any engine that calls the provider can cost here.
 - Provider call: the same streamed chat completion the reply makes, sent straight to the fake
   provider, so that engine overhead = engine round trip - raw Celery round trip - provider call.
 """
@@ -42,7 +44,11 @@ def percentile(values: list[float], p: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
 
 
-def raw_celery(redis_url: str, folder: Path, jobs: int, burst: int) -> dict[str, float]:
+def raw_celery(
+    redis_url: str, folder: Path, jobs: int, burst: int, provider_url: str | None = None
+) -> dict[str, float]:
+    """Raw Celery's round trip and throughput: of the no-op task, or with `provider_url` of the
+    task that calls the provider first."""
     import redis
 
     env = dict(os.environ, REDIS_URL=redis_url, PYTHONPATH=str(ROOT / "bench"))
@@ -66,7 +72,10 @@ def raw_celery(redis_url: str, folder: Path, jobs: int, burst: int) -> dict[str,
     try:
 
         def one(key: str) -> None:
-            raw.noop.apply_async(args=[key], queue="raw")
+            if provider_url:
+                raw.provider_call.apply_async(args=[key, provider_url], queue="raw")
+            else:
+                raw.noop.apply_async(args=[key], queue="raw")
 
         warm = f"raw:{uuid.uuid4()}"
         one(warm)
@@ -187,8 +196,8 @@ def engine(env: dict, folder: Path, jobs: int, burst: int) -> dict[str, float]:
 
 
 def compare(db: str = "sqlite", jobs: int = 100, burst: int = 200) -> dict[str, dict[str, float]]:
-    """{"engine": {...}, "raw Celery": {...}, "provider call": {...}}: p50 and p99 in ms,
-    throughput in jobs/s."""
+    """{"engine": {...}, "raw Celery": {...}, "raw Celery + provider call": {...},
+    "provider call": {...}}: p50 and p99 in ms, throughput in jobs/s."""
     folder = Path(tempfile.mkdtemp(prefix="wop-engine-bench-"))
     print(f"logs in {folder}")
     redis, fake = RedisServer(folder / "redis").start(), FakeAI().start()
@@ -207,6 +216,7 @@ def compare(db: str = "sqlite", jobs: int = 100, burst: int = 200) -> dict[str, 
         return {
             "engine": engine(env, folder, jobs, burst),
             "raw Celery": raw_celery(redis.url, folder, jobs, burst),
+            "raw Celery + provider call": raw_celery(redis.url, folder, jobs, burst, fake.openai_base_url),
             "provider call": provider_call(fake.openai_base_url, jobs),
         }
     finally:
@@ -224,10 +234,15 @@ def main() -> None:
     args = parser.parse_args()
     result = compare(args.db, args.jobs, args.burst)
     eng, raw, call = result["engine"], result["raw Celery"], result["provider call"]
+    called = result["raw Celery + provider call"]
     print(f"load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}, {args.db}")
-    print("| measure | engine | raw Celery | engine ÷ raw |\n|---|---:|---:|---:|")
+    print("| measure | engine | raw Celery | engine ÷ raw | raw Celery + provider call | engine ÷ that |")
+    print("|---|---:|---:|---:|---:|---:|")
     for key, label in [("p50", "round trip p50 ms"), ("p99", "round trip p99 ms"), ("per_second", "jobs/s")]:
-        print(f"| {label} | {eng[key]:.1f} | {raw[key]:.1f} | {eng[key] / raw[key]:.2f} |")
+        print(
+            f"| {label} | {eng[key]:.1f} | {raw[key]:.1f} | {eng[key] / raw[key]:.2f} "
+            f"| {called[key]:.1f} | {eng[key] / called[key]:.2f} |"
+        )
     print(f"| provider call p50 / p99 ms | {call['p50']:.1f} / {call['p99']:.1f} | | |")
     print(f"| engine p99 ÷ p50 | {eng['p99'] / eng['p50']:.2f} | | |")
     print(f"| engine overhead p50 ms (engine - raw - provider) | {eng['p50'] - raw['p50'] - call['p50']:.1f} | | |")

@@ -1,5 +1,7 @@
-"""The baseline of bench/engine_bench.py: a bare Celery app on the same Redis, whose task does
-nothing but say it ran (an RPUSH the sender waits on). No database, no job row."""
+"""The baselines of bench/engine_bench.py: a bare Celery app on the same Redis. `raw.noop` does
+nothing but say it ran (an RPUSH the sender waits on); `raw.provider_call` first makes the
+streamed chat completion an AI reply makes, through the same SDK, to the fake provider. No
+database, no job row, no live events."""
 
 import os
 
@@ -17,6 +19,26 @@ app.conf.update(
 _redis = redis.Redis.from_url(os.environ["REDIS_URL"])
 
 
+_clients: dict[str, object] = {}
+
+
 @app.task(name="raw.noop")
 def noop(reply_key: str) -> None:
     _redis.rpush(reply_key, "done")
+
+
+@app.task(name="raw.provider_call")
+def provider_call(reply_key: str, base_url: str) -> None:
+    import openai
+
+    client = _clients.get(base_url)
+    if client is None:
+        client = _clients[base_url] = openai.OpenAI(api_key="test-key", base_url=base_url, max_retries=0)
+    assert isinstance(client, openai.OpenAI)
+    messages = [{"role": "system", "content": "bench"}, {"role": "user", "content": "bench: entry"}]
+    stream = client.chat.completions.create(
+        model="bench-model", messages=messages, stream=True, stream_options={"include_usage": True}
+    )
+    with stream:
+        text = "".join(chunk.choices[0].delta.content or "" for chunk in stream if chunk.choices)
+    _redis.rpush(reply_key, text)
