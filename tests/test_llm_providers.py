@@ -341,6 +341,19 @@ def test_models_file_can_replace_the_list(tmp_path):
         catalog.get("gpt-5.5")
 
 
+def test_an_edited_models_file_is_read_again_without_a_restart(tmp_path):
+    path = tmp_path / "models.toml"
+    path.write_text('replace = true\n[[models]]\nid = "one"\nprovider = "openai"\napi_model = "m1"\n')
+    config = make_config(MODELS_FILE=str(path))
+    assert [m.id for m in load_catalog(config).all()] == ["one"]
+    assert load_catalog(config).get("one") is load_catalog(config).get("one")  # parsed once
+    path.write_text('replace = true\n[[models]]\nid = "two"\nprovider = "openai"\napi_model = "model-2"\n')
+    assert [m.id for m in load_catalog(config).all()] == ["two"]
+    path.unlink()
+    with pytest.raises(CatalogError, match="cannot be read"):
+        load_catalog(config)
+
+
 @pytest.mark.parametrize(
     "content",
     [

@@ -6,6 +6,7 @@ by EXTRA_MODELS ("id=provider:api_model:Display Name;..."). See models.toml for 
 
 from __future__ import annotations
 
+import os
 import tomllib
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
@@ -92,7 +93,7 @@ def load_catalog(config: Mapping) -> Catalog:
         models.update((m.id, m) for m in from_file)
     extra = setting(config, "EXTRA_MODELS")
     if extra:
-        models.update((m.id, m) for m in parse_extra_models(extra))
+        models.update((m.id, m) for m in _extra_models(extra))
     return Catalog(models.values())
 
 
@@ -148,15 +149,34 @@ def _packaged_models() -> list[ModelSpec]:
     return _parse_toml(text, "models.toml")[1]
 
 
-def _read_models_file(path: str) -> tuple[bool, list[ModelSpec]]:
+# Every AI reply and model menu asks for the catalog: the file and EXTRA_MODELS are parsed again
+# only when they change (a stat per call notices an edited file without a restart).
+@lru_cache(maxsize=4)
+def _extra_models(text: str) -> tuple[ModelSpec, ...]:
+    return tuple(parse_extra_models(text))
+
+
+def _read_models_file(path: str) -> tuple[bool, tuple[ModelSpec, ...]]:
+    try:
+        found = os.stat(path)
+    except OSError as exc:
+        raise _unreadable(path, exc) from exc
+    return _parsed_models_file(path, found.st_mtime_ns, found.st_size)
+
+
+@lru_cache(maxsize=4)
+def _parsed_models_file(path: str, _mtime_ns: int, _size: int) -> tuple[bool, tuple[ModelSpec, ...]]:
     try:
         with open(path, encoding="utf-8") as f:
             text = f.read()
     except OSError as exc:
-        raise CatalogError(
-            "The AI model list is misconfigured: MODELS_FILE cannot be read.", f"MODELS_FILE {path}: {exc}"
-        ) from exc
-    return _parse_toml(text, f"MODELS_FILE {path}")
+        raise _unreadable(path, exc) from exc
+    replace, models = _parse_toml(text, f"MODELS_FILE {path}")
+    return replace, tuple(models)
+
+
+def _unreadable(path: str, exc: OSError) -> CatalogError:
+    return CatalogError("The AI model list is misconfigured: MODELS_FILE cannot be read.", f"MODELS_FILE {path}: {exc}")
 
 
 def _parse_toml(text: str, source: str) -> tuple[bool, list[ModelSpec]]:
