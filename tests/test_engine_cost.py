@@ -23,7 +23,8 @@ from wop.tasks.llm_reply import llm_reply
 
 # The budget of one AI reply to a root entry (docs/benchmarks.md, "The job engine's cost").
 # Web: the session, the user and the entry are read, the job inserted and committed once (with
-# its enqueued_at), the owner told in one Redis round trip (the broker's send is one more).
+# its enqueued_at), the owner told in one Redis round trip (the broker's send is one more; the
+# two share one wait: wop/events.py, publishing).
 WEB = {"statements": 4, "commits": 1, "checkouts": 1, "redis": 1}
 # Worker: the claim is one UPDATE … RETURNING, its owner read once; the thread is read; the
 # "Asking" stage is one write; the reply, its sources and token credit and the job's completion

@@ -2,10 +2,13 @@
 a real gunicorn (gevent workers) and Redis; replay, reset, isolation, limits and the end of a
 session."""
 
+import json
 import logging
 import time
+from typing import Any
 
 import pytest
+import redis
 import requests
 
 from tests.helpers import browser_session
@@ -73,6 +76,39 @@ def test_events_arrive_in_order_with_their_ids(server, events_url, app_ctx, alic
         "seconds": 1.5,
     }
     assert received[3]["data"] == {"task_id": "task-1"}
+
+
+def test_an_event_published_around_a_block_is_stored_before_what_the_block_sends(app_ctx, alice):
+    """events.publishing sends the event, runs the block, then reads Redis's answer: one wait for
+    the event and the block's own Redis call (the broker's send), and the event comes first."""
+    uid = alice.user["id"]
+    other = redis.Redis.from_url(app_ctx.config["REDIS_URL"])  # a connection of its own, like the broker's
+    key = events.stream_key(uid)
+    before = other.xlen(key)
+    with events.publishing(uid, "job", {"task_id": "task-2", "status": "pending"}):
+        # Sent after the event on another connection, and its answer read before the event's:
+        # Redis has already stored the event.
+        inside: Any = other.xrange(key, "-", "+")
+    assert len(inside) == before + 1
+    assert json.loads(inside[-1][1][b"data"]) == {"task_id": "task-2", "status": "pending"}
+    assert other.xlen(key) == before + 1  # stored once
+
+
+def test_an_event_around_a_block_while_redis_is_away_is_dropped_and_the_block_still_runs(
+    app, app_ctx, alice, redis_server
+):
+    ran = []
+    redis_server.stop()
+    try:
+        with events.publishing(alice.user["id"], "job", {"task_id": "task-3"}):
+            ran.append(True)
+    finally:
+        redis_server.start()
+    assert ran == [True]
+    with events.publishing(alice.user["id"], "job", {"task_id": "task-4"}):  # and works again after
+        pass
+    last: Any = redis.Redis.from_url(app.config["REDIS_URL"]).xrevrange(events.stream_key(alice.user["id"]), count=1)
+    assert json.loads(last[0][1][b"data"]) == {"task_id": "task-4"}
 
 
 @pytest.mark.parametrize("how", ["header", "query"])

@@ -14,11 +14,12 @@ import json
 import logging
 import re
 import time
+from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple, cast
 
 from flask import current_app
 from redis.exceptions import RedisError, ResponseError
-from redis.typing import EncodableT, FieldT
+from redis.typing import EncodableT
 
 from .redis_client import blocking_redis_client, redis_client
 
@@ -77,14 +78,54 @@ def publish(user_id: int, event: str, data: dict[str, Any]) -> str | None:
 def queue_publish(pipe: "Pipeline", user_id: int, event: str, data: dict[str, Any]) -> None:
     """Queue the publishing of an event on `pipe` (its XADD is the first command queued here), so
     a caller with other Redis writes to make sends them all in one round trip."""
+    for command in _publish_commands(user_id, event, data):
+        pipe.execute_command(*command)
+
+
+@contextlib.contextmanager
+def publishing(user_id: int, event: str, data: dict[str, Any]) -> Iterator[None]:
+    """Publish an event around a block that waits on Redis anyway (the broker's send): the
+    event's commands are sent before the block and Redis's answer is read after it, so both
+    share one wait. The event is still stored first: its commands reach Redis before the
+    block's, and Redis runs commands one at a time as they come. Never raises for Redis."""
+    commands = _publish_commands(user_id, event, data)
+    pool = redis_client().connection_pool
+    connection = None
+    try:
+        connection = pool.get_connection()
+        connection.send_packed_command(connection.pack_commands(commands))
+    except RedisError as exc:
+        log.warning("live event %s for user %s not sent: %s", event, user_id, exc)
+        if connection is not None:
+            connection.disconnect()
+            pool.release(connection)
+            connection = None
+    try:
+        yield
+    finally:
+        if connection is not None:
+            try:
+                for _command in commands:
+                    connection.read_response()
+            except RedisError as exc:
+                log.warning("live event %s for user %s not sent: %s", event, user_id, exc)
+                connection.disconnect()  # answers may be left unread on it
+            pool.release(connection)
+
+
+def _publish_commands(user_id: int, event: str, data: dict[str, Any]) -> list[tuple[EncodableT, ...]]:
+    """The commands that publish an event: add it to the stream (about EVENTS_STREAM_MAXLEN
+    kept), drop what is older than the retention, and let the stream expire when quiet."""
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}; use one of {', '.join(EVENTS)}")
     config = current_app.config
     key, retention = stream_key(user_id), config["EVENTS_RETENTION_SECONDS"]
-    fields: dict[FieldT, EncodableT] = {"event": event, "data": json.dumps(data, separators=(",", ":"), default=str)}
-    pipe.xadd(key, fields, maxlen=config["EVENTS_STREAM_MAXLEN"], approximate=True)
-    pipe.xtrim(key, minid=int((time.time() - retention) * 1000), approximate=True)
-    pipe.expire(key, retention)
+    body = json.dumps(data, separators=(",", ":"), default=str)
+    return [
+        ("XADD", key, "MAXLEN", "~", config["EVENTS_STREAM_MAXLEN"], "*", "event", event, "data", body),
+        ("XTRIM", key, "MINID", "~", int((time.time() - retention) * 1000)),
+        ("EXPIRE", key, retention),
+    ]
 
 
 def publish_text(user_id: int, task_id: str, node_id: int | None, offset: int, delta: str) -> str | None:

@@ -20,7 +20,7 @@ from ..models import ACTIVE_STATUSES, FINISHED_STATUSES, Job, JobStatus
 from ..models.base import utcnow
 from ..redis_client import redis_client
 from .job_log import job_event
-from .live import announce
+from .live import announce, announcing
 from .registry import KINDS
 from .session import commit_keeping_loaded
 from .watcher import cancel_key
@@ -75,9 +75,10 @@ def _submit(
                 return active, False
             continue  # the active duplicate ended between our insert and our look: insert again
         # Told before it is sent, so this `pending` can never reach the owner after the worker's
-        # `processing` or `completed`.
-        announce(job.id, job)
-        if not send_message(job):
+        # `processing` or `completed`; Redis answers the two in one wait.
+        with announcing(job):
+            sent = send_message(job)
+        if not sent:
             db.session.execute(
                 update(Job).where(Job.id == job.id, Job.status == JobStatus.PENDING).values(enqueued_at=None)
             )

@@ -10,6 +10,8 @@ effort: the job row stays the truth, and a client that misses events reloads it.
 import json
 import logging
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager, nullcontext
 from typing import TYPE_CHECKING, Any
 
 from redis.exceptions import RedisError
@@ -31,16 +33,30 @@ PARTIAL_TTL_SECONDS = 3600  # how long the text and parts so far are kept for a 
 def announce(job_id: str, job: Job | None = None, owner: User | None = None) -> None:
     """Send the job, as its owner sees it, to the owner's stream. `job`: the row as just written,
     when the caller has it (its owner is then most often loaded too, or given as `owner`)."""
-    from .view import job_json
-
-    if job is not None:
-        owner = owner if owner is not None else db.session.get(User, job.user_id)
-    else:
+    if job is None:
         # One read for both: this runs after a job's commits, which expire what was loaded.
         row = db.session.execute(select(Job, User).join(User, User.id == Job.user_id).where(Job.id == job_id)).first()
         job, owner = row if row is not None else (None, None)
-    if job is not None and owner is not None:
-        events.publish(owner.id, "job", job_json(job, owner, so_far=False))
+    made = _job_event(job, owner) if job is not None else None
+    if made is not None:
+        events.publish(*made)
+
+
+@contextmanager
+def announcing(job: Job) -> Iterator[None]:
+    """announce(job) around a block that waits on Redis anyway, in the same wait; the event is
+    stored before what the block sends (events.publishing)."""
+    made = _job_event(job)
+    with events.publishing(*made) if made is not None else nullcontext():
+        yield
+
+
+def _job_event(job: Job, owner: User | None = None) -> tuple[int, str, dict[str, Any]] | None:
+    """(user id, "job", the job as its owner sees it); None when the owner is gone."""
+    from .view import job_json
+
+    owner = owner if owner is not None else db.session.get(User, job.user_id)
+    return None if owner is None else (owner.id, "job", job_json(job, owner, so_far=False))
 
 
 def _key(job_id: str, what: str) -> str:
