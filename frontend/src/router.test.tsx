@@ -40,6 +40,15 @@ describe("addresses", () => {
     expect(window.location.hash).toBe("");
   });
 
+  it("keeps a query that comes before the old hash, or the hash's own", () => {
+    window.history.replaceState(null, "", "/?events=off#/node/5");
+    redirectHashAddress();
+    expect(window.location.pathname + window.location.search + window.location.hash).toBe("/node/5?events=off");
+    window.history.replaceState(null, "", "/?a=1#/feed?b=2");
+    redirectHashAddress();
+    expect(window.location.pathname + window.location.search).toBe("/feed?b=2");
+  });
+
   it("leaves a link within the page alone", () => {
     window.history.replaceState(null, "", "/feed#main");
     redirectHashAddress();

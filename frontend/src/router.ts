@@ -44,11 +44,16 @@ function isAppPath(pathname: string): boolean {
 
 const CHANGE = "wop:route";
 
-/** Rewrites an address of the older hash form (/#/node/5) to its clean form, in place. */
+/**
+ * Rewrites an address of the older hash form (/#/node/5) to its clean form, in place. A query
+ * before the hash (/?events=off#/node/5) is kept, unless the hash has one of its own.
+ */
 export function redirectHashAddress(): void {
-  const { hash } = window.location;
+  const { hash, search, origin } = window.location;
   if (!hash.startsWith("#/")) return;
-  window.history.replaceState(null, "", hash.slice(1) || "/");
+  const clean = new URL(hash.slice(1), origin);
+  if (!clean.search) clean.search = search;
+  window.history.replaceState(null, "", clean.pathname + clean.search + clean.hash);
 }
 
 function subscribe(onChange: () => void): () => void {
