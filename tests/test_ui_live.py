@@ -158,6 +158,23 @@ def test_read_aloud_starts_playing_before_its_job_completes_and_plays_on(page, f
     expect(player).not_to_have_attribute("data-part", re.compile("."))
 
 
+def test_read_aloud_asked_for_then_left_before_its_first_part_still_plays(page, fake_ai):
+    sign_up(page)
+    write_and_open(page, "A short walk to the river and back, before the rain came in. " * 20)
+    expect_live(page)
+    fake_ai.set_latency(2.5)  # part 1 is made well after the page is left
+    page.evaluate(RECORD_PLAYS)
+    page.get_by_role("button", name="Read aloud").click()
+    expect(page.locator("section[aria-label='Read aloud'] .job")).to_be_visible()  # the job is under way
+    page.get_by_role("link", name="Journal", exact=True).click()
+    expect(page.get_by_role("heading", name="Your journal")).to_be_visible()
+    assert page.evaluate("() => window.plays.length") == 0  # left before part 1 was made
+    page.wait_for_function("() => window.plays.length > 0", timeout=JOB_TIMEOUT_MS)
+    first = page.evaluate("() => window.plays[0]")
+    assert re.search(r"/api/jobs/[^/]+/parts/1$", first["src"]), first
+    assert first["status"] is None, first  # played with no read-aloud on the page
+
+
 def test_read_aloud_plays_on_to_the_next_part_after_its_page_is_left(page, fake_ai):
     sign_up(page)
     sentence = "The garden kept its own hours, and I learned them slowly over many summers. "

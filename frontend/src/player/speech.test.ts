@@ -106,6 +106,43 @@ describe("SpeechQueue", () => {
     expect(player.state.playing).toBe(false);
   });
 
+  it("plays part 1 when it is made after the page that asked for it was left", async () => {
+    const { player, job, queue, src } = setUp();
+    const hide = queue.show();
+    queue.ask();
+    hide(); // left before part 1 exists
+    expect(job.stopped).not.toHaveBeenCalled();
+    job.made("processing", [part(1)]);
+    await Promise.resolve();
+    expect(src()).toBe(part(1).url);
+    expect(player.state.playing).toBe(true);
+  });
+
+  it("lets go of an asked-for reading when something else is played before its first part", async () => {
+    const { player, job, queue, src } = setUp();
+    const hide = queue.show();
+    queue.ask();
+    hide();
+    player.load({ id: "node:3", src: "/api/media/voice.webm", title: "A recording", label: "Original recording" });
+    expect(job.stopped).toHaveBeenCalled();
+    job.made("processing", [part(1)]);
+    expect(src()).toBe("/api/media/voice.webm");
+  });
+
+  it("lets go of an asked-for reading whose job ends with nothing to play", () => {
+    const player = new AudioPlayer();
+    player.attach(audio().el);
+    const job = speechJob();
+    const disposed = vi.fn();
+    const queue = new SpeechQueue(player, "read-aloud:7", "Entry read aloud", { taskId: "tts-1" }, disposed, job.follow);
+    const hide = queue.show();
+    queue.ask();
+    hide();
+    expect(disposed).not.toHaveBeenCalled(); // still waiting for part 1
+    job.made("failed", []);
+    expect(disposed).toHaveBeenCalled();
+  });
+
   it("goes on with the joined file at the same point when the parts left were never seen", async () => {
     const { media, job, queue, src } = setUp();
     queue.show();

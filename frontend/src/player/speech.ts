@@ -56,6 +56,9 @@ export class SpeechQueue {
   view: SpeechView = { holding: { kind: "none" }, count: null, made: 0 };
   private speech: Speech = NOTHING_YET;
   private autoPlay = false;
+  // What the player held when the person asked to hear this: until its first audio exists the
+  // queue waits for it, even with no page left, unless something else is put in the player.
+  private askedOver: Track | null | undefined = undefined;
   private waiting = false; // a part ended before the next one was made
   private track: Track | null = null; // the last track this queue put in the player
   private pages = 0; // pages showing this audio now
@@ -118,6 +121,7 @@ export class SpeechQueue {
    * page's audio. */
   ask(): void {
     this.autoPlay = true;
+    if (this.view.holding.kind === "none") this.askedOver = this.player.state.track;
     const el = this.player.element;
     if (!el || this.view.holding.kind === "none") {
       this.reconcile();
@@ -135,6 +139,17 @@ export class SpeechQueue {
     this.speech = speech;
     this.emit();
     this.reconcile();
+    if (this.askedOver !== undefined) this.disposeIfUnused(); // asked, page left, job ended with nothing
+  }
+
+  /** Asked to be heard, nothing of it in the player yet, and nothing else put in since. */
+  private awaitedFirst(): boolean {
+    return (
+      this.askedOver !== undefined &&
+      this.view.holding.kind === "none" &&
+      (!this.speech.over || this.speech.wholeUrl !== null) &&
+      this.player.state.track === this.askedOver
+    );
   }
 
   /** The player holds this queue's audio (not something put in it since). */
@@ -163,8 +178,9 @@ export class SpeechQueue {
     const part = (index: number) => parts.find((p) => p.index === index && p.url);
     const now = this.view.holding;
     if (now.kind === "none") {
-      // Put in the player only while a page shows it; once in, it plays on without the page.
-      if (!this.pages) return;
+      // Put in the player only while a page shows it or its first audio is awaited (asked for,
+      // then the page was left); once in, it plays on without the page.
+      if (!this.pages && !this.awaitedFirst()) return;
       const first = part(1);
       if (wholeUrl) this.hold({ kind: "whole" }, wholeUrl, this.autoPlay);
       else if (first?.url) this.hold({ kind: "part", index: 1 }, first.url, this.autoPlay);
@@ -203,9 +219,10 @@ export class SpeechQueue {
     for (const listener of [...this.listeners]) listener();
   }
 
-  /** No page shows it and the player holds something else: nothing is left for it to do. */
+  /** No page shows it, its first audio is not awaited, and the player holds something else:
+   * nothing is left for it to do. */
   private disposeIfUnused(): void {
-    if (this.disposed || this.pages > 0 || this.owns()) return;
+    if (this.disposed || this.pages > 0 || this.owns() || this.awaitedFirst()) return;
     this.disposed = true;
     this.stopFollowing?.();
     this.offPlayer.forEach((off) => off());
