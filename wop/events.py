@@ -110,7 +110,8 @@ def publishing(user_id: int, event: str, data: dict[str, Any]) -> Iterator[None]
             except RedisError as exc:
                 log.warning("live event %s for user %s not sent: %s", event, user_id, exc)
                 connection.disconnect()  # answers may be left unread on it
-            pool.release(connection)
+            finally:
+                pool.release(connection)
 
 
 def _publish_commands(user_id: int, event: str, data: dict[str, Any]) -> list[tuple[EncodableT, ...]]:
