@@ -215,6 +215,7 @@ def test_pool_process_over_the_memory_limit_is_replaced_after_its_job(
         tight.stop()
     first, second = (int((owner or "").rpartition(":")[2]) for owner in owners)
     assert first != second
+    assert "passed WORKER_MAX_MEMORY_MB (1)" in tight.log_path.read_text()  # the log says why
 
 
 def test_pool_process_under_the_memory_limit_serves_job_after_job(app, alice, fake_ai, worker, service_env, run_dir):
@@ -233,6 +234,7 @@ def test_pool_process_under_the_memory_limit_serves_job_after_job(app, alice, fa
         control.add_consumer("llm", destination=[worker.name], reply=True)
         roomy.stop()
     assert len(owners) == 1
+    assert "passed WORKER_MAX_MEMORY_MB" not in roomy.log_path.read_text()
 
 
 def test_worker_stopped_for_a_deploy_hands_its_job_over(app, alice, fake_ai, worker, service_env, run_dir):

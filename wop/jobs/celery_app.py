@@ -5,8 +5,10 @@ inside the Flask app context. Task modules declare their tasks with `shared_task
 import gc
 import logging
 import os
+import resource
 from typing import Any
 
+from billiard.pool import EX_RECYCLE
 from celery import Celery, Task
 from celery.signals import (
     setup_logging,
@@ -103,6 +105,15 @@ def _metrics_of_ended_pool_process(pid: int | None = None, **_kwargs: Any) -> No
     from ..metrics import process_ended
 
     process_ended(pid or os.getpid())
+
+
+@worker_process_shutdown.connect
+def _say_why_a_pool_process_ends(exitcode: int | None = None, **_kwargs: Any) -> None:
+    """Celery replaces a pool process past WORKER_MAX_MEMORY_MB without a word in the log."""
+    limit = _flask_app.config["WORKER_MAX_MEMORY_MB"] if _flask_app is not None else None
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    if exitcode == EX_RECYCLE and limit is not None and peak > limit:
+        log.info("Pool process replaced: its peak memory, %.0f MiB, passed WORKER_MAX_MEMORY_MB (%s).", peak, limit)
 
 
 @worker_ready.connect
