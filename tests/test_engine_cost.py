@@ -19,6 +19,7 @@ from sqlalchemy import event
 from wop.extensions import db
 from wop.jobs.runner import run_job
 from wop.models import Job, JobStatus
+from wop.redis_client import redis_client
 from wop.tasks.llm_reply import llm_reply
 
 # The budget of one AI reply to a root entry (docs/benchmarks.md, "The job engine's cost").
@@ -157,3 +158,5 @@ def test_the_job_events_made_from_the_attempt_show_the_job_as_it_is_read(app, ma
         if provider_wait:  # the watcher's beats came after the stage's write
             assert shown["heartbeat_at"] > asking["heartbeat_at"]
         assert all(("worker" in e) == admin for e in told[1:])  # what only administrators see
+        with app.app_context():  # the claim keeps out a `pending` of this job that comes late
+            assert redis_client().exists(f"wop:job:{job_id}:claimed")

@@ -78,20 +78,31 @@ def test_events_arrive_in_order_with_their_ids(server, events_url, app_ctx, alic
     assert received[3]["data"] == {"task_id": "task-1"}
 
 
-def test_an_event_published_around_a_block_is_stored_before_what_the_block_sends(app_ctx, alice):
+def test_an_event_published_around_a_block_is_sent_before_the_block_runs(app_ctx, alice):
     """events.publishing sends the event, runs the block, then reads Redis's answer: one wait for
-    the event and the block's own Redis call (the broker's send), and the event comes first."""
-    uid = alice.user["id"]
+    the event and the block's own Redis call (the broker's send)."""
+    uid, key = alice.user["id"], events.stream_key(alice.user["id"])
     other = redis.Redis.from_url(app_ctx.config["REDIS_URL"])  # a connection of its own, like the broker's
-    key = events.stream_key(uid)
-    before = other.xlen(key)
-    with events.publishing(uid, "job", {"task_id": "task-2", "status": "pending"}):
-        # Sent after the event on another connection, and its answer read before the event's:
-        # Redis has already stored the event.
-        inside: Any = other.xrange(key, "-", "+")
-    assert len(inside) == before + 1
-    assert json.loads(inside[-1][1][b"data"]) == {"task_id": "task-2", "status": "pending"}
-    assert other.xlen(key) == before + 1  # stored once
+    with events.publishing(uid, "job", {"task_id": "task-2", "status": "pending"}, unless="wop:test:unset"):
+        deadline = time.monotonic() + 5
+        while not other.xlen(key) and time.monotonic() < deadline:  # its answer is not read yet
+            time.sleep(0.01)
+        inside = other.xlen(key)
+    assert inside == 1
+    stored: Any = other.xrange(key, "-", "+")
+    assert [json.loads(fields[b"data"]) for _id, fields in stored] == [{"task_id": "task-2", "status": "pending"}]
+
+
+def test_an_event_published_around_a_block_is_dropped_once_a_later_one_was_told(app_ctx, alice):
+    """The block's own send may be done first (another connection): a `pending` event that
+    arrives after the worker's claim was told must not follow it."""
+    uid = alice.user["id"]
+    mark = f"wop:test:claimed:{uid}"
+    events.publish(uid, "job", {"task_id": "task-5", "status": "processing"}, mark=mark)
+    with events.publishing(uid, "job", {"task_id": "task-5", "status": "pending"}, unless=mark):
+        pass
+    told: Any = redis.Redis.from_url(app_ctx.config["REDIS_URL"]).xrange(events.stream_key(uid), "-", "+")
+    assert [json.loads(fields[b"data"])["status"] for _id, fields in told] == ["processing"]
 
 
 def test_an_event_around_a_block_while_redis_is_away_is_dropped_and_the_block_still_runs(
@@ -100,12 +111,12 @@ def test_an_event_around_a_block_while_redis_is_away_is_dropped_and_the_block_st
     ran = []
     redis_server.stop()
     try:
-        with events.publishing(alice.user["id"], "job", {"task_id": "task-3"}):
+        with events.publishing(alice.user["id"], "job", {"task_id": "task-3"}, unless="wop:test:unset"):
             ran.append(True)
     finally:
         redis_server.start()
     assert ran == [True]
-    with events.publishing(alice.user["id"], "job", {"task_id": "task-4"}):  # and works again after
+    with events.publishing(alice.user["id"], "job", {"task_id": "task-4"}, unless="wop:test:unset"):  # works again
         pass
     last: Any = redis.Redis.from_url(app.config["REDIS_URL"]).xrevrange(events.stream_key(alice.user["id"]), count=1)
     assert json.loads(last[0][1][b"data"]) == {"task_id": "task-4"}

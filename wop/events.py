@@ -62,13 +62,16 @@ def _places_key(user_id: int) -> str:
     return f"wop:event-streams:{user_id}"
 
 
-def publish(user_id: int, event: str, data: dict[str, Any]) -> str | None:
+def publish(user_id: int, event: str, data: dict[str, Any], mark: str | None = None) -> str | None:
     """Append an event to the user's stream; its id, or None when Redis is unreachable (logged,
-    never raised: the caller's work must not fail because a live update could not be sent)."""
+    never raised: the caller's work must not fail because a live update could not be sent).
+    `mark`: a key set first, which keeps out an earlier event still on its way (`publishing`)."""
     try:
         pipe = redis_client().pipeline(transaction=False)
+        if mark is not None:
+            pipe.set(mark, 1, ex=current_app.config["EVENTS_RETENTION_SECONDS"])
         queue_publish(pipe, user_id, event, data)
-        entry_id = pipe.execute()[0]
+        entry_id = pipe.execute()[-3]  # the XADD's answer
     except RedisError as exc:
         log.warning("live event %s for user %s not sent: %s", event, user_id, exc)
         return None
@@ -83,12 +86,13 @@ def queue_publish(pipe: "Pipeline", user_id: int, event: str, data: dict[str, An
 
 
 @contextlib.contextmanager
-def publishing(user_id: int, event: str, data: dict[str, Any]) -> Iterator[None]:
+def publishing(user_id: int, event: str, data: dict[str, Any], unless: str) -> Iterator[None]:
     """Publish an event around a block that waits on Redis anyway (the broker's send): the
-    event's commands are sent before the block and Redis's answer is read after it, so both
-    share one wait. The event is still stored first: its commands reach Redis before the
-    block's, and Redis runs commands one at a time as they come. Never raises for Redis."""
-    commands = _publish_commands(user_id, event, data)
+    event is sent before the block and Redis's answer read after it, so both share one wait.
+    The two go on different connections, so what the block sends may still be done first; the
+    event is then dropped if the key `unless` exists by the time it is done (a later event sets
+    it first, so this one cannot follow it). Never raises for Redis."""
+    commands = [_publish_unless_command(user_id, event, data, unless)]
     pool = redis_client().connection_pool
     connection = None
     try:
@@ -114,19 +118,41 @@ def publishing(user_id: int, event: str, data: dict[str, Any]) -> Iterator[None]
                 pool.release(connection)
 
 
+# _publish_commands' three, done only while KEYS[2] does not exist (in one step: nothing can
+# come between the check and the add).
+_PUBLISH_UNLESS = """
+if redis.call('EXISTS', KEYS[2]) == 1 then return false end
+local id = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[1], '*', 'event', ARGV[2], 'data', ARGV[3])
+redis.call('XTRIM', KEYS[1], 'MINID', '~', ARGV[4])
+redis.call('EXPIRE', KEYS[1], ARGV[5])
+return id
+"""
+
+
+def _publish_unless_command(user_id: int, event: str, data: dict[str, Any], unless: str) -> tuple[EncodableT, ...]:
+    key, maxlen, body, minid, retention = _event_fields(user_id, event, data)
+    return ("EVAL", _PUBLISH_UNLESS, 2, key, unless, maxlen, event, body, minid, retention)
+
+
 def _publish_commands(user_id: int, event: str, data: dict[str, Any]) -> list[tuple[EncodableT, ...]]:
     """The commands that publish an event: add it to the stream (about EVENTS_STREAM_MAXLEN
     kept), drop what is older than the retention, and let the stream expire when quiet."""
+    key, maxlen, body, minid, retention = _event_fields(user_id, event, data)
+    return [
+        ("XADD", key, "MAXLEN", "~", maxlen, "*", "event", event, "data", body),
+        ("XTRIM", key, "MINID", "~", minid),
+        ("EXPIRE", key, retention),
+    ]
+
+
+def _event_fields(user_id: int, event: str, data: dict[str, Any]) -> tuple[str, int, str, int, int]:
+    """The stream, its length kept, the event's JSON, the oldest id kept, the retention (s)."""
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}; use one of {', '.join(EVENTS)}")
     config = current_app.config
-    key, retention = stream_key(user_id), config["EVENTS_RETENTION_SECONDS"]
+    retention = config["EVENTS_RETENTION_SECONDS"]
     body = json.dumps(data, separators=(",", ":"), default=str)
-    return [
-        ("XADD", key, "MAXLEN", "~", config["EVENTS_STREAM_MAXLEN"], "*", "event", event, "data", body),
-        ("XTRIM", key, "MINID", "~", int((time.time() - retention) * 1000)),
-        ("EXPIRE", key, retention),
-    ]
+    return stream_key(user_id), config["EVENTS_STREAM_MAXLEN"], body, int((time.time() - retention) * 1000), retention
 
 
 def publish_text(user_id: int, task_id: str, node_id: int | None, offset: int, delta: str) -> str | None:

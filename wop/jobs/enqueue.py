@@ -74,8 +74,8 @@ def _submit(
             if active is not None:
                 return active, False
             continue  # the active duplicate ended between our insert and our look: insert again
-        # Told before it is sent, so this `pending` can never reach the owner after the worker's
-        # `processing` or `completed`; Redis answers the two in one wait.
+        # The owner is told as the job is sent, both in one wait on Redis; this `pending` never
+        # reaches the owner after the worker's `processing` (it is dropped if it would).
         with announcing(job):
             sent = send_message(job)
         if not sent:

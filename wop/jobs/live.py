@@ -30,24 +30,27 @@ TEXT_BATCH_SECONDS = 0.05  # a reply's pieces are sent at most this often
 PARTIAL_TTL_SECONDS = 3600  # how long the text and parts so far are kept for a late page
 
 
-def announce(job_id: str, job: Job | None = None, owner: User | None = None) -> None:
+def announce(job_id: str, job: Job | None = None, owner: User | None = None, claimed: bool = False) -> None:
     """Send the job, as its owner sees it, to the owner's stream. `job`: the row as just written,
-    when the caller has it (its owner is then most often loaded too, or given as `owner`)."""
+    when the caller has it (its owner is then most often loaded too, or given as `owner`).
+    `claimed`: a worker took it, which keeps out a `pending` event still on its way."""
     if job is None:
         # One read for both: this runs after a job's commits, which expire what was loaded.
         row = db.session.execute(select(Job, User).join(User, User.id == Job.user_id).where(Job.id == job_id)).first()
         job, owner = row if row is not None else (None, None)
     made = _job_event(job, owner) if job is not None else None
     if made is not None:
-        events.publish(*made)
+        events.publish(*made, mark=_key(job_id, "claimed") if claimed else None)
 
 
 @contextmanager
 def announcing(job: Job) -> Iterator[None]:
-    """announce(job) around a block that waits on Redis anyway, in the same wait; the event is
-    stored before what the block sends (events.publishing)."""
+    """announce(job) of a job just submitted, around its broker send: both share one wait on
+    Redis (events.publishing). Should the worker's claim be told first, this `pending` is
+    dropped rather than follow it."""
     made = _job_event(job)
-    with events.publishing(*made) if made is not None else nullcontext():
+    unless = _key(job.id, "claimed")
+    with events.publishing(*made, unless=unless) if made is not None else nullcontext():
         yield
 
 

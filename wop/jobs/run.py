@@ -138,7 +138,7 @@ class JobRun:
 
         watch(run)
         start_attempt(run)
-        announce(job_id, job, run.owner)
+        announce(job_id, job, run.owner, claimed=True)
         return run
 
     def _announce(self, **written: Any) -> None:
