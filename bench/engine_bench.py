@@ -33,6 +33,8 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from stack_env import stack_env  # noqa: E402
+
 from tests.fake_ai import FakeAI  # noqa: E402
 from tests.services import PostgresServer, RedisServer, WebServer, Worker  # noqa: E402
 
@@ -202,16 +204,7 @@ def compare(db: str = "sqlite", jobs: int = 100, burst: int = 200) -> dict[str, 
     print(f"logs in {folder}")
     redis, fake = RedisServer(folder / "redis").start(), FakeAI().start()
     pg = PostgresServer().start() if db == "postgres" else None
-    env = dict(
-        os.environ,
-        DATA_DIR=str(folder / "data"),
-        REDIS_URL=redis.url,
-        SECRET_KEY="bench",
-        DATABASE_URL=pg.url if pg else f"sqlite:///{folder / 'bench.sqlite3'}",
-        OPENAI_API_KEY="test-key",
-        OPENAI_BASE_URL=fake.openai_base_url,
-        EXTRA_MODELS="bench=openai:bench-model:Bench",
-    )
+    env = stack_env(folder, redis.url, fake.openai_base_url, pg.url if pg else None)
     try:
         return {
             "engine": engine(env, folder, jobs, burst),

@@ -22,6 +22,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
 from engine_bench import Completions  # noqa: E402
+from stack_env import stack_env  # noqa: E402
 
 from tests.fake_ai import FakeAI  # noqa: E402
 from tests.services import PostgresServer, RedisServer, WebServer, Worker, children_of  # noqa: E402
@@ -48,16 +49,7 @@ def main() -> None:
     folder = Path(tempfile.mkdtemp(prefix="wop-engine-cpu-"))
     redis, fake = RedisServer(folder / "redis").start(), FakeAI().start()
     pg = PostgresServer().start() if args.db == "postgres" else None
-    env = dict(
-        os.environ,
-        DATA_DIR=str(folder / "data"),
-        REDIS_URL=redis.url,
-        SECRET_KEY="bench",
-        DATABASE_URL=pg.url if pg else f"sqlite:///{folder / 'bench.sqlite3'}",
-        OPENAI_API_KEY="test-key",
-        OPENAI_BASE_URL=fake.openai_base_url,
-        EXTRA_MODELS="bench=openai:bench-model:Bench",
-    )
+    env = stack_env(folder, redis.url, fake.openai_base_url, pg.url if pg else None)
     subprocess.run([sys.executable, "-m", "wop.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
     worker = Worker(env, folder / "worker.log", concurrency=2).start()
     web = WebServer(env, folder / "web.log").start()

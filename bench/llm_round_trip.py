@@ -5,7 +5,6 @@ zero-latency fake AI provider. A benchmark, not a test: prints a markdown table.
 """
 
 import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -15,6 +14,8 @@ from pathlib import Path
 import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from stack_env import stack_env
+
 from tests.fake_ai import FakeAI
 from tests.services import PostgresServer, RedisServer, WebServer, Worker
 
@@ -28,16 +29,7 @@ def main() -> None:
     redis, fake, pg = RedisServer(folder / "redis").start(), FakeAI().start(), None
     if args.db == "postgres":
         pg = PostgresServer().start()
-    env = dict(
-        os.environ,
-        DATA_DIR=str(folder / "data"),
-        REDIS_URL=redis.url,
-        SECRET_KEY="bench",
-        DATABASE_URL=pg.url if pg else f"sqlite:///{folder / 'bench.sqlite3'}",
-        OPENAI_API_KEY="test-key",
-        OPENAI_BASE_URL=fake.openai_base_url,
-        EXTRA_MODELS="bench=openai:bench-model:Bench",
-    )
+    env = stack_env(folder, redis.url, fake.openai_base_url, pg.url if pg else None)
     import subprocess
 
     subprocess.run([sys.executable, "-m", "wop.cli", "db", "upgrade"], env=env, check=True, capture_output=True)

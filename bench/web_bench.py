@@ -13,7 +13,6 @@ the request and answers with its reply. It exists only in this benchmark's app
 import argparse
 import contextlib
 import itertools
-import os
 import subprocess
 import sys
 import tempfile
@@ -25,6 +24,8 @@ import requests
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
+
+from stack_env import stack_env  # noqa: E402
 
 from tests.fake_ai import FakeAI  # noqa: E402
 from tests.services import PostgresServer, RedisServer, Worker, free_port, wait_for_port  # noqa: E402
@@ -80,16 +81,8 @@ def measure(db: str = "sqlite", clients: int = 50, in_flight: int = 20, seconds:
     redis, fake = RedisServer(folder / "redis").start(), FakeAI().start()
     pg = PostgresServer().start() if db == "postgres" else None
     port = free_port()
-    env = dict(
-        os.environ,
-        DATA_DIR=str(folder / "data"),
-        REDIS_URL=redis.url,
-        SECRET_KEY="bench",
-        DATABASE_URL=pg.url if pg else f"sqlite:///{folder / 'bench.sqlite3'}",
-        OPENAI_API_KEY="test-key",
-        OPENAI_BASE_URL=fake.openai_base_url,
-        EXTRA_MODELS="bench=openai:bench-model:Bench",
-        PYTHONPATH=f"{ROOT / 'bench'}:{ROOT}",
+    env = stack_env(
+        folder, redis.url, fake.openai_base_url, pg.url if pg else None, PYTHONPATH=f"{ROOT / 'bench'}:{ROOT}"
     )
     subprocess.run([sys.executable, "-m", "wop.cli", "db", "upgrade"], env=env, check=True, capture_output=True)
     worker = Worker(env, folder / "worker.log").start()
