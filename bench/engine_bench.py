@@ -137,6 +137,14 @@ class Completions:
                             self.finished.add(job["task_id"])
 
 
+def signed_up(web_url: str, redis_url: str) -> tuple[requests.Session, Completions]:
+    """A new account's session on the app, and a reader of the completions of its jobs."""
+    http = requests.Session()
+    signup = http.post(f"{web_url}/auth/signup", json={"username": "bench", "password": "bench password"})
+    http.headers["X-CSRF-Token"] = signup.json()["csrf_token"]
+    return http, Completions(redis_url, signup.json()["user"]["id"])
+
+
 def provider_call(base_url: str, calls: int) -> dict[str, float]:
     """The reply's own provider request, straight to the fake provider: its p50 and p99 in ms."""
     import openai
@@ -166,10 +174,7 @@ def engine(env: dict, folder: Path, jobs: int, burst: int) -> dict[str, float]:
     worker = Worker(env, folder / "worker.log", concurrency=CONCURRENCY).start()
     web = WebServer(env, folder / "web.log").start()
     try:
-        http = requests.Session()
-        signup = http.post(f"{web.url}/auth/signup", json={"username": "bench", "password": "bench password"})
-        http.headers["X-CSRF-Token"] = signup.json()["csrf_token"]
-        events = Completions(env["REDIS_URL"], signup.json()["user"]["id"])
+        http, events = signed_up(web.url, env["REDIS_URL"])
         nodes = [
             http.post(f"{web.url}/api/nodes/", json={"content": f"entry {i}"}).json()["id"] for i in range(jobs + 1)
         ]

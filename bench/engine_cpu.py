@@ -16,12 +16,10 @@ import tempfile
 import time
 from pathlib import Path
 
-import requests
-
 ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]
 
-from engine_bench import Completions  # noqa: E402
+from engine_bench import signed_up  # noqa: E402
 from stack_env import stack_env  # noqa: E402
 
 from tests.fake_ai import FakeAI  # noqa: E402
@@ -54,10 +52,7 @@ def main() -> None:
     worker = Worker(env, folder / "worker.log", concurrency=2).start()
     web = WebServer(env, folder / "web.log").start()
     try:
-        http = requests.Session()
-        signup = http.post(f"{web.url}/auth/signup", json={"username": "bench", "password": "bench password"})
-        http.headers["X-CSRF-Token"] = signup.json()["csrf_token"]
-        events = Completions(env["REDIS_URL"], signup.json()["user"]["id"])
+        http, events = signed_up(web.url, env["REDIS_URL"])
         warm_up = 4  # each pool process's first reply imports the SDK
         nodes = [
             http.post(f"{web.url}/api/nodes/", json={"content": f"entry {i}"}).json()["id"]
