@@ -68,10 +68,11 @@ def publish(user_id: int, event: str, data: dict[str, Any], mark: str | None = N
     `mark`: a key set first, which keeps out an earlier event still on its way (`publishing`)."""
     try:
         pipe = redis_client().pipeline(transaction=False)
-        if mark is not None:
+        if mark is not None:  # before the event: a `pending` on its way then finds it
             pipe.set(mark, 1, ex=current_app.config["EVENTS_RETENTION_SECONDS"])
+        xadd = len(pipe)  # where queue_publish's XADD comes
         queue_publish(pipe, user_id, event, data)
-        entry_id = pipe.execute()[-3]  # the XADD's answer
+        entry_id = pipe.execute()[xadd]
     except RedisError as exc:
         log.warning("live event %s for user %s not sent: %s", event, user_id, exc)
         return None
@@ -92,12 +93,12 @@ def publishing(user_id: int, event: str, data: dict[str, Any], unless: str) -> I
     The two go on different connections, so what the block sends may still be done first; the
     event is then dropped if the key `unless` exists by the time it is done (a later event sets
     it first, so this one cannot follow it). Never raises for Redis."""
-    commands = [_publish_unless_command(user_id, event, data, unless)]
+    command = _publish_unless_command(user_id, event, data, unless)
     pool = redis_client().connection_pool
     connection = None
     try:
         connection = pool.get_connection()
-        connection.send_packed_command(connection.pack_commands(commands))
+        connection.send_command(*command)
     except RedisError as exc:
         log.warning("live event %s for user %s not sent: %s", event, user_id, exc)
         if connection is not None:
@@ -109,8 +110,7 @@ def publishing(user_id: int, event: str, data: dict[str, Any], unless: str) -> I
     finally:
         if connection is not None:
             try:
-                for _command in commands:
-                    connection.read_response()
+                connection.read_response()
             except RedisError as exc:
                 log.warning("live event %s for user %s not sent: %s", event, user_id, exc)
                 connection.disconnect()  # answers may be left unread on it
